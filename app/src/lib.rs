@@ -1,0 +1,19 @@
+//! Pingan Vest's user interface: one Leptos app, rendered on the server and hydrated in the
+//! browser. Folders go by feature; server functions stay thin and call domain services.
+
+pub mod areas;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod pwa;
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod volunteers;
+
+pub use error::AppError;
+pub use shell::{shell, App};
+#[cfg(feature = "ssr")]
+pub use state::{AppState, AssetManifest};

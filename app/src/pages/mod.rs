@@ -1,0 +1,13 @@
+//! The shell's pages. Feature pages move into their feature folders as they grow.
+
+mod home;
+mod me;
+mod not_found;
+mod offline;
+mod tabs;
+
+pub use home::HomePage;
+pub use me::MePage;
+pub use not_found::NotFoundPage;
+pub use offline::OfflinePage;
+pub use tabs::{HoursPage, ReportPage, ShiftsPage};

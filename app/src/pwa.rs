@@ -1,0 +1,61 @@
+//! The progressive-web-app side: service worker registration and the network status banner.
+
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+
+/// Marks `<html data-hydrated="true">` once the wasm runs: styles and tests can tell a live page
+/// from a server-rendered one.
+pub fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// Registers `/sw.js` once the app has hydrated. The worker pre-caches the shell and serves the
+/// offline page; without JavaScript the site simply works online.
+pub fn register_service_worker() {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let container = window.navigator().service_worker();
+        // The promise's outcome only matters to the worker itself; a failure (e.g. a private
+        // window) leaves the site working online, so it is deliberately not awaited.
+        let _registration = container.register("/sw.js");
+    }
+}
+
+/// A strip under the header while the browser reports no network.
+#[component]
+pub fn OfflineBanner() -> impl IntoView {
+    let t = use_texts();
+    let online = RwSignal::new(true);
+    // After hydration only: the server always renders "online", and changing it earlier would
+    // make the browser's tree differ from the server's.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        if let Some(window) = web_sys::window() {
+            online.set(window.navigator().on_line());
+            for (event, value) in [("online", true), ("offline", false)] {
+                let handler = Closure::<dyn Fn()>::new(move || online.set(value));
+                let _ = window
+                    .add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+                // The banner lives as long as the page, so the listener may too.
+                handler.forget();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !online.get()>
+            <p class="offline-banner" role="status" data-testid="offline-banner">
+                {t.offline_banner}
+            </p>
+        </Show>
+    }
+}

@@ -1,0 +1,62 @@
+//! The top bar: the app's name, the reader's area, and the language switch.
+
+use crate::areas::{current_area, AreaSummary};
+use crate::i18n::{use_lang, Lang};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let area = Resource::new(|| (), |_| current_area());
+    view! {
+        <header class="top-bar">
+            <a class="brand" href="/">
+                <img class="brand-mark" src="/icons/icon.svg" alt="" width="28" height="28" />
+                <span class="brand-name">{t.app_name}</span>
+            </a>
+            <span class="area-name" data-testid="area-name">
+                <Suspense fallback=move || t.loading>
+                    {move || Suspend::new(async move {
+                        match area.await {
+                            Ok(Some(AreaSummary { name, .. })) => name,
+                            Ok(None) | Err(_) => t.area_unknown.to_owned(),
+                        }
+                    })}
+                </Suspense>
+            </span>
+            <LanguageSwitch lang />
+        </header>
+    }
+}
+
+/// A plain form, so it works with JavaScript off; the server sets the cookie and sends the
+/// reader back to the page they were on.
+#[component]
+fn LanguageSwitch(lang: Lang) -> impl IntoView {
+    let t = lang.texts();
+    let other = match lang {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    };
+    let location = use_location();
+    let next = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    };
+    view! {
+        <form class="lang-switch" method="post" action="/lang">
+            <input type="hidden" name="lang" value=other.code() />
+            <input type="hidden" name="next" value=next />
+            <button type="submit" class="lang-button" aria-label=t.switch_language lang=other.code()>
+                {t.other_language_name}
+            </button>
+        </form>
+    }
+}

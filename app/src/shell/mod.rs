@@ -1,0 +1,175 @@
+//! The frame around every page: the HTML document, the header, the tab bar, the routes.
+
+mod header;
+mod tab_bar;
+
+use crate::areas::{AreaPage, ImportPage};
+use crate::audit::AuditPage;
+use crate::auth::LoginPage;
+use crate::i18n::{use_lang, Lang};
+use crate::pages::{
+    HomePage, HoursPage, MePage, NotFoundPage, OfflinePage, ReportPage, ShiftsPage,
+};
+use crate::pwa::{mark_hydrated, register_service_worker, OfflineBanner};
+use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
+use header::Header;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+use tab_bar::TabBar;
+
+/// The whole HTML document, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    let lang = current_lang();
+    let css = css_href();
+    #[cfg(feature = "ssr")]
+    set_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#c8102e" />
+                <meta name="description" content=lang.texts().tagline />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" href=css />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: the same component tree renders on the server and hydrates in the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(current_lang());
+    let t = use_lang().texts();
+    Effect::new(move |_| {
+        register_service_worker();
+        mark_hydrated();
+    });
+
+    view! {
+        <Title formatter=move |page: String| {
+            if page.is_empty() { t.app_name.to_owned() } else { format!("{page} · {}", t.app_name) }
+        } />
+        <Router>
+            <Header />
+            <OfflineBanner />
+            <main id="main" class="page">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/shifts") view=ShiftsPage ssr=SsrMode::Async />
+                    <Route path=path!("/incidents/new") view=ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/hours") view=HoursPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/areas/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/areas/:id") view=AreaPage ssr=SsrMode::Async />
+                    <Route path=path!("/apply") view=ApplyPage ssr=SsrMode::Async />
+                    <Route path=path!("/volunteers") view=VolunteersPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <TabBar />
+        </Router>
+    }
+}
+
+/// The page's language. The server negotiates it from the `lang` cookie and `Accept-Language`;
+/// the browser reads back what the server put in `<html lang>`, so hydration agrees.
+fn current_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::i18n::LANG_COOKIE;
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return Lang::default();
+        };
+        let cookie = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('='));
+        let accept = parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        Lang::negotiate(cookie, accept)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let html_lang = web_sys_lang();
+        html_lang
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn web_sys_lang() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let doc = web_sys::window()?.document()?;
+        doc.document_element()?.get_attribute("lang")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+fn css_href() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::AppState>()
+            .map(|s| s.assets.css.clone())
+            .unwrap_or_else(|| "/pkg/pingan.css".to_owned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
+/// The Content-Security-Policy carries this response's nonce, so only Leptos' own inline
+/// hydration script runs; everything else must come from this origin.
+#[cfg(feature = "ssr")]
+fn set_security_headers() {
+    use http::{header, HeaderValue};
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+    // Pages can hold personal data: never keep them in shared caches.
+    res.insert_header(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+}

@@ -1,0 +1,32 @@
+//! What the server hands every page render and server function, once, through context.
+
+use domain::{Secrets, Storage, TargetRate};
+use std::sync::Arc;
+
+/// Shared by all requests; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    /// Sealing personal data and hashing passwords, with the server's keys.
+    pub secrets: Arc<dyn Secrets>,
+    /// The share of residents the district aims to register (2% unless configured).
+    pub target_rate: TargetRate,
+    pub assets: Arc<AssetManifest>,
+}
+
+/// The content-hashed file names of this build's browser assets, read once at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetManifest {
+    /// e.g. `/pkg/pingan.3f2a….css`
+    pub css: String,
+    pub js: String,
+    pub wasm: String,
+}
+
+impl AppState {
+    /// The state of the current request; every server function starts here.
+    pub fn current() -> Result<Self, crate::AppError> {
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| crate::AppError::internal("context", "AppState not provided"))
+    }
+}

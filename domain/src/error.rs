@@ -1,0 +1,69 @@
+//! Validation errors that name the field and carry a message *key*, not a sentence:
+//! the UI translates the key into the reader's language.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// Identifies one user-facing message; `app::i18n` holds its zh-CN and en texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageKey {
+    /// A required field was left empty.
+    Required,
+    /// The text is longer than the field allows.
+    TooLong,
+    /// Not a mainland mobile number (11 digits, starting 13–19).
+    PhoneInvalid,
+    /// Latitude outside −90..=90.
+    LatitudeOutOfRange,
+    /// Longitude outside −180..=180.
+    LongitudeOutOfRange,
+    /// Not a number where a number was expected.
+    NotANumber,
+    /// A population must be zero or more and below a plausible bound.
+    PopulationOutOfRange,
+    /// A percentage outside 0.01..=100.
+    RateOutOfRange,
+    /// The area kind does not fit under the chosen parent (e.g. a district under a community).
+    AreaKindMismatch,
+    /// Not an 18-character resident ID number, or its birth date is impossible.
+    IdNumberInvalid,
+    /// The ID number's last character does not match its checksum (a typo).
+    IdNumberChecksum,
+    /// A name with control characters.
+    NameInvalid,
+    /// A password shorter than 8 characters.
+    PasswordTooShort,
+    /// The mobile number and password do not match an account.
+    LoginFailed,
+    /// The location-use consent box was not ticked.
+    ConsentRequired,
+    /// The chosen home area does not exist or is not a community.
+    CommunityUnknown,
+    /// This mobile number is already registered.
+    PhoneTaken,
+    /// Not a date like 2020-11-01, or one in the future.
+    DateInvalid,
+    /// The name is already used here.
+    NameTaken,
+    /// No registered volunteer with this number in the area.
+    VolunteerUnknown,
+}
+
+/// A field that failed to parse, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{field}: {key:?}")]
+pub struct FieldError {
+    /// The form field's name, as used in the HTML `name` attribute.
+    pub field: Cow<'static, str>,
+    /// What is wrong, to be translated.
+    pub key: MessageKey,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, key: MessageKey) -> Self {
+        Self {
+            field: Cow::Borrowed(field),
+            key,
+        }
+    }
+}

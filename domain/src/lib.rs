@@ -1,0 +1,35 @@
+//! The domain of Pingan Vest (平安马甲): the vocabulary of ../shared/DESIGN.md as types,
+//! the rules as plain functions, and the storage port the server's adapters implement.
+//!
+//! Nothing here does I/O, so the same parsing runs in the browser (wasm) and on the server,
+//! and a form rejects exactly what the server would reject, with the same message key.
+
+pub mod area;
+pub mod error;
+pub mod geo_point;
+pub mod geometry;
+pub mod id_number;
+pub mod phone;
+pub mod role;
+pub mod secrets;
+pub mod site;
+pub mod storage;
+pub mod target;
+pub mod volunteer;
+
+pub use area::{parse_counted_on, Area, AreaId, AreaKind, AreaName, NewArea, Population};
+pub use error::{FieldError, MessageKey};
+pub use geo_point::GeoPoint;
+pub use id_number::IdNumber;
+pub use phone::PhoneNumber;
+pub use role::{Action, AreaPath, Principal, Role, RoleGrant};
+pub use secrets::Secrets;
+pub use site::{Site, SiteDraft, SiteId};
+pub use storage::{
+    AuditEntry, AuditFilter, AuditRecord, LoginRecord, SessionRecord, Storage, StorageError,
+    TeamId, TeamSummary, VolunteerFilter, VolunteerPage,
+};
+pub use target::{TargetProgress, TargetRate};
+pub use volunteer::{
+    NewVolunteer, Password, PersonName, SealedIdNumber, Volunteer, VolunteerId, VolunteerStatus,
+};

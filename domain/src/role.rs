@@ -1,0 +1,229 @@
+//! Who may do what, where: roles with an area scope, and the one check every server function
+//! makes. A grant on an area covers that area's whole subtree.
+
+use crate::area::AreaId;
+use crate::volunteer::{VolunteerId, VolunteerStatus};
+use serde::{Deserialize, Serialize};
+
+/// Ordered by reach: a role can do everything the roles below it can, within its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Volunteer,
+    /// 队长: runs a team's shifts and confirms its hours.
+    TeamLeader,
+    /// 社区/街道 coordinator: approves registrations, manages teams and sites in an area.
+    Coordinator,
+    /// 志愿者协会: a district's admin — areas, populations, roles, commendations.
+    AssociationAdmin,
+    /// Runs the installation.
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Volunteer,
+        Role::TeamLeader,
+        Role::Coordinator,
+        Role::AssociationAdmin,
+        Role::SystemAdmin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Volunteer => "volunteer",
+            Self::TeamLeader => "team_leader",
+            Self::Coordinator => "coordinator",
+            Self::AssociationAdmin => "association_admin",
+            Self::SystemAdmin => "system_admin",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A role held over an area and everything under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub area_id: AreaId,
+}
+
+/// An area and its ancestors, root first: what a scope check needs to know about a target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaPath(pub Vec<AreaId>);
+
+impl AreaPath {
+    pub fn contains(&self, id: AreaId) -> bool {
+        self.0.contains(&id)
+    }
+
+    /// The area itself (the last element).
+    pub fn leaf(&self) -> Option<AreaId> {
+        self.0.last().copied()
+    }
+}
+
+/// The logged-in person, as every request sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Principal {
+    pub volunteer_id: VolunteerId,
+    pub name: String,
+    pub status: VolunteerStatus,
+    /// Their home community, root first.
+    pub home: AreaPath,
+    pub grants: Vec<RoleGrant>,
+}
+
+/// Things one can do; each needs a minimum role over the target's area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// The area's figures: population, registered volunteers, the 2% target.
+    ViewAreaFigures,
+    /// Lists of volunteers with masked phone numbers.
+    ListVolunteers,
+    /// A volunteer's full phone number (to call them about a shift).
+    SeeContact,
+    /// Approve, reject, suspend, retire, re-activate; teams and leaders.
+    ManageRegistrations,
+    /// Open a sealed ID number.
+    SeeIdNumber,
+    /// Areas, populations, sites, boundaries.
+    ManageAreas,
+    /// Give or take roles (below one's own).
+    ManageRoles,
+    /// Reset another person's password.
+    ResetPassword,
+    /// Read the audit log.
+    ViewAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::ViewAreaFigures,
+        Action::ListVolunteers,
+        Action::SeeContact,
+        Action::ManageRegistrations,
+        Action::SeeIdNumber,
+        Action::ManageAreas,
+        Action::ManageRoles,
+        Action::ResetPassword,
+        Action::ViewAudit,
+    ];
+
+    /// The least role that may do this over an area it holds.
+    pub fn minimum_role(self) -> Role {
+        match self {
+            Action::ViewAreaFigures => Role::Volunteer,
+            Action::ListVolunteers | Action::SeeContact => Role::TeamLeader,
+            Action::ManageRegistrations | Action::ViewAudit => Role::Coordinator,
+            Action::SeeIdNumber
+            | Action::ManageAreas
+            | Action::ManageRoles
+            | Action::ResetPassword => Role::AssociationAdmin,
+        }
+    }
+}
+
+impl Principal {
+    /// Whether this person may do `action` on something in the area `target` (root first).
+    ///
+    /// Registered volunteers hold the volunteer role over their whole district (the figures
+    /// are public to them); every other role comes from a grant whose area is on `target`'s path.
+    /// A suspended or retired person keeps no role at all.
+    pub fn may(&self, action: Action, target: &AreaPath) -> bool {
+        self.highest_role_over(target)
+            .is_some_and(|r| r >= action.minimum_role())
+    }
+
+    /// The highest role this person holds over `target`, if any.
+    pub fn highest_role_over(&self, target: &AreaPath) -> Option<Role> {
+        if !self.status.on_duty_roll() {
+            return None;
+        }
+        let granted = self
+            .grants
+            .iter()
+            .filter(|g| target.contains(g.area_id))
+            .map(|g| g.role)
+            .max();
+        let as_volunteer = match (self.home.0.first(), target.0.first()) {
+            (Some(home_root), Some(target_root)) if home_root == target_root => {
+                Some(Role::Volunteer)
+            }
+            _ => None,
+        };
+        granted.max(as_volunteer)
+    }
+
+    /// The highest role held anywhere (for menus; never for a decision about data).
+    pub fn highest_role(&self) -> Role {
+        self.grants
+            .iter()
+            .map(|g| g.role)
+            .max()
+            .unwrap_or(Role::Volunteer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(ids: &[i64]) -> AreaPath {
+        AreaPath(ids.iter().copied().map(AreaId).collect())
+    }
+
+    fn person(grants: &[(Role, i64)]) -> Principal {
+        Principal {
+            volunteer_id: VolunteerId(1),
+            name: "测试".into(),
+            status: VolunteerStatus::Registered,
+            home: path(&[1, 10, 100]),
+            grants: grants
+                .iter()
+                .map(|&(role, a)| RoleGrant {
+                    role,
+                    area_id: AreaId(a),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_grant_covers_its_subtree_and_nothing_beside_it() {
+        let coordinator = person(&[(Role::Coordinator, 10)]);
+        assert!(coordinator.may(Action::ManageRegistrations, &path(&[1, 10, 100])));
+        assert!(coordinator.may(Action::ManageRegistrations, &path(&[1, 10])));
+        assert!(!coordinator.may(Action::ManageRegistrations, &path(&[1, 20, 200])));
+        assert!(!coordinator.may(Action::ManageRegistrations, &path(&[1])));
+        assert!(!coordinator.may(Action::ManageAreas, &path(&[1, 10])));
+    }
+
+    #[test]
+    fn plain_volunteers_see_figures_of_their_district_only() {
+        let v = person(&[]);
+        assert!(v.may(Action::ViewAreaFigures, &path(&[1, 20])));
+        assert!(!v.may(Action::ViewAreaFigures, &path(&[2])));
+        assert!(!v.may(Action::ListVolunteers, &path(&[1, 10, 100])));
+    }
+
+    #[test]
+    fn suspended_people_hold_no_role() {
+        let mut admin = person(&[(Role::SystemAdmin, 1)]);
+        admin.status = VolunteerStatus::Suspended;
+        for action in Action::ALL {
+            assert!(!admin.may(action, &path(&[1, 10])));
+        }
+    }
+
+    #[test]
+    fn higher_roles_include_lower_ones() {
+        let admin = person(&[(Role::AssociationAdmin, 1)]);
+        for action in Action::ALL {
+            assert!(admin.may(action, &path(&[1, 20, 200])), "{action:?}");
+        }
+        assert_eq!(admin.highest_role(), Role::AssociationAdmin);
+    }
+}

@@ -1,0 +1,20 @@
+//! The secrets port: what server functions need from the server's key material without
+//! holding it — sealing personal data at rest and hashing passwords.
+
+use crate::volunteer::Password;
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait Secrets: Send + Sync + 'static {
+    /// Encrypts personal data (an ID number) for storage.
+    fn seal(&self, plain: &str) -> Vec<u8>;
+
+    /// Decrypts what `seal` produced; `None` if it was altered or sealed under another key.
+    fn open(&self, sealed: &[u8]) -> Option<String>;
+
+    /// A random temporary password (for an admin's reset), easy to read out over the phone.
+    fn temporary_password(&self) -> Password;
+
+    /// The PHC string to store for a password (slow on purpose; runs off the async workers).
+    async fn hash_password(&self, password: &Password) -> Result<String, String>;
+}

@@ -1,0 +1,74 @@
+import { test, expect, type Page } from "./fixtures";
+
+async function logInAdmin(page: Page, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("手机号").fill("13800000002");
+  await page.getByLabel("密码").fill("pingan2026");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(new RegExp(`${next}$`));
+}
+
+const point = (name: string, coords: [number, number]) => ({
+  type: "Feature",
+  properties: { kind: "site", name, area: "芙蓉街社区", radius_m: 60 },
+  geometry: { type: "Point", coordinates: coords },
+});
+
+test.describe("places", () => {
+  test("the district map shows the communities and their sites", async ({ page }) => {
+    await logInAdmin(page, "/");
+    const map = page.getByTestId("area-map");
+    await expect(map.locator("path.map-area")).toHaveCount(12);
+    // 37 seeded sites; the import test below may have added one meanwhile.
+    expect(await map.locator(".map-site circle").count()).toBeGreaterThanOrEqual(37);
+    await map.locator("a", { hasText: "芙蓉街社区" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("芙蓉街社区");
+  });
+
+  test("a bad GeoJSON file lists each problem by feature and imports nothing", async ({ page }) => {
+    await logInAdmin(page, "/areas/import");
+    const bad = {
+      type: "FeatureCollection",
+      features: [point("好的点", [117.022, 36.666]), point("写反了", [36.666, 117.022])],
+    };
+    await page.getByTestId("import-file").setInputFiles({
+      name: "sites.geojson",
+      mimeType: "application/geo+json",
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
+    await page.getByTestId("import-start").click();
+    const errors = page.getByTestId("import-errors");
+    await expect(errors).toContainText("文件有 1 处问题，没有导入任何内容");
+    await expect(errors).toContainText("第 2 项（写反了）");
+    await expect(errors).toContainText("是否写反了");
+  });
+
+  test("a large upload shows its progress, then the import is applied", async ({ page }) => {
+    await logInAdmin(page, "/areas/import");
+    const name = `测试点${Date.now()}`;
+    const good = JSON.stringify({ type: "FeatureCollection", features: [point(name, [117.0225, 36.6655])] });
+    // 1.5 MB of whitespace makes a big but valid file; a slow uplink makes the upload take time.
+    const big = good.replace("[", "[" + " ".repeat(1_500_000));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 20,
+      downloadThroughput: 1_000_000,
+      uploadThroughput: 300_000,
+    });
+    await page.getByTestId("import-file").setInputFiles({
+      name: "sites.geojson",
+      mimeType: "application/geo+json",
+      buffer: Buffer.from(big),
+    });
+    await page.getByTestId("import-start").click();
+    await expect(page.getByTestId("import-progress")).toContainText("正在上传");
+    await expect(page.getByTestId("import-done")).toHaveText("已导入 0 个边界、1 个巡逻点。", { timeout: 20_000 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { test, expect } from "./fixtures";
+
+test("the manifest is valid and its icons exist at their stated sizes", async ({ page, request }) => {
+  await page.goto("/");
+  const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+  expect(href).toBe("/manifest.webmanifest");
+  const res = await request.get(href!);
+  expect(res.ok()).toBeTruthy();
+  const manifest = await res.json();
+  expect(manifest.name).toContain("平安马甲");
+  expect(manifest.short_name).toBe("平安马甲");
+  expect(manifest.display).toBe("standalone");
+  expect(manifest.start_url).toMatch(/^\//);
+  expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
+  const pngs = manifest.icons.filter((i: { type: string }) => i.type === "image/png");
+  const sizes = pngs.map((i: { sizes: string }) => i.sizes);
+  expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+  expect(manifest.icons.some((i: { purpose?: string }) => i.purpose?.includes("maskable"))).toBeTruthy();
+  for (const icon of pngs) {
+    const img = await request.get(icon.src);
+    expect(img.ok(), icon.src).toBeTruthy();
+    const body = await img.body();
+    // PNG header: width and height are big-endian at bytes 16..24.
+    const [w, h] = icon.sizes.split("x").map(Number);
+    expect(body.readUInt32BE(16), icon.src).toBe(w);
+    expect(body.readUInt32BE(20), icon.src).toBe(h);
+  }
+});
+
+test("the service worker registers and serves the offline page without a network", async ({ page, context }) => {
+  await page.goto("/");
+  // Registered by the hydrated app; wait until it controls the page.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+
+  await context.setOffline(true);
+  // A page never visited: the pre-cached offline page stands in.
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto("/incidents/new").catch(() => undefined);
+  await expect(page.getByTestId("offline-page")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("网络未连接");
+  // It is shown at its own address, so the app hydrates it, and "retry" leads back.
+  await expect(page).toHaveURL(/\/offline\?from=%2Fincidents%2Fnew$/);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("retry")).toHaveAttribute("href", "/incidents/new");
+  expect(errors).toEqual([]);
+  // A page read online before is served from the cache.
+  await page.goto("/").catch(() => undefined);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("平安马甲");
+  await context.setOffline(false);
+});
+
+test("the banner shows while the browser is offline", async ({ page, context }) => {
+  await page.goto("/shifts");
+  await expect(page.getByTestId("gps-check")).toHaveCount(0);
+  // The app marks the document once the wasm has hydrated it.
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await context.setOffline(true);
+  await expect(page.getByTestId("offline-banner")).toBeVisible();
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-banner")).toBeHidden();
+});
+
+test("hashed assets are cached for good and pages are not", async ({ page, request }) => {
+  const response = await page.goto("/");
+  expect(response?.headers()["cache-control"]).toContain("no-cache");
+  expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  const css = await page.locator('link[rel="stylesheet"]').getAttribute("href");
+  expect(css).toMatch(/^\/pkg\/pingan\.[^.]+\.css$/);
+  const asset = await request.get(css!);
+  expect(asset.headers()["cache-control"]).toContain("immutable");
+});

@@ -1,0 +1,38 @@
+import { test, type Page } from "@playwright/test";
+
+// Screenshots for a person to look at (never committed). Run with PINGAN_SCREENSHOTS=1.
+test.skip(!process.env.PINGAN_SCREENSHOTS, "screenshots only on request");
+
+const anonymous = ["/", "/me", "/login?error=login_failed", "/apply", "/no-such-page", "/offline"];
+const coordinator = ["/", "/me", "/volunteers", "/audit"];
+
+async function logIn(page: Page) {
+  await page.goto("/login");
+  await page.locator('input[name="phone"]').fill("13800000003");
+  await page.locator('input[name="password"]').fill("pingan2026");
+  await page.locator('form[action="/auth/login"] button[type="submit"]').click();
+  await page.waitForURL(/\/$/);
+}
+
+for (const locale of ["zh-CN", "en-US"]) {
+  for (const [who, paths] of [["anon", anonymous], ["coord", coordinator]] as const) {
+    for (const path of paths) {
+      test(`screenshot ${locale} ${who} ${path}`, async ({ browser, baseURL }) => {
+        const context = await browser.newContext({
+          baseURL,
+          locale,
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+        });
+        const page = await context.newPage();
+        if (who === "coord") await logIn(page);
+        await page.goto(path);
+        await page.waitForLoadState("networkidle");
+        const name = `${locale}_${who}${path.replace(/[/?=&]/g, "_")}.png`;
+        await page.screenshot({ path: `screenshots/${name}`, fullPage: true });
+        await context.close();
+      });
+    }
+  }
+}

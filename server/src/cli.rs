@@ -1,0 +1,81 @@
+//! The binary's sub-commands. `cargo xtask run` calls `seed --demo` and `serve`; an operator
+//! can run them directly after a build.
+
+use crate::config::Settings;
+use crate::startup::Application;
+use crate::{seed, storage, telemetry};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pingan",
+    version,
+    about = "平安马甲 Pingan Vest: patrols, incidents and service hours for safety volunteers"
+)]
+pub struct Cli {
+    /// A TOML settings file; without it `./pingan.toml` is read when present.
+    /// Environment variables (`PINGAN_…`, `DATABASE_URL`) override the file.
+    #[arg(long, global = true, env = "PINGAN_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database, then serve HTTP on PINGAN_ADDR until SIGTERM or Ctrl-C (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load data into the database.
+    Seed {
+        /// The demo district (济南市历下区): streets, communities and their populations.
+        /// Does nothing when the database already holds areas.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the effective settings (secrets hidden) and exit.
+    Config,
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let settings = Settings::load(self.config.as_deref())?;
+        telemetry::init(&settings.log);
+        match self.command.unwrap_or(Command::Serve) {
+            Command::Serve => {
+                let app = Application::build(settings).await?;
+                app.run_until_stopped().await
+            }
+            Command::Migrate => {
+                let store = storage::connect(&settings.database_url).await?;
+                tracing::info!(backend = store.backend(), "migrations applied");
+                Ok(())
+            }
+            Command::Seed { demo } => {
+                anyhow::ensure!(demo, "nothing to seed: pass --demo");
+                let store = storage::connect(&settings.database_url).await?;
+                let created = seed::demo_district(store.as_ref())
+                    .await
+                    .context("failed to seed the demo district")?;
+                println!(
+                    "{}",
+                    if created {
+                        "demo district seeded"
+                    } else {
+                        "areas exist already; demo seed skipped"
+                    }
+                );
+                print!("{}", seed::demo_logins_table());
+                Ok(())
+            }
+            Command::Config => {
+                println!("{settings:#?}");
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Settings, layered: built-in defaults, then an optional TOML file, then environment variables
+//! (`PINGAN_…`, plus the conventional `DATABASE_URL`). `.env.sample` lists every variable.
+
+use anyhow::{bail, Context};
+use domain::TargetRate;
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to listen; port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// `sqlite://…` (embedded, the default) or `postgres://…`.
+    pub database_url: String,
+    /// The folder cargo-leptos built: `pkg/` with the hashed wasm, js and css, and the public files.
+    pub site_root: PathBuf,
+    /// The district's volunteer target as a share of residents.
+    pub target_rate: TargetRate,
+    /// Signs QR check-in codes and encrypts ID numbers. Never printed.
+    pub secret_key: SecretString,
+    /// The tracing filter used when `RUST_LOG` is not set.
+    pub log: String,
+    /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+}
+
+/// The file layer: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub addr: Option<String>,
+    pub database_url: Option<String>,
+    pub site_root: Option<PathBuf>,
+    pub target_rate: Option<String>,
+    pub secret_key: Option<String>,
+    pub log: Option<String>,
+    pub secure_cookies: Option<bool>,
+}
+
+impl Settings {
+    /// Reads `file` (or `./pingan.toml` when present) and the process environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let file_layer = match file {
+            Some(path) => read_file(path)?,
+            None if Path::new("pingan.toml").exists() => read_file(Path::new("pingan.toml"))?,
+            None => FileSettings::default(),
+        };
+        Self::from_layers(file_layer, &|key| std::env::var(key).ok())
+    }
+
+    /// Combines the layers; `env` is a parameter so tests need not touch the real environment.
+    pub fn from_layers(
+        file: FileSettings,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let pick = |key: &str, from_file: Option<String>| env(key).or(from_file);
+
+        let addr = pick("PINGAN_ADDR", file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr.parse().with_context(|| {
+            format!("PINGAN_ADDR {addr:?} is not an address like 127.0.0.1:3000")
+        })?;
+
+        let database_url = env("DATABASE_URL")
+            .or_else(|| env("PINGAN_DATABASE_URL"))
+            .or(file.database_url)
+            .unwrap_or_else(|| "sqlite://data/pingan.db".into());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            bail!("DATABASE_URL must start with sqlite: or postgres://");
+        }
+
+        let site_root = env("PINGAN_SITE_ROOT")
+            .or_else(|| env("LEPTOS_SITE_ROOT"))
+            .map(PathBuf::from)
+            .or(file.site_root)
+            .unwrap_or_else(|| PathBuf::from("target/site"));
+
+        let target_rate = match pick("PINGAN_TARGET_RATE", file.target_rate) {
+            Some(text) => TargetRate::parse_percent(&text).map_err(|_| {
+                anyhow::anyhow!("PINGAN_TARGET_RATE {text:?} must be a percentage from 0.01 to 100")
+            })?,
+            None => TargetRate::DEFAULT,
+        };
+
+        let secret_key = match pick("PINGAN_SECRET_KEY", file.secret_key) {
+            Some(key) if key.len() >= 32 => SecretString::from(key),
+            Some(_) => bail!("PINGAN_SECRET_KEY must be at least 32 characters"),
+            None => {
+                tracing::warn!(
+                    "PINGAN_SECRET_KEY not set: using a random key for this process only \
+                     (QR codes and encrypted fields will not survive a restart)"
+                );
+                SecretString::from(random_key())
+            }
+        };
+
+        let log = pick("PINGAN_LOG", file.log).unwrap_or_else(|| "info,sqlx=warn".into());
+        let secure_cookies = match env("PINGAN_SECURE_COOKIES") {
+            Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
+            None => file.secure_cookies.unwrap_or(false),
+        };
+
+        Ok(Self {
+            addr,
+            database_url,
+            site_root,
+            target_rate,
+            secret_key,
+            log,
+            secure_cookies,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read settings file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("failed to parse settings file {}", path.display()))
+}
+
+fn random_key() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_3000() {
+        let s = Settings::from_layers(FileSettings::default(), &env_of(&[])).expect("defaults");
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://data/pingan.db");
+        assert_eq!(s.target_rate, TargetRate::DEFAULT);
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let file = FileSettings {
+            addr: Some("0.0.0.0:8080".into()),
+            target_rate: Some("3".into()),
+            ..Default::default()
+        };
+        let s = Settings::from_layers(file, &env_of(&[("PINGAN_ADDR", "127.0.0.1:9000")]))
+            .expect("valid");
+        assert_eq!(s.addr.to_string(), "127.0.0.1:9000");
+        assert_eq!(s.target_rate.basis_points(), 300);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_variable_named() {
+        let err = Settings::from_layers(
+            FileSettings::default(),
+            &env_of(&[("PINGAN_ADDR", "nowhere")]),
+        )
+        .expect_err("invalid");
+        assert!(err.to_string().contains("PINGAN_ADDR"));
+        let err = Settings::from_layers(
+            FileSettings::default(),
+            &env_of(&[("DATABASE_URL", "mysql://x")]),
+        )
+        .expect_err("invalid");
+        assert!(err.to_string().contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn the_secret_key_never_prints() {
+        let key = "k".repeat(40);
+        let s = Settings::from_layers(
+            FileSettings::default(),
+            &env_of(&[("PINGAN_SECRET_KEY", &key)]),
+        )
+        .expect("valid");
+        assert!(!format!("{s:?}").contains(&key));
+    }
+}

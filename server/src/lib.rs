@@ -1,0 +1,13 @@
+//! The server: configuration, the axum application, storage adapters, the CLI.
+
+pub mod assets;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod seed;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;
+
+mod routes;

@@ -1,0 +1,9 @@
+//! The HTTP routes outside Leptos' pages and server functions, and the request guards.
+
+pub mod csrf;
+pub mod health;
+pub mod import;
+pub mod lang;
+pub mod service_worker;
+
+pub use lang::safe_next;

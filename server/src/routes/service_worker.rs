@@ -1,0 +1,83 @@
+//! `GET /sw.js`: the service worker, filled in with this build's hashed asset names.
+//! Its cache name is derived from them, so each deploy installs a new cache and drops the old.
+
+use app::AssetManifest;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+const TEMPLATE: &str = include_str!("../../../public/sw.template.js");
+
+/// The pages and files the shell needs to open offline.
+pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
+    vec![
+        "/offline".into(),
+        assets.css.clone(),
+        assets.js.clone(),
+        assets.wasm.clone(),
+        "/manifest.webmanifest".into(),
+        "/icons/icon.svg".into(),
+        "/icons/icon-192.png".into(),
+    ]
+}
+
+/// Renders the worker script once at start-up.
+pub fn render(assets: &AssetManifest) -> String {
+    let list = precache_list(assets);
+    let version = version_of(&list);
+    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+    TEMPLATE
+        .replace("__PINGAN_VERSION__", &version)
+        .replace("\"__PINGAN_PRECACHE__\"", &json)
+}
+
+/// A short FNV-1a hash of the app version and the hashed asset names.
+fn version_of(list: &[String]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in env!("CARGO_PKG_VERSION")
+        .bytes()
+        .chain(list.iter().flat_map(|s| s.bytes()))
+    {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+pub fn response(script: &'static str) -> Response {
+    let mut res = script.into_response();
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    // The browser must see a new worker as soon as it is deployed.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(hash: &str) -> AssetManifest {
+        AssetManifest {
+            css: format!("/pkg/pingan.{hash}.css"),
+            js: format!("/pkg/pingan.{hash}.js"),
+            wasm: format!("/pkg/pingan.{hash}.wasm"),
+        }
+    }
+
+    #[test]
+    fn the_worker_lists_the_hashed_assets_and_the_offline_page() {
+        let js = render(&manifest("abc"));
+        assert!(js.contains("/pkg/pingan.abc.wasm") && js.contains("\"/offline\""));
+        assert!(!js.contains("__PINGAN_"));
+    }
+
+    #[test]
+    fn a_new_build_gets_a_new_cache_version() {
+        let a = version_of(&precache_list(&manifest("abc")));
+        let b = version_of(&precache_list(&manifest("abd")));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,226 @@
+//! Building and running the application: storage, state, router, listener.
+
+use crate::auth::{self, SessionPolicy};
+use crate::config::Settings;
+use crate::routes::{csrf, health, import, lang, service_worker};
+use crate::{assets, storage};
+use anyhow::Context;
+use app::{shell, App, AppState};
+use axum::http::{header, HeaderValue, Request};
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Opens and migrates the database, builds the router and binds the listener, so the
+    /// caller learns the real port before serving (tests bind port 0).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let storage = storage::connect(&settings.database_url).await?;
+        if !assets::site_built(&settings.site_root) {
+            tracing::warn!(site_root = %settings.site_root.display(), "no built site (pkg/) found: pages render but will not hydrate; build with cargo leptos");
+        }
+        let (manifest, hashed) = assets::load("/pkg");
+        let state = AppState {
+            storage,
+            secrets: Arc::new(crate::crypto::ServerSecrets::new(&settings.secret_key)),
+            target_rate: settings.target_rate,
+            assets: Arc::new(manifest),
+        };
+        let options = LeptosOptions::builder()
+            .output_name(assets::OUTPUT_NAME)
+            .site_root(settings.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .hash_files(hashed)
+            .site_addr(settings.addr)
+            .build();
+        let router = router(state, options, hashed, settings.secure_cookies);
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("failed to listen on {}", settings.addr))?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            router,
+            addr,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The router, for tests that `oneshot` requests without a socket.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!("listening on http://{}", self.addr);
+        // Without TCP_NODELAY a streamed page waits on Nagle's algorithm: a 40 ms floor.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!("failed to set TCP_NODELAY: {e}");
+            }
+        });
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")
+    }
+}
+
+/// The whole HTTP surface; tests `oneshot` requests into it.
+pub fn router(
+    state: AppState,
+    options: LeptosOptions,
+    hashed_assets: bool,
+    secure_cookies: bool,
+) -> Router {
+    let routes = generate_route_list(App);
+    let sw_script: &'static str = Box::leak(service_worker::render(&state.assets).into_boxed_str());
+
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pkg_dir = ServeDir::new(format!("{}/pkg", options.site_root))
+        .precompressed_br()
+        .precompressed_gzip();
+    // Hashed names change with their content, so browsers may keep them for good.
+    let pkg_cache = if hashed_assets {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+
+    let policy = SessionPolicy::new(secure_cookies);
+    let auth_routes = Router::new()
+        .route("/auth/login", post(auth::routes::login))
+        .route("/auth/logout", post(auth::routes::logout))
+        .with_state((state.clone(), policy));
+
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .route(
+            app::areas::IMPORT_URL,
+            post(import::import_geojson)
+                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_BYTES)),
+        )
+        .route(
+            "/sw.js",
+            get(move || async move { service_worker::response(sw_script) }),
+        )
+        .with_state(state.clone());
+
+    let app = Router::new()
+        .route("/lang", post(lang::set_lang))
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(pkg_cache),
+                ))
+                .service(pkg_dir),
+        )
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .with_state(options)
+        .merge(api)
+        .merge(auth_routes)
+        // Who is asking, for pages and server functions alike; then the CSRF guard before it.
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), policy),
+            auth::resolve_session,
+        ))
+        .layer(axum::middleware::from_fn(csrf::same_origin_only));
+    with_security_headers(app)
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+}
+
+/// Headers every response carries. Pages set their own CSP (with the script nonce); the
+/// default here covers everything else.
+fn with_security_headers(router: Router) -> Router {
+    let set = |name: header::HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(set(header::REFERRER_POLICY, "same-origin"))
+        .layer(set(
+            header::HeaderName::from_static("permissions-policy"),
+            "geolocation=(self), camera=(self), microphone=()",
+        ))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("failed to listen for Ctrl-C: {e}");
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => tracing::error!("failed to listen for SIGTERM: {e}"),
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

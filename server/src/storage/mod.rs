@@ -1,0 +1,86 @@
+//! The storage adapters behind `domain::Storage`: SQLite (embedded default) and PostgreSQL.
+//! Each migrates its database on connect; `tests/storage.rs` holds both to one behaviour.
+
+mod common;
+mod postgres;
+mod sqlite;
+
+pub use postgres::PostgresStorage;
+pub use sqlite::SqliteStorage;
+
+use anyhow::Context;
+use domain::{AreaKind, Storage, StorageError};
+use std::sync::Arc;
+
+/// Opens (creating when needed) and migrates the database `url` names.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Storage>> {
+    if url.starts_with("postgres") {
+        let store = PostgresStorage::connect(url)
+            .await
+            .context("failed to open the PostgreSQL database")?;
+        Ok(Arc::new(store))
+    } else {
+        let store = SqliteStorage::connect(url)
+            .await
+            .context("failed to open the SQLite database")?;
+        Ok(Arc::new(store))
+    }
+}
+
+/// Maps a database error to the port's error by its kind, never by its text.
+/// `unique` names the constraint the statement can break, which SQLite does not report.
+fn map_err(e: sqlx::Error, unique: &'static str) -> StorageError {
+    use sqlx::error::ErrorKind;
+    if let Some(db) = e.as_database_error() {
+        match db.kind() {
+            ErrorKind::UniqueViolation => return StorageError::Constraint(unique),
+            ErrorKind::ForeignKeyViolation => return StorageError::MissingReference,
+            ErrorKind::CheckViolation => return StorageError::Constraint("check"),
+            _ => {}
+        }
+    }
+    StorageError::Backend(e.to_string())
+}
+
+fn backend_err(e: sqlx::Error) -> StorageError {
+    StorageError::Backend(e.to_string())
+}
+
+/// Decodes the `kind` column; an unknown value means the database was edited by hand.
+fn area_kind(s: &str) -> Result<AreaKind, StorageError> {
+    AreaKind::from_db(s).ok_or_else(|| StorageError::Backend(format!("unknown area kind {s:?}")))
+}
+
+/// A value in the database that no code writes: someone edited it by hand.
+fn corrupt(column: &str) -> StorageError {
+    StorageError::Backend(format!("unexpected value in column {column}"))
+}
+
+/// `COUNT(*)` as the port's `u32`.
+fn count(n: i64) -> Result<u32, StorageError> {
+    u32::try_from(n).map_err(|e| StorageError::Backend(e.to_string()))
+}
+
+/// An `UPDATE` by primary key that found no row means the id does not exist.
+fn exactly_one(rows: u64) -> Result<(), StorageError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StorageError::MissingReference)
+    }
+}
+
+/// Which of `volunteers`' unique keys an insert broke. PostgreSQL names the constraint; SQLite
+/// only names the column in its message, so that is read there (and nowhere else).
+fn unique_of_volunteers(e: &sqlx::Error) -> &'static str {
+    let Some(db) = e.as_database_error() else {
+        return "volunteers_phone_key";
+    };
+    let vest = db.constraint() == Some("volunteers_vest_no_key")
+        || db.message().contains("volunteers.vest_no");
+    if vest {
+        "volunteers_vest_no_key"
+    } else {
+        "volunteers_phone_key"
+    }
+}

@@ -1,0 +1,41 @@
+//! SQLite: the embedded default. One file, WAL, and `synchronous=FULL` because a check-in
+//! acknowledged to a phone must survive a power cut.
+
+use super::common::storage_impl;
+use super::{area_kind, backend_err, corrupt, count, exactly_one, map_err, unique_of_volunteers};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteStorage {
+    pool: SqlitePool,
+}
+
+impl SqliteStorage {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = options.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+/// `IS` compares NULL to NULL as equal in SQLite.
+const NULL_SAFE_EQ: &str = "IS";
+
+storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, "sqlite");

@@ -1,0 +1,471 @@
+//! The authorization matrix: every server function × every role × data in and out of the
+//! caller's area scope, over real HTTP requests into the router. A new server function must
+//! get a row here; `every_server_function_has_a_row` fails until it does.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use common::app::{body_text, log_in, send, spawn_app, TestApp};
+use domain::{AreaId, AreaKind, AreaName, NewArea, NewVolunteer, PersonName, PhoneNumber, Storage};
+use domain::{Population, VolunteerStatus};
+
+/// Who calls: anonymous, then the demo logins from the least to the most powerful.
+const CALLERS: [(&str, Option<&str>); 6] = [
+    ("anonymous", None),
+    ("volunteer", Some("13800000005")),
+    ("team leader (山大路社区)", Some("13800000004")),
+    ("coordinator (解放路街道)", Some("13800000003")),
+    ("association admin (历下区)", Some("13800000002")),
+    ("system admin", Some("13800000001")),
+];
+
+/// Data the calls aim at.
+struct Fixture {
+    district: AreaId,
+    /// A district nobody in the demo holds a role in.
+    foreign_district: AreaId,
+    /// 山大路社区 (under 解放路街道).
+    in_scope_community: AreaId,
+    /// 建新社区 (under 千佛山街道).
+    out_of_scope_community: AreaId,
+    /// A team in 山大路社区.
+    team: domain::TeamId,
+    /// Seeded registered volunteers (no login) of 山大路社区 and of 建新社区.
+    seeded_in_scope: i64,
+    seeded_out_of_scope: i64,
+}
+
+async fn fixture(t: &TestApp) -> Fixture {
+    let store = t.store.as_ref();
+    let district = store.child_areas(None).await.expect("roots")[0].id;
+    let mut in_scope = None;
+    let mut out_of_scope = None;
+    for street in store.child_areas(Some(district)).await.expect("streets") {
+        for c in store
+            .child_areas(Some(street.id))
+            .await
+            .expect("communities")
+        {
+            match c.name.as_str() {
+                "山大路社区" => in_scope = Some(c.id),
+                "建新社区" => out_of_scope = Some(c.id),
+                _ => {}
+            }
+        }
+    }
+    let foreign_district = store
+        .insert_area(&NewArea {
+            parent_id: None,
+            kind: AreaKind::District,
+            name: AreaName::parse("历城区").expect("name"),
+            population: Population::new(1_000_000).expect("population"),
+            population_counted_on: None,
+        })
+        .await
+        .expect("foreign district");
+    let in_scope = in_scope.expect("山大路社区");
+    let team = t
+        .store
+        .insert_team(
+            in_scope,
+            "山大路巡逻队",
+            1,
+            &domain::AuditEntry {
+                at_ms: 1,
+                actor_id: None,
+                action: "create_team".into(),
+                entity: "team".into(),
+                entity_id: None,
+                area_id: Some(in_scope),
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .expect("team");
+    // The first seeded (login-less) registered volunteer living in each community.
+    let mut seeded_in_scope = 0;
+    let mut seeded_out_of_scope = 0;
+    let jianxin = out_of_scope.expect("建新社区");
+    for n in 1..2000u64 {
+        let phone = PhoneNumber::parse(&format!("139{n:08}")).expect("phone");
+        let Some(v) = t.store.volunteer_by_phone(&phone).await.expect("lookup") else {
+            break;
+        };
+        if v.status != VolunteerStatus::Registered {
+            continue;
+        }
+        if v.home_area_id == in_scope && seeded_in_scope == 0 {
+            seeded_in_scope = v.id.0;
+        }
+        if v.home_area_id == jianxin && seeded_out_of_scope == 0 {
+            seeded_out_of_scope = v.id.0;
+        }
+    }
+    assert!(
+        seeded_in_scope > 0 && seeded_out_of_scope > 0,
+        "seeded volunteers found"
+    );
+    Fixture {
+        team,
+        seeded_in_scope,
+        seeded_out_of_scope,
+        district,
+        foreign_district,
+        in_scope_community: in_scope,
+        out_of_scope_community: jianxin,
+    }
+}
+
+/// A fresh applicant in `home`, so each state-changing call has its own target.
+async fn applicant(t: &TestApp, home: AreaId, n: &mut u64) -> i64 {
+    *n += 1;
+    t.store
+        .insert_volunteer(&NewVolunteer {
+            name: PersonName::parse("测试申请人").expect("name"),
+            phone: PhoneNumber::parse(&format!("137{:08}", *n)).expect("phone"),
+            id_number: None,
+            home_area_id: home,
+            skills: vec![],
+            location_consent_version: Some("2026-1".into()),
+            status: VolunteerStatus::Applied,
+            vest_no: None,
+            password_hash: None,
+            now_ms: 1,
+        })
+        .await
+        .expect("applicant")
+        .0
+}
+
+/// One server-function call, as a browser on this site would send it.
+fn call(endpoint: &str, body: String, json: bool, cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::post(format!("/api/{endpoint}"))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT, "application/json")
+        .header(
+            header::CONTENT_TYPE,
+            if json {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            },
+        );
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).expect("request")
+}
+
+/// The rows: a name, how to build the call (given the fixture and a fresh applicant maker),
+/// and the expected status for each caller in `CALLERS` order.
+struct Row {
+    name: &'static str,
+    endpoint: &'static str,
+    expect: [u16; 6],
+}
+
+const ROWS: &[Row] = &[
+    Row {
+        name: "whoami",
+        endpoint: "me",
+        expect: [200, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "current area",
+        endpoint: "areas/current",
+        expect: [200, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "figures of the own district",
+        endpoint: "areas/figures",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "figures of another district",
+        endpoint: "areas/figures#foreign",
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "communities to apply to",
+        endpoint: "volunteers/communities",
+        expect: [200, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "apply with bad input",
+        endpoint: "volunteers/apply",
+        expect: [422, 422, 422, 422, 422, 422],
+    },
+    Row {
+        name: "list volunteers",
+        endpoint: "volunteers/list",
+        expect: [401, 403, 200, 200, 200, 200],
+    },
+    Row {
+        name: "approve an applicant in scope",
+        endpoint: "volunteers/decide#in",
+        expect: [401, 404, 404, 200, 200, 200],
+    },
+    Row {
+        name: "approve an applicant out of scope",
+        endpoint: "volunteers/decide#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "edit area figures",
+        endpoint: "areas/update",
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "edit figures with a bad population",
+        endpoint: "areas/update#bad",
+        expect: [401, 403, 403, 403, 422, 422],
+    },
+    Row {
+        name: "edit another district's figures",
+        endpoint: "areas/update#foreign",
+        expect: [401, 403, 403, 403, 403, 403],
+    },
+    Row {
+        name: "reset a password in scope",
+        endpoint: "accounts/reset-password",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "list teams",
+        endpoint: "teams/list",
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "create a team in scope",
+        endpoint: "teams/create",
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "create a team out of scope",
+        endpoint: "teams/create#out",
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "add a member to a team",
+        endpoint: "teams/member",
+        expect: [401, 404, 404, 200, 200, 200],
+    },
+    Row {
+        name: "name a team leader",
+        endpoint: "teams/leader",
+        expect: [401, 404, 404, 200, 200, 200],
+    },
+    Row {
+        name: "reveal a contact in scope",
+        endpoint: "volunteers/contact",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "reveal a contact out of scope",
+        endpoint: "volunteers/contact#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "add a street to the district",
+        endpoint: "areas/create",
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "add an area under a community",
+        endpoint: "areas/create#community",
+        expect: [401, 403, 403, 403, 422, 422],
+    },
+    Row {
+        name: "audit log",
+        endpoint: "audit/list",
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "reject without a reason",
+        endpoint: "volunteers/decide#noreason",
+        expect: [401, 404, 404, 422, 422, 422],
+    },
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_gets_exactly_what_its_scope_allows() {
+    let t = spawn_app().await;
+    let f = fixture(&t).await;
+    let mut phones = 0;
+    let mut cookies = Vec::new();
+    for (_, phone) in CALLERS {
+        cookies.push(match phone {
+            Some(p) => Some(log_in(&t, p).await),
+            None => None,
+        });
+    }
+    let mut failures = Vec::new();
+    for row in ROWS {
+        for (i, (who, _)) in CALLERS.iter().enumerate() {
+            let (endpoint, variant) = row.endpoint.split_once('#').unwrap_or((row.endpoint, ""));
+            let (body, json) = match (endpoint, variant) {
+                ("areas/figures", "foreign") => (format!("id={}", f.foreign_district.0), false),
+                ("areas/figures", _) => (format!("id={}", f.district.0), false),
+                ("volunteers/apply", _) => (r#"{"input":{"name":"","phone":"1","password":"","community_id":null,"id_number":"","skills":[],"consent":false}}"#.to_owned(), true),
+                ("volunteers/list", _) => ("offset=0".to_owned(), false),
+                ("teams/create", "out") => {
+                    phones += 1;
+                    (format!("community_id={}&name=%E9%98%9F{phones}", f.out_of_scope_community.0), false)
+                }
+                ("teams/create", _) => {
+                    phones += 1;
+                    (format!("community_id={}&name=%E9%98%9F{phones}", f.in_scope_community.0), false)
+                }
+                ("teams/member", _) => (format!("team_id={}&phone=13800000005", f.team.0), false),
+                ("teams/leader", _) => (format!("team_id={}&volunteer_id={}", f.team.0, f.seeded_in_scope), false),
+                ("volunteers/contact", "out") => (format!("volunteer_id={}", f.seeded_out_of_scope), false),
+                ("volunteers/contact", _) => (format!("volunteer_id={}", f.seeded_in_scope), false),
+                ("areas/create", "community") => {
+                    phones += 1;
+                    (format!("parent_id={}&name=%E6%96%B0{phones}&population=100&counted_on=", f.in_scope_community.0), false)
+                }
+                ("areas/create", _) => {
+                    phones += 1;
+                    (format!("parent_id={}&name=%E6%96%B0{phones}&population=100&counted_on=", f.district.0), false)
+                }
+                ("areas/update", "bad") => (format!("id={}&population=lots&counted_on=&rate=", f.district.0), false),
+                ("areas/update", "foreign") => (format!("id={}&population=5&counted_on=&rate=", f.foreign_district.0), false),
+                ("areas/update", _) => (format!("id={}&population=104200&counted_on=2020-11-01&rate=2", f.district.0), false),
+                ("accounts/reset-password", _) => {
+                    let id = applicant(&t, f.in_scope_community, &mut phones).await;
+                    (format!("volunteer_id={id}"), false)
+                }
+                ("volunteers/decide", "in") => {
+                    let id = applicant(&t, f.in_scope_community, &mut phones).await;
+                    (format!("volunteer_id={id}&decision=Approve"), false)
+                }
+                ("volunteers/decide", "out") => {
+                    let id = applicant(&t, f.out_of_scope_community, &mut phones).await;
+                    (format!("volunteer_id={id}&decision=Approve"), false)
+                }
+                ("volunteers/decide", "noreason") => {
+                    let id = applicant(&t, f.out_of_scope_community, &mut phones).await;
+                    let id_in = applicant(&t, f.in_scope_community, &mut phones).await;
+                    // Coordinators can reach only the in-scope one; admins either.
+                    let target = if i == 3 { id_in } else { id };
+                    (format!("volunteer_id={target}&decision=Reject"), false)
+                }
+                _ => (String::new(), false),
+            };
+            let res = send(&t, call(endpoint, body, json, cookies[i].as_deref())).await;
+            let status = res.status().as_u16();
+            if status != row.expect[i] {
+                let text = body_text(res).await;
+                failures.push(format!(
+                    "{} as {who}: expected {}, got {status} ({})",
+                    row.name,
+                    row.expect[i],
+                    text.chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_mask_phone_numbers_and_revealing_one_is_audited() {
+    let t = spawn_app().await;
+    let leader = log_in(&t, "13800000004").await;
+    let res = send(
+        &t,
+        call(
+            "volunteers/list",
+            "offset=0&status=Registered".into(),
+            false,
+            Some(&leader),
+        ),
+    )
+    .await;
+    let body = body_text(res).await;
+    assert!(body.contains("\"phone\":\"139****"), "{body}");
+    // Nobody's sealed ID number or password hash ever leaves the server in a list.
+    assert!(!body.contains("argon2"));
+    assert!(!body.contains("id_number_sealed"));
+    let id = body
+        .split("\"id\":")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .expect("a row id")
+        .to_owned();
+    let res = send(
+        &t,
+        call(
+            "volunteers/contact",
+            format!("volunteer_id={id}"),
+            false,
+            Some(&leader),
+        ),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body = body_text(res).await;
+    assert!(
+        body.contains("\"phone\":\"139") && !body.contains("****"),
+        "{body}"
+    );
+    assert!(
+        body.contains("\"id_number\":null"),
+        "a team leader never sees ID numbers: {body}"
+    );
+    let log = t
+        .store
+        .audit_entries(&domain::AuditFilter {
+            entity: Some("volunteer".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(log[0].entry.action, "reveal_contact");
+    assert_eq!(log[0].entry.entity_id.map(|i| i.to_string()), Some(id));
+}
+
+#[test]
+fn every_server_function_has_a_row() {
+    // Every `#[server(endpoint = …)]` in the app must be exercised by the matrix above.
+    let mut missing = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read app/src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read source");
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("#[server("))
+            {
+                let endpoint = line
+                    .split("endpoint = \"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or("");
+                let covered = ROWS
+                    .iter()
+                    .any(|r| r.endpoint.split('#').next() == Some(endpoint));
+                if !covered {
+                    missing.push(format!("{} ({})", endpoint, path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "server functions without an authz row: {missing:?}"
+    );
+}

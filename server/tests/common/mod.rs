@@ -1,0 +1,161 @@
+//! Test harness: a fresh database per test, on SQLite always and on PostgreSQL when
+//! `TEST_DATABASE_URL` names one.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
+
+pub mod app;
+
+use domain::Storage;
+use server::storage::{PostgresStorage, SqliteStorage};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub struct TestDb {
+    pub store: Arc<dyn Storage>,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Schema { url: String, schema: String },
+}
+
+impl TestDb {
+    /// A new SQLite file in the temp folder, with the production settings (WAL, FULL sync).
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("pingan-test-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}", path.display());
+        let store = SqliteStorage::connect(&url)
+            .await
+            .expect("open sqlite test database");
+        Self {
+            store: Arc::new(store),
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    /// A new schema in the PostgreSQL database `TEST_DATABASE_URL` names, or `None` when unset.
+    /// A set but unreachable URL fails the test: CI must not pass by skipping.
+    pub async fn postgres() -> Option<Self> {
+        let url = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::connect(&url)
+            .await
+            .expect("TEST_DATABASE_URL is set but PostgreSQL is unreachable");
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test schema");
+        conn.close().await.ok();
+        let options = PgConnectOptions::from_str(&url)
+            .expect("valid TEST_DATABASE_URL")
+            .options([("search_path", schema.as_str())]);
+        let store = PostgresStorage::connect_with(options)
+            .await
+            .expect("open postgres test schema");
+        Some(Self {
+            store: Arc::new(store),
+            cleanup: Cleanup::Schema { url, schema },
+        })
+    }
+
+    /// Runs raw SQL beside the port (to prove what the schema itself refuses).
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                let mut conn =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                        .await?;
+                Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
+            }
+            Cleanup::Schema { url, schema } => {
+                let options = PgConnectOptions::from_str(url)
+                    .expect("valid TEST_DATABASE_URL")
+                    .options([("search_path", schema.as_str())]);
+                let mut conn = PgConnection::connect_with(&options).await?;
+                Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
+            }
+        }
+    }
+
+    pub async fn cleanup(self) {
+        drop(self.store);
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Schema { url, schema } => {
+                if let Ok(mut conn) = PgConnection::connect(&url).await {
+                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+/// Runs each named `async fn(&dyn Storage)` of the calling file once per backend.
+#[macro_export]
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        $crate::conformance!(@with store, on_sqlite, on_postgres; $($name),*);
+    };
+    (@with $arg:ident, $sqlite:ident, $postgres:ident; $($name:ident),* $(,)?) => {
+        mod $sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = $crate::common::TestDb::sqlite().await;
+                    super::$name($crate::common::arg!($arg, db)).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod $postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = $crate::common::TestDb::postgres().await else {
+                        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+                        return;
+                    };
+                    super::$name($crate::common::arg!($arg, db)).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+/// Like `conformance!`, for tests that take the whole `&TestDb` (to run raw SQL).
+#[macro_export]
+macro_rules! conformance_raw {
+    ($($name:ident),* $(,)?) => {
+        $crate::conformance!(@with db, raw_on_sqlite, raw_on_postgres; $($name),*);
+    };
+}
+
+#[allow(unused_macros, reason = "only the storage test binaries use it")]
+macro_rules! arg {
+    (store, $db:ident) => {
+        $db.store.as_ref()
+    };
+    (db, $db:ident) => {
+        &$db
+    };
+}
+#[allow(unused_imports, reason = "only the storage test binaries use it")]
+pub(crate) use arg;

@@ -1,0 +1,245 @@
+//! The project's build and test steps, run from the workspace root.
+
+use crate::process::run;
+use crate::tools;
+use anyhow::{bail, Context, Result};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target: PathBuf,
+}
+
+impl Workspace {
+    pub fn locate() -> Result<Self> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("xtask lives inside the workspace")?
+            .to_path_buf();
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|t| if t.is_absolute() { t } else { root.join(t) })
+            .unwrap_or_else(|| root.join("target"));
+        Ok(Self { root, target })
+    }
+
+    fn cargo(&self) -> Command {
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.current_dir(&self.root).env("PATH", tools::path_env());
+        cmd
+    }
+
+    pub fn site_root(&self) -> PathBuf {
+        self.target.join("site")
+    }
+
+    pub fn release_binary(&self) -> PathBuf {
+        self.target.join("release").join("pingan")
+    }
+
+    pub fn fmt_check(&self) -> Result<()> {
+        run(self.cargo().args(["fmt", "--all", "--check"]))
+    }
+
+    pub fn clippy_ssr(&self) -> Result<()> {
+        run(self.cargo().args([
+            "clippy",
+            "--quiet",
+            "-p",
+            "domain",
+            "-p",
+            "app",
+            "-p",
+            "server",
+            "-p",
+            "xtask",
+            "--features",
+            "app/ssr",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    }
+
+    pub fn clippy_hydrate(&self) -> Result<()> {
+        run(self.cargo().args([
+            "clippy",
+            "--quiet",
+            "-p",
+            "frontend",
+            "-p",
+            "app",
+            "--features",
+            "app/hydrate",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    }
+
+    /// Unit and property tests (domain, app, xtask), storage conformance on SQLite and, when
+    /// `TEST_DATABASE_URL` is set, PostgreSQL, and the HTTP tests.
+    pub fn cargo_tests(&self) -> Result<()> {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => println!("    storage tests also on PostgreSQL ({url})"),
+            _ => println!("    TEST_DATABASE_URL not set: storage tests on SQLite only"),
+        }
+        run(self.cargo().args([
+            "test",
+            "-p",
+            "domain",
+            "-p",
+            "app",
+            "-p",
+            "server",
+            "-p",
+            "xtask",
+            "--features",
+            "app/ssr",
+            // Each HTTP test builds its own Leptos app; Leptos keeps some render state per
+            // process, and two apps rendering at once in one test binary can stall. One server
+            // under concurrent load is tested on its own (`many_requests_at_once`).
+            "--",
+            "--test-threads=1",
+        ]))
+    }
+
+    pub fn leptos_build_release(&self) -> Result<()> {
+        run(self
+            .cargo()
+            .args(["leptos", "build", "--release", "--precompress"]))
+    }
+
+    /// Runs the release binary with the settings `cargo xtask run` and the tests use.
+    fn pingan_command(&self, args: &[&str], database_url: &str, addr: &str) -> Result<Command> {
+        let bin = self.release_binary();
+        if !bin.exists() {
+            bail!(
+                "{} is missing: the release build did not run",
+                bin.display()
+            );
+        }
+        let mut cmd = Command::new(bin);
+        cmd.current_dir(&self.root)
+            .args(args)
+            .env("DATABASE_URL", database_url)
+            .env("PINGAN_ADDR", addr)
+            .env("PINGAN_SITE_ROOT", self.site_root());
+        Ok(cmd)
+    }
+
+    pub fn pingan(&self, args: &[&str], database_url: &str, addr: &str) -> Result<()> {
+        run(&mut self.pingan_command(args, database_url, addr)?)
+    }
+
+    /// Starts the release server on a free port with a fresh seeded SQLite database.
+    pub fn start_test_server(&self, log_name: &str) -> Result<TestServer> {
+        let dir = tools::cache_dir().join("run");
+        std::fs::create_dir_all(&dir)?;
+        let db_file = dir.join(format!("{log_name}.db"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db_file.display()));
+        }
+        let db = format!("sqlite://{}", db_file.display());
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let addr = format!("127.0.0.1:{port}");
+        self.pingan(&["seed", "--demo"], &db, &addr)?;
+        let log = std::fs::File::create(dir.join(format!("{log_name}.log")))?;
+        let child = self
+            .pingan_command(&["serve"], &db, &addr)?
+            .env("PINGAN_LOG", "info,sqlx=warn")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("failed to start the server")?;
+        let server = TestServer {
+            child,
+            addr,
+            log: dir.join(format!("{log_name}.log")),
+        };
+        server.wait_healthy(Duration::from_secs(30))?;
+        Ok(server)
+    }
+
+    /// The Playwright suite in headless Debian Chromium, against the release server.
+    pub fn end2end(&self) -> Result<()> {
+        let dir = self.root.join("end2end");
+        tools::ensure_end2end_packages(&dir)?;
+        let server = self.start_test_server("e2e")?;
+        let result = run(Command::new("npx")
+            .current_dir(&dir)
+            .env("PINGAN_BASE_URL", format!("http://{}", server.addr))
+            .args(["playwright", "test"]));
+        if result.is_err() {
+            eprintln!("server log: {}", server.log.display());
+        }
+        drop(server);
+        result
+    }
+}
+
+/// The server process of a test run; stopped (SIGTERM, then kill) when dropped.
+pub struct TestServer {
+    child: Child,
+    pub addr: String,
+    pub log: PathBuf,
+}
+
+impl TestServer {
+    fn wait_healthy(&self, limit: Duration) -> Result<()> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if http_get(&self.addr, "/health")
+                .map(|r| r.starts_with("HTTP/1.1 200"))
+                .unwrap_or(false)
+            {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!(
+            "server at {} not healthy after {limit:?}; see {}",
+            self.addr,
+            self.log.display()
+        )
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // Graceful first: the server finishes requests in flight on SIGTERM.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 GET, enough to poll `/health` without another dependency.
+pub fn http_get(addr: &str, path: &str) -> Result<String> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
