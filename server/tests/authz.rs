@@ -7,7 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request};
 use common::app::{body_text, log_in, send, spawn_app, TestApp};
-use domain::{AreaId, AreaKind, AreaName, NewArea, NewVolunteer, PersonName, PhoneNumber, Storage};
+use domain::{AreaId, AreaKind, AreaName, NewArea, NewVolunteer, PersonName, PhoneNumber};
 use domain::{Population, VolunteerStatus};
 
 /// Who calls: anonymous, then the demo logins from the least to the most powerful.
