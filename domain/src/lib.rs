@@ -7,11 +7,13 @@
 pub mod area;
 pub mod error;
 pub mod geo_point;
+pub mod geofence;
 pub mod geometry;
 pub mod id_number;
 pub mod phone;
 pub mod role;
 pub mod secrets;
+pub mod service_hours;
 pub mod site;
 pub mod storage;
 pub mod target;
@@ -20,10 +22,12 @@ pub mod volunteer;
 pub use area::{parse_counted_on, Area, AreaId, AreaKind, AreaName, NewArea, Population};
 pub use error::{FieldError, MessageKey};
 pub use geo_point::GeoPoint;
+pub use geofence::Verdict;
 pub use id_number::IdNumber;
 pub use phone::PhoneNumber;
 pub use role::{Action, AreaPath, Principal, Role, RoleGrant};
 pub use secrets::Secrets;
+pub use service_hours::{ServiceState, ShiftWindow, StarLevels, StarProgress};
 pub use site::{Site, SiteDraft, SiteId};
 pub use storage::{
     AuditEntry, AuditFilter, AuditRecord, LoginRecord, SessionRecord, Storage, StorageError,

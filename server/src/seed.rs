@@ -356,14 +356,22 @@ async fn demo_people(store: &dyn Storage) -> Result<(), StorageError> {
         .ok_or(StorageError::MissingReference)?;
     let mut by_name: std::collections::HashMap<String, AreaId> = Default::default();
     by_name.insert(district.name.clone(), district.id);
-    let mut communities = Vec::new();
+    let mut areas = Vec::new();
     for street in store.child_areas(Some(district.id)).await? {
         by_name.insert(street.name.clone(), street.id);
         for c in store.child_areas(Some(street.id)).await? {
             by_name.insert(c.name.clone(), c.id);
-            communities.push(c);
+            areas.push(c);
         }
     }
+    // In the order `STREETS` lists them (not the database's name order, which differs between
+    // collations), so the demo numbers are the same everywhere: 山大路社区's people start at
+    // 13900000001.
+    let communities: Vec<_> = STREETS
+        .iter()
+        .flat_map(|s| s.communities.iter())
+        .filter_map(|(name, _)| areas.iter().find(|a| a.name == *name))
+        .collect();
     let mut rng = Lcg(20_261_122);
     let mut people = Vec::new();
     let mut serial = 0u32;

@@ -16,7 +16,12 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn locate() -> Result<Self> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        // At run time, not compile time: with one shared target dir, a binary built in another
+        // checkout (a CI worktree) is reused as it is, and must still work on this one.
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let root = manifest_dir
             .parent()
             .context("xtask lives inside the workspace")?
             .to_path_buf();

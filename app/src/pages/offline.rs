@@ -8,20 +8,41 @@ use leptos_router::hooks::use_query_map;
 pub fn OfflinePage() -> impl IntoView {
     let t = use_texts();
     // The page the reader wanted (the service worker passes it); "retry" goes back there.
+    // The service worker serves the pre-cached `/offline` (rendered without the query), and
+    // hydration keeps server-rendered attributes, so the link is set once the app runs.
     let query = use_query_map();
-    let retry = move || {
-        query.with(|q| {
-            q.get("from")
-                .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"))
-                .unwrap_or_else(|| "/".to_owned())
-        })
-    };
+    let retry = RwSignal::new("/".to_owned());
+    Effect::new(move |_| {
+        let from = query.with(|q| q.get("from"));
+        if let Some(p) = from.filter(|p| is_local_path(p)) {
+            retry.set(p);
+        }
+    });
     view! {
         <Title text=t.offline_title />
         <section class="notice" data-testid="offline-page">
             <h1>{t.offline_title}</h1>
             <p>{t.offline_body}</p>
-            <a class="button" href=retry data-testid="retry">{t.retry}</a>
+            <a class="button" href=move || retry.get() data-testid="retry">{t.retry}</a>
         </section>
+    }
+}
+
+/// Only a path on this site: never `//other.host` or `/\\other.host`, which browsers treat as
+/// another site.
+fn is_local_path(p: &str) -> bool {
+    p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn retry_leads_only_to_this_site() {
+        assert!(is_local_path("/incidents/new"));
+        assert!(!is_local_path("//evil.example/x"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
     }
 }
