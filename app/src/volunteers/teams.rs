@@ -248,14 +248,21 @@ pub fn TeamsPage() -> impl IntoView {
     let t = use_texts();
     let changed = RwSignal::new(0u32);
     let data = Resource::new(move || changed.get(), |_| teams());
+    // The form reads the communities once: re-created with every change to the list, it would
+    // lose what someone is typing into it.
+    let places = Resource::new(|| (), |_| teams());
     view! {
         <Title text=t.teams_title />
         <h1>{t.teams_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                places.await.ok().map(|d| view! { <NewTeam communities=d.communities changed /> })
+            })}
+        </Suspense>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! {
-                        <NewTeam communities=d.communities.clone() changed />
                         {if d.teams.is_empty() {
                             view! { <p class="empty-state">{t.teams_empty}</p> }.into_any()
                         } else {
