@@ -47,6 +47,28 @@ pub enum MessageKey {
     NameTaken,
     /// No registered volunteer with this number in the area.
     VolunteerUnknown,
+    /// The chosen site does not exist (or is not one the user may plan duty for).
+    SiteUnknown,
+    /// Not a calendar date like 2026-11-25 (any date, past or future, unlike `DateInvalid`).
+    DateMalformed,
+    /// Not a time of day like 08:00.
+    TimeInvalid,
+    /// A shift's headcount must be 1 to 500.
+    HeadcountOutOfRange,
+    /// Leaders needed must be from 0 up to the headcount.
+    LeadersOutOfRange,
+    /// Not a day of the week (1 = Monday … 7 = Sunday).
+    WeekdayInvalid,
+    /// The last date of a range is before its first.
+    DateRangeBackwards,
+    /// A date range longer than 366 days (a recurring pattern is planned a year at most).
+    DateRangeTooLong,
+    /// The volunteer already has a shift at that time.
+    ShiftOverlaps,
+    /// The shift would take the volunteer past the most hours of duty allowed in one day.
+    DayHoursExceeded,
+    /// The shift would make too many shifts in a row without a rest in between.
+    TooManyShiftsInARow,
 }
 
 /// A field that failed to parse, and why.

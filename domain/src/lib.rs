@@ -5,6 +5,7 @@
 //! and a form rejects exactly what the server would reject, with the same message key.
 
 pub mod area;
+pub mod duty;
 pub mod error;
 pub mod geo_point;
 pub mod geofence;
@@ -20,6 +21,10 @@ pub mod target;
 pub mod volunteer;
 
 pub use area::{parse_counted_on, Area, AreaId, AreaKind, AreaName, NewArea, Population};
+pub use duty::fatigue::{FatigueRefusal, FatigueRules};
+pub use duty::pattern::WeeklyPattern;
+pub use duty::shift::ShiftDraft;
+pub use duty::track::TrackPoint;
 pub use error::{FieldError, MessageKey};
 pub use geo_point::GeoPoint;
 pub use geofence::Verdict;

@@ -212,6 +212,17 @@ pub struct MessageTexts {
     pub date_invalid: &'static str,
     pub name_taken: &'static str,
     pub volunteer_unknown: &'static str,
+    pub site_unknown: &'static str,
+    pub date_malformed: &'static str,
+    pub time_invalid: &'static str,
+    pub headcount_out_of_range: &'static str,
+    pub leaders_out_of_range: &'static str,
+    pub weekday_invalid: &'static str,
+    pub date_range_backwards: &'static str,
+    pub date_range_too_long: &'static str,
+    pub shift_overlaps: &'static str,
+    pub day_hours_exceeded: &'static str,
+    pub too_many_shifts_in_a_row: &'static str,
 }
 
 impl Texts {
@@ -239,6 +250,17 @@ impl Texts {
             MessageKey::DateInvalid => m.date_invalid,
             MessageKey::NameTaken => m.name_taken,
             MessageKey::VolunteerUnknown => m.volunteer_unknown,
+            MessageKey::SiteUnknown => m.site_unknown,
+            MessageKey::DateMalformed => m.date_malformed,
+            MessageKey::TimeInvalid => m.time_invalid,
+            MessageKey::HeadcountOutOfRange => m.headcount_out_of_range,
+            MessageKey::LeadersOutOfRange => m.leaders_out_of_range,
+            MessageKey::WeekdayInvalid => m.weekday_invalid,
+            MessageKey::DateRangeBackwards => m.date_range_backwards,
+            MessageKey::DateRangeTooLong => m.date_range_too_long,
+            MessageKey::ShiftOverlaps => m.shift_overlaps,
+            MessageKey::DayHoursExceeded => m.day_hours_exceeded,
+            MessageKey::TooManyShiftsInARow => m.too_many_shifts_in_a_row,
         }
     }
 }

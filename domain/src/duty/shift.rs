@@ -1,0 +1,295 @@
+//! Shifts (班次): a site, a time window and the people it needs, as a leader types them into a
+//! form — a date and two clock times in China time. An end at or before the start means the
+//! shift runs past midnight (夜班 22:00–06:00), because that is how rosters are written.
+
+use super::form::{keep, parse_clock, parse_count, parse_date};
+use super::{local_date, local_ms, MINUTE_MS, WEEK_MS};
+use crate::error::{FieldError, MessageKey};
+use crate::site::SiteId;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use crate::service_hours::ShiftWindow;
+
+/// The most people one shift may ask for: a big event's post, not a typo of extra zeros.
+pub const MAX_HEADCOUNT: u32 = 500;
+/// Notes are a line or two for the people on the shift (where to meet, what to bring).
+pub const MAX_NOTES_CHARS: usize = 500;
+
+/// A shift ready to store: every field parsed and consistent. There is no `Deserialize`, so a
+/// draft can only come from [`ShiftDraft::parse`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShiftDraft {
+    site_id: SiteId,
+    window: ShiftWindow,
+    headcount: u32,
+    leaders: u32,
+    notes: String,
+}
+
+impl ShiftDraft {
+    /// Parses the shift form. Every field is checked and every problem returned, so the leader
+    /// fixes the form in one round. An empty `leaders` means none are needed.
+    pub fn parse(
+        site_id: &str,
+        date: &str,
+        start: &str,
+        end: &str,
+        headcount: &str,
+        leaders: &str,
+        notes: &str,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let site_id = keep(&mut errors, parse_site(site_id));
+        let date = keep(&mut errors, parse_date("date", date));
+        let start = keep(&mut errors, parse_clock("start", start));
+        let end = keep(&mut errors, parse_clock("end", end));
+        let headcount = keep(
+            &mut errors,
+            match parse_count("headcount", headcount) {
+                Ok(None) => Err(FieldError::new("headcount", MessageKey::Required)),
+                Ok(Some(n)) if (1..=i64::from(MAX_HEADCOUNT)).contains(&n) => Ok(n as u32),
+                Ok(Some(_)) => Err(FieldError::new(
+                    "headcount",
+                    MessageKey::HeadcountOutOfRange,
+                )),
+                Err(e) => Err(e),
+            },
+        );
+        let most_leaders = headcount.unwrap_or(MAX_HEADCOUNT);
+        let leaders = keep(
+            &mut errors,
+            match parse_count("leaders", leaders) {
+                Ok(None) => Ok(0),
+                Ok(Some(n)) if (0..=i64::from(most_leaders)).contains(&n) => Ok(n as u32),
+                Ok(Some(_)) => Err(FieldError::new("leaders", MessageKey::LeadersOutOfRange)),
+                Err(e) => Err(e),
+            },
+        );
+        let notes = notes.trim();
+        if notes.chars().count() > MAX_NOTES_CHARS {
+            errors.push(FieldError::new("notes", MessageKey::TooLong));
+        }
+        match (site_id, date, start, end, headcount, leaders) {
+            (Some(site_id), Some(date), Some(start), Some(end), Some(headcount), Some(leaders))
+                if errors.is_empty() =>
+            {
+                let window = window_on(date, start, end)
+                    .ok_or_else(|| vec![FieldError::new("end", MessageKey::TimeInvalid)])?;
+                Ok(Self {
+                    site_id,
+                    window,
+                    headcount,
+                    leaders,
+                    notes: notes.to_owned(),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    pub fn site_id(&self) -> SiteId {
+        self.site_id
+    }
+
+    pub fn window(&self) -> ShiftWindow {
+        self.window
+    }
+
+    /// The local date the shift starts on (a night shift belongs to the evening it starts).
+    pub fn date(&self) -> NaiveDate {
+        local_date(self.window.starts_at)
+    }
+
+    pub fn headcount(&self) -> u32 {
+        self.headcount
+    }
+
+    pub fn leaders(&self) -> u32 {
+        self.leaders
+    }
+
+    pub fn notes(&self) -> &str {
+        &self.notes
+    }
+}
+
+/// The window from `start` to `end` minutes after local midnight of `date`; an end at or before
+/// the start is on the next day, so the window is always 1 minute to 24 hours long.
+pub fn window_on(date: NaiveDate, start_min: u16, end_min: u16) -> Option<ShiftWindow> {
+    let end = if end_min <= start_min {
+        end_min + 1440
+    } else {
+        end_min
+    };
+    ShiftWindow::new(
+        local_ms(date, i64::from(start_min)),
+        local_ms(date, i64::from(end)),
+    )
+}
+
+/// The same shifts `weeks` later: "copy last week's roster". China keeps no daylight saving,
+/// so seven days later is the same clock time. Windows pushed off the calendar are dropped.
+pub fn copy_week(windows: &[ShiftWindow], weeks: u32) -> Vec<ShiftWindow> {
+    let by = i64::from(weeks) * WEEK_MS;
+    windows
+        .iter()
+        .filter_map(|w| ShiftWindow::new(w.starts_at.checked_add(by)?, w.ends_at.checked_add(by)?))
+        .collect()
+}
+
+/// Whether a volunteer may still withdraw from a shift at `now`: until `cutoff_minutes` before
+/// it starts, so the leader has time to find someone else.
+pub fn may_cancel(now: i64, window: ShiftWindow, cutoff_minutes: u32) -> bool {
+    now <= window
+        .starts_at
+        .saturating_sub(i64::from(cutoff_minutes) * MINUTE_MS)
+}
+
+fn parse_site(input: &str) -> Result<SiteId, FieldError> {
+    match input.trim() {
+        "" => Err(FieldError::new("site", MessageKey::Required)),
+        s => s
+            .parse()
+            .ok()
+            .filter(|&id| id > 0)
+            .map(SiteId)
+            .ok_or_else(|| FieldError::new("site", MessageKey::SiteUnknown)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::duty::HOUR_MS;
+
+    /// 2026-11-25 00:00 in China.
+    const MIDNIGHT: i64 = 1_795_536_000_000;
+
+    fn draft(date: &str, start: &str, end: &str) -> Result<ShiftDraft, Vec<FieldError>> {
+        ShiftDraft::parse("7", date, start, end, "4", "1", "")
+    }
+
+    fn problems(r: Result<ShiftDraft, Vec<FieldError>>) -> Vec<(String, MessageKey)> {
+        r.expect_err("invalid")
+            .into_iter()
+            .map(|e| (e.field.into_owned(), e.key))
+            .collect()
+    }
+
+    #[test]
+    fn a_morning_shift_is_read_in_china_time() {
+        let d = draft("2026-11-25", "08:00", "12:00").expect("valid");
+        assert_eq!(d.window().starts_at, MIDNIGHT + 8 * HOUR_MS);
+        assert_eq!(d.window().ends_at, MIDNIGHT + 12 * HOUR_MS);
+        assert_eq!((d.site_id(), d.headcount(), d.leaders()), (SiteId(7), 4, 1));
+    }
+
+    #[test]
+    fn a_night_shift_ends_the_next_morning_and_belongs_to_its_evening() {
+        let d = draft("2026-11-25", "22:00", "06:00").expect("valid");
+        assert_eq!(d.window().starts_at, MIDNIGHT + 22 * HOUR_MS);
+        assert_eq!(d.window().minutes(), 8 * 60);
+        assert_eq!(
+            d.date(),
+            NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
+        );
+        let to_midnight = draft("2026-11-25", "20:00", "00:00").expect("valid");
+        assert_eq!(to_midnight.window().ends_at, MIDNIGHT + 24 * HOUR_MS);
+    }
+
+    #[test]
+    fn equal_start_and_end_is_a_full_day() {
+        let d = draft("2026-11-25", "08:00", "08:00").expect("valid");
+        assert_eq!(d.window().minutes(), 24 * 60);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let got = problems(ShiftDraft::parse(
+            "",
+            "2026-02-30",
+            "",
+            "25:00",
+            "0",
+            "x",
+            &"注".repeat(501),
+        ));
+        assert_eq!(
+            got,
+            vec![
+                ("site".into(), MessageKey::Required),
+                ("date".into(), MessageKey::DateMalformed),
+                ("start".into(), MessageKey::Required),
+                ("end".into(), MessageKey::TimeInvalid),
+                ("headcount".into(), MessageKey::HeadcountOutOfRange),
+                ("leaders".into(), MessageKey::NotANumber),
+                ("notes".into(), MessageKey::TooLong),
+            ]
+        );
+        let got = problems(ShiftDraft::parse("abc", "", "8:00", "9:00", "", "", ""));
+        assert_eq!(
+            got,
+            vec![
+                ("site".into(), MessageKey::SiteUnknown),
+                ("date".into(), MessageKey::Required),
+                ("headcount".into(), MessageKey::Required),
+            ]
+        );
+    }
+
+    #[test]
+    fn headcount_and_leaders_are_bounded() {
+        let parse =
+            |h: &str, l: &str| ShiftDraft::parse("1", "2026-11-25", "8:00", "9:00", h, l, "");
+        assert_eq!(parse("500", "500").map(|d| d.leaders()), Ok(500));
+        assert_eq!(parse("3", "").map(|d| d.leaders()), Ok(0));
+        assert_eq!(
+            problems(parse("501", "")),
+            vec![("headcount".into(), MessageKey::HeadcountOutOfRange)]
+        );
+        assert_eq!(
+            problems(parse("3", "4")),
+            vec![("leaders".into(), MessageKey::LeadersOutOfRange)]
+        );
+        assert_eq!(
+            problems(parse("3", "-1")),
+            vec![("leaders".into(), MessageKey::LeadersOutOfRange)]
+        );
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_counted_in_characters() {
+        let notes = format!("  {}  ", "带好马甲".repeat(125));
+        let d = ShiftDraft::parse("1", "2026-11-25", "8:00", "9:00", "2", "", &notes).expect("500");
+        assert_eq!(d.notes().chars().count(), 500);
+    }
+
+    #[test]
+    fn copying_a_week_keeps_the_local_clock_time() {
+        let w = window_on(
+            NaiveDate::from_ymd_opt(2026, 3, 26).expect("date"),
+            1320,
+            360,
+        )
+        .expect("night shift");
+        let copied = copy_week(&[w], 2);
+        assert_eq!(copied.len(), 1);
+        assert_eq!(copied[0].starts_at - w.starts_at, 14 * 24 * HOUR_MS);
+        assert_eq!(copied[0].minutes(), w.minutes());
+        assert!(copy_week(
+            &[ShiftWindow::new(i64::MAX - HOUR_MS, i64::MAX).expect("w")],
+            1
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn cancelling_is_allowed_until_the_cutoff() {
+        let w = ShiftWindow::new(10 * HOUR_MS, 12 * HOUR_MS).expect("window");
+        assert!(may_cancel(8 * HOUR_MS, w, 120));
+        assert!(!may_cancel(8 * HOUR_MS + 1, w, 120));
+        assert!(may_cancel(10 * HOUR_MS, w, 0));
+        assert!(!may_cancel(11 * HOUR_MS, w, 0));
+    }
+}
