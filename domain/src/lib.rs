@@ -8,13 +8,11 @@ pub mod area;
 pub mod duty;
 pub mod error;
 pub mod geo_point;
-pub mod geofence;
 pub mod geometry;
 pub mod id_number;
 pub mod phone;
 pub mod role;
 pub mod secrets;
-pub mod service_hours;
 pub mod site;
 pub mod storage;
 pub mod target;
@@ -22,17 +20,19 @@ pub mod volunteer;
 
 pub use area::{parse_counted_on, Area, AreaId, AreaKind, AreaName, NewArea, Population};
 pub use duty::fatigue::{FatigueRefusal, FatigueRules};
+pub use duty::geofence::Verdict;
+pub use duty::hours::ServiceState;
 pub use duty::pattern::WeeklyPattern;
 pub use duty::shift::ShiftDraft;
+pub use duty::shift::ShiftWindow;
+pub use duty::stars::{StarLevels, StarProgress};
 pub use duty::track::TrackPoint;
 pub use error::{FieldError, MessageKey};
 pub use geo_point::GeoPoint;
-pub use geofence::Verdict;
 pub use id_number::IdNumber;
 pub use phone::PhoneNumber;
 pub use role::{Action, AreaPath, Principal, Role, RoleGrant};
 pub use secrets::Secrets;
-pub use service_hours::{ServiceState, ShiftWindow, StarLevels, StarProgress};
 pub use site::{Site, SiteDraft, SiteId};
 pub use storage::{
     AuditEntry, AuditFilter, AuditRecord, LoginRecord, SessionRecord, Storage, StorageError,

@@ -1,17 +1,88 @@
 //! Service hours (服务时长): what a check-in and check-out earn, when a record confirms itself,
-//! and the ledger arithmetic. The crediting rules live in [`crate::service_hours`]; this
-//! module re-exports them beside the rest.
+//! and the ledger arithmetic. Hours count only inside the shift's window, widened by a grace
+//! period at both ends: arriving ten minutes early to take over a post is service, staying on
+//! for an hour after the shift because the app was left open is not.
 //!
 //! The hours ledger is append-only: a credit is a row of minutes, a correction is another row
 //! with the signed difference ([`correction`]), and a total is the sum of the rows
 //! ([`total_minutes`]). Nothing is edited, so who changed what stays visible.
 
-use super::DAY_MS;
+use super::shift::ShiftWindow;
+use super::{DAY_MS, MINUTE_MS};
+use serde::{Deserialize, Serialize};
 
-pub use crate::service_hours::{
-    automatic_check_out_at, correction, credited_minutes, plausible_made_at, ServiceState,
-    CLOCK_AHEAD_TOLERANCE_MS, OUTBOX_MAX_AGE_MS,
-};
+/// Minutes credited for being on duty from `check_in` to `check_out`: that interval clipped to
+/// the window widened by `grace_minutes` at both ends, in whole minutes rounded down. Never
+/// negative; at most the window plus twice the grace.
+pub fn credited_minutes(
+    check_in: i64,
+    check_out: i64,
+    window: ShiftWindow,
+    grace_minutes: u32,
+) -> u32 {
+    let grace = i64::from(grace_minutes) * MINUTE_MS;
+    let from = check_in.max(window.starts_at - grace);
+    let to = check_out.min(window.ends_at + grace);
+    if to <= from {
+        return 0;
+    }
+    ((to - from) / MINUTE_MS) as u32
+}
+
+/// When a forgotten check-out is closed for the volunteer (and flagged for the leader).
+pub fn automatic_check_out_at(window: ShiftWindow, grace_minutes: u32) -> i64 {
+    window.ends_at + i64::from(grace_minutes) * MINUTE_MS
+}
+
+/// How far a phone's clock may run ahead of the server's before its time is not believed.
+pub const CLOCK_AHEAD_TOLERANCE_MS: i64 = 5 * MINUTE_MS;
+/// How long an offline outbox may plausibly hold an event before sending it.
+pub const OUTBOX_MAX_AGE_MS: i64 = 7 * 24 * 60 * MINUTE_MS;
+
+/// The time an event is recorded at: the phone's own time (an offline check-in keeps the moment
+/// it was made), unless it lies in the future or further back than an outbox holds events,
+/// when the phone's clock is wrong and the server's receipt time is used instead.
+pub fn plausible_made_at(made_at: i64, received_at: i64) -> i64 {
+    if made_at > received_at + CLOCK_AHEAD_TOLERANCE_MS || made_at < received_at - OUTBOX_MAX_AGE_MS
+    {
+        received_at
+    } else {
+        made_at
+    }
+}
+
+/// Where a service record stands until it is credited to the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServiceState {
+    Pending,
+    Confirmed,
+    Disputed,
+}
+
+impl ServiceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+            Self::Disputed => "disputed",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "confirmed" => Some(Self::Confirmed),
+            "disputed" => Some(Self::Disputed),
+            _ => None,
+        }
+    }
+}
+
+/// The ledger row that moves a credited total from `old` to `new` minutes. The ledger is
+/// append-only, so a correction is this difference, never an edit of the first row.
+pub fn correction(old_minutes: u32, new_minutes: u32) -> i64 {
+    i64::from(new_minutes) - i64::from(old_minutes)
+}
 
 /// Whether a pending service record created at `created_at` confirms itself at `now`: after
 /// `days` days without a leader confirming or disputing it. Volunteers should not lose hours
@@ -28,8 +99,13 @@ pub fn total_minutes(entries: &[i64]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::duty::shift::ShiftWindow;
-    use crate::duty::{HOUR_MS, MINUTE_MS};
+    use crate::duty::HOUR_MS;
+
+    const H: i64 = HOUR_MS;
+
+    fn window() -> ShiftWindow {
+        ShiftWindow::new(10 * H, 14 * H).expect("a four-hour window")
+    }
     use proptest::prelude::*;
 
     /// 22:00–06:00 China time, 2026-11-25/26: a night shift across local midnight.
@@ -71,6 +147,51 @@ mod tests {
         assert_eq!(correction(240, 180), -60);
         assert_eq!(total_minutes(&[240, correction(240, 180), 120]), 300);
         assert_eq!(total_minutes(&[]), 0);
+    }
+
+    #[test]
+    fn on_time_shift_is_credited_in_full() {
+        assert_eq!(credited_minutes(10 * H, 14 * H, window(), 15), 240);
+    }
+
+    #[test]
+    fn early_arrival_counts_only_within_grace() {
+        assert_eq!(credited_minutes(9 * H, 14 * H, window(), 15), 255);
+        assert_eq!(credited_minutes(10 * H, 20 * H, window(), 15), 255);
+    }
+
+    #[test]
+    fn check_out_before_check_in_or_outside_the_window_is_zero() {
+        assert_eq!(credited_minutes(12 * H, 11 * H, window(), 15), 0);
+        assert_eq!(credited_minutes(20 * H, 21 * H, window(), 15), 0);
+        assert_eq!(credited_minutes(H, 2 * H, window(), 15), 0);
+    }
+
+    #[test]
+    fn partial_minutes_round_down() {
+        assert_eq!(credited_minutes(10 * H, 10 * H + 59_999, window(), 0), 0);
+        assert_eq!(credited_minutes(10 * H, 10 * H + 60_000, window(), 0), 1);
+    }
+
+    #[test]
+    fn phone_times_are_believed_within_bounds() {
+        let now = 1_000 * H;
+        assert_eq!(plausible_made_at(now - 3 * H, now), now - 3 * H);
+        assert_eq!(plausible_made_at(now + MINUTE_MS, now), now + MINUTE_MS);
+        assert_eq!(plausible_made_at(now + H, now), now);
+        assert_eq!(plausible_made_at(now - 8 * 24 * H, now), now);
+    }
+
+    #[test]
+    fn service_states_round_trip_through_the_database_names() {
+        for s in [
+            ServiceState::Pending,
+            ServiceState::Confirmed,
+            ServiceState::Disputed,
+        ] {
+            assert_eq!(ServiceState::from_db(s.as_str()), Some(s));
+        }
+        assert_eq!(ServiceState::from_db("paid"), None);
     }
 
     fn any_window() -> impl Strategy<Value = ShiftWindow> {

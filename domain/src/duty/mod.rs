@@ -10,10 +10,6 @@
 //! One file per topic: [`shift`] (a shift from its form, copying a week, the cancel cut-off),
 //! [`pattern`] (weekly recurring shifts), [`geofence`], [`hours`], [`stars`], [`fatigue`],
 //! [`track`], and [`form`] for the field parsing they share.
-//!
-//! The service-hours, star and geofence rules were written first in [`crate::service_hours`]
-//! and [`crate::geofence`]; [`hours`], [`stars`] and [`geofence`] re-export them (one type, one
-//! rule) and add what duty needs besides.
 
 pub mod fatigue;
 pub mod form;

@@ -7,9 +7,26 @@ use super::{local_date, local_ms, MINUTE_MS, WEEK_MS};
 use crate::error::{FieldError, MessageKey};
 use crate::site::SiteId;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-pub use crate::service_hours::ShiftWindow;
+/// A shift's planned time: `starts_at < ends_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftWindow {
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+impl ShiftWindow {
+    /// `None` unless the window ends after it starts and lasts at most a day.
+    pub fn new(starts_at: i64, ends_at: i64) -> Option<Self> {
+        (ends_at > starts_at && ends_at - starts_at <= 24 * 60 * MINUTE_MS)
+            .then_some(Self { starts_at, ends_at })
+    }
+
+    pub fn minutes(self) -> u32 {
+        ((self.ends_at - self.starts_at) / MINUTE_MS) as u32
+    }
+}
 
 /// The most people one shift may ask for: a big event's post, not a typo of extra zeros.
 pub const MAX_HEADCOUNT: u32 = 500;
@@ -291,5 +308,12 @@ mod tests {
         assert!(!may_cancel(8 * HOUR_MS + 1, w, 120));
         assert!(may_cancel(10 * HOUR_MS, w, 0));
         assert!(!may_cancel(11 * HOUR_MS, w, 0));
+    }
+
+    #[test]
+    fn windows_longer_than_a_day_or_backwards_are_refused() {
+        assert!(ShiftWindow::new(0, 24 * 60 * MINUTE_MS).is_some());
+        assert!(ShiftWindow::new(0, 24 * 60 * MINUTE_MS + 1).is_none());
+        assert!(ShiftWindow::new(5, 5).is_none());
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! Points are expected in time order; [`drop_noisy`] first, then [`simplify`] or the rest.
 
-use crate::geofence::haversine_m;
+use super::geofence::haversine_m;
 use serde::{Deserialize, Serialize};
 
 /// The Earth's mean radius, as [`haversine_m`] uses.
