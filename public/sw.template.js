@@ -2,6 +2,9 @@
 // start-up (server/src/routes/service_worker.rs), so each deploy installs a fresh cache.
 "use strict";
 
+// The outbox: check-ins made offline, sent on Background Sync even with the app closed.
+importScripts("/outbox.js");
+
 const VERSION = "__PINGAN_VERSION__";
 const SHELL_CACHE = `pingan-shell-${VERSION}`;
 const PAGE_CACHE = `pingan-pages-${VERSION}`;

@@ -4,7 +4,9 @@
 pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod duty;
 pub mod error;
+pub mod geolocation;
 pub mod i18n;
 pub mod pages;
 pub mod pwa;

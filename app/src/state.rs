@@ -1,6 +1,6 @@
 //! What the server hands every page render and server function, once, through context.
 
-use domain::{Secrets, Storage, TargetRate};
+use domain::{DutyRules, Secrets, Storage, TargetRate};
 use std::sync::Arc;
 
 /// Shared by all requests; cheap to clone.
@@ -11,6 +11,8 @@ pub struct AppState {
     pub secrets: Arc<dyn Secrets>,
     /// The share of residents the district aims to register (2% unless configured).
     pub target_rate: TargetRate,
+    /// Grace, cut-offs, auto-confirmation, stars and fatigue limits.
+    pub duty: Arc<DutyRules>,
     pub assets: Arc<AssetManifest>,
 }
 

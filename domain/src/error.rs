@@ -69,6 +69,22 @@ pub enum MessageKey {
     DayHoursExceeded,
     /// The shift would make too many shifts in a row without a rest in between.
     TooManyShiftsInARow,
+    /// Too close to the shift's start to cancel: call the leader instead.
+    CancelTooLate,
+    /// The shift was cancelled by its leader.
+    ShiftCancelled,
+    /// The shift is over (or not yet open for check-in).
+    OutsideShiftTime,
+    /// A check-out without a check-in before it.
+    NotCheckedIn,
+    /// The leader's check-in code is wrong or expired.
+    CodeInvalid,
+    /// A reason is needed (a cancellation, a dispute, a corrected figure).
+    ReasonRequired,
+    /// Minutes outside 0 up to the shift's length plus grace.
+    MinutesOutOfRange,
+    /// These hours were already decided.
+    AlreadyDecided,
 }
 
 /// A field that failed to parse, and why.

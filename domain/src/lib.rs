@@ -23,6 +23,12 @@ pub use duty::fatigue::{FatigueRefusal, FatigueRules};
 pub use duty::geofence::Verdict;
 pub use duty::hours::ServiceState;
 pub use duty::pattern::WeeklyPattern;
+pub use duty::port::{
+    Assignment, AssignmentId, AssignmentState, CheckEvent, CheckKind, Decision, DutyStorage,
+    HoursLine, HoursSummary, MyShift, NewCheck, NewShift, Outcome, Proof, ServiceToDecide, Shift,
+    ShiftId, SignUpOutcome,
+};
+pub use duty::rules::DutyRules;
 pub use duty::shift::ShiftDraft;
 pub use duty::shift::ShiftWindow;
 pub use duty::stars::{StarLevels, StarProgress};

@@ -97,10 +97,14 @@ pub enum Action {
     ResetPassword,
     /// Read the audit log.
     ViewAudit,
+    /// Create, copy and cancel shifts at the area's sites; show the check-in code.
+    ManageShifts,
+    /// Confirm, correct or dispute service hours on the area's shifts; see patrol tracks.
+    ConfirmHours,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewAreaFigures,
         Action::ListVolunteers,
         Action::SeeContact,
@@ -110,13 +114,18 @@ impl Action {
         Action::ManageRoles,
         Action::ResetPassword,
         Action::ViewAudit,
+        Action::ManageShifts,
+        Action::ConfirmHours,
     ];
 
     /// The least role that may do this over an area it holds.
     pub fn minimum_role(self) -> Role {
         match self {
             Action::ViewAreaFigures => Role::Volunteer,
-            Action::ListVolunteers | Action::SeeContact => Role::TeamLeader,
+            Action::ListVolunteers
+            | Action::SeeContact
+            | Action::ManageShifts
+            | Action::ConfirmHours => Role::TeamLeader,
             Action::ManageRegistrations | Action::ViewAudit => Role::Coordinator,
             Action::SeeIdNumber
             | Action::ManageAreas

@@ -15,6 +15,10 @@ pub trait Secrets: Send + Sync + 'static {
     /// A random temporary password (for an admin's reset), easy to read out over the phone.
     fn temporary_password(&self) -> Password;
 
+    /// A keyed digest (HMAC-SHA256) of `message` for `purpose`: check-in codes and calendar
+    /// links that only the server can make and check.
+    fn mac(&self, purpose: &str, message: &str) -> [u8; 32];
+
     /// The PHC string to store for a password (slow on purpose; runs off the async workers).
     async fn hash_password(&self, password: &Password) -> Result<String, String>;
 }

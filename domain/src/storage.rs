@@ -23,8 +23,9 @@ pub enum StorageError {
     Backend(String),
 }
 
+/// Everything the application stores; the duty part is [`crate::DutyStorage`].
 #[async_trait]
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: crate::DutyStorage + Send + Sync + 'static {
     /// `"sqlite"` or `"postgres"`, for `/health` and logs.
     fn backend(&self) -> &'static str;
 

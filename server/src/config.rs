@@ -2,7 +2,7 @@
 //! (`PINGAN_…`, plus the conventional `DATABASE_URL`). `.env.sample` lists every variable.
 
 use anyhow::{bail, Context};
-use domain::TargetRate;
+use domain::{DutyRules, StarLevels, TargetRate};
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -24,6 +24,8 @@ pub struct Settings {
     pub log: String,
     /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// Grace minutes, cancel cut-off, auto-confirm days, star thresholds, fatigue limits.
+    pub duty: DutyRules,
 }
 
 /// The file layer: every key optional.
@@ -37,6 +39,14 @@ pub struct FileSettings {
     pub secret_key: Option<String>,
     pub log: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub grace_minutes: Option<u32>,
+    pub cancel_cutoff_minutes: Option<u32>,
+    pub auto_confirm_days: Option<u32>,
+    pub track_retention_days: Option<u32>,
+    /// Five ascending thresholds in hours, e.g. "100,300,600,1000,1500".
+    pub star_hours: Option<String>,
+    pub max_duty_hours_per_day: Option<u32>,
+    pub max_shifts_in_a_row: Option<u32>,
 }
 
 impl Settings {
@@ -56,6 +66,7 @@ impl Settings {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> anyhow::Result<Self> {
         let pick = |key: &str, from_file: Option<String>| env(key).or(from_file);
+        let duty = duty_rules(&file, env)?;
 
         let addr = pick("PINGAN_ADDR", file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
         let addr: SocketAddr = addr.parse().with_context(|| {
@@ -109,8 +120,78 @@ impl Settings {
             secret_key,
             log,
             secure_cookies,
+            duty,
         })
     }
+}
+
+/// The duty rules: each number from `PINGAN_…` or the file, within a sane range, else the
+/// default.
+fn duty_rules(
+    file: &FileSettings,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<DutyRules> {
+    let number = |key: &str, from_file: Option<u32>, range: std::ops::RangeInclusive<u32>| {
+        let value = match env(key) {
+            Some(text) => Some(
+                text.trim()
+                    .parse::<u32>()
+                    .with_context(|| format!("{key} {text:?} is not a whole number"))?,
+            ),
+            None => from_file,
+        };
+        match value {
+            Some(n) if !range.contains(&n) => {
+                bail!("{key} must be from {} to {}", range.start(), range.end())
+            }
+            other => Ok(other),
+        }
+    };
+    let mut rules = DutyRules::default();
+    if let Some(n) = number("PINGAN_GRACE_MINUTES", file.grace_minutes, 0..=240)? {
+        rules.grace_minutes = n;
+    }
+    if let Some(n) = number(
+        "PINGAN_CANCEL_CUTOFF_MINUTES",
+        file.cancel_cutoff_minutes,
+        0..=10_080,
+    )? {
+        rules.cancel_cutoff_minutes = n;
+    }
+    if let Some(n) = number("PINGAN_AUTO_CONFIRM_DAYS", file.auto_confirm_days, 1..=365)? {
+        rules.auto_confirm_days = n;
+    }
+    if let Some(n) = number(
+        "PINGAN_TRACK_RETENTION_DAYS",
+        file.track_retention_days,
+        1..=3650,
+    )? {
+        rules.track_retention_days = n;
+    }
+    if let Some(n) = number(
+        "PINGAN_MAX_DUTY_HOURS_PER_DAY",
+        file.max_duty_hours_per_day,
+        1..=24,
+    )? {
+        rules.fatigue.max_minutes_per_day = n * 60;
+    }
+    if let Some(n) = number(
+        "PINGAN_MAX_SHIFTS_IN_A_ROW",
+        file.max_shifts_in_a_row,
+        1..=20,
+    )? {
+        rules.fatigue.max_consecutive = n;
+    }
+    if let Some(text) = env("PINGAN_STAR_HOURS").or_else(|| file.star_hours.clone()) {
+        let parsed: Option<Vec<u32>> = text.split(',').map(|p| p.trim().parse().ok()).collect();
+        rules.stars = parsed
+            .and_then(|v| <[u32; 5]>::try_from(v).ok())
+            .and_then(StarLevels::new)
+            .with_context(|| {
+                format!("PINGAN_STAR_HOURS {text:?} must be five ascending hour counts")
+            })?;
+    }
+    Ok(rules)
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
@@ -187,5 +268,32 @@ mod tests {
         )
         .expect("valid");
         assert!(!format!("{s:?}").contains(&key));
+    }
+
+    #[test]
+    fn duty_rules_default_and_can_be_set_within_bounds() {
+        let s = Settings::from_layers(FileSettings::default(), &env_of(&[])).expect("valid");
+        assert_eq!(s.duty, DutyRules::default());
+        let s = Settings::from_layers(
+            FileSettings::default(),
+            &env_of(&[
+                ("PINGAN_GRACE_MINUTES", "30"),
+                ("PINGAN_STAR_HOURS", "50, 100, 200, 400, 800"),
+                ("PINGAN_MAX_DUTY_HOURS_PER_DAY", "10"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(s.duty.grace_minutes, 30);
+        assert_eq!(s.duty.fatigue.max_minutes_per_day, 600);
+        assert_eq!(s.duty.stars.progress(60 * 100).stars, 2);
+        for (key, bad) in [
+            ("PINGAN_GRACE_MINUTES", "lots"),
+            ("PINGAN_AUTO_CONFIRM_DAYS", "0"),
+            ("PINGAN_STAR_HOURS", "300,100,600,1000,1500"),
+        ] {
+            let err = Settings::from_layers(FileSettings::default(), &env_of(&[(key, bad)]))
+                .expect_err("invalid");
+            assert!(err.to_string().contains(key), "{err}");
+        }
     }
 }

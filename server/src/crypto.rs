@@ -49,12 +49,16 @@ impl Sealer {
 /// The server's implementation of the secrets port.
 pub struct ServerSecrets {
     sealer: Sealer,
+    /// The HMAC key, derived from the secret apart from the sealing key.
+    mac_key: [u8; 32],
 }
 
 impl ServerSecrets {
     pub fn new(secret: &SecretString) -> Self {
+        let mac_key = Sha256::digest(format!("pingan-mac-v1:{}", secret.expose_secret())).into();
         Self {
             sealer: Sealer::new(secret),
+            mac_key,
         }
     }
 }
@@ -78,6 +82,18 @@ impl domain::Secrets for ServerSecrets {
             .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
             .collect();
         domain::Password::parse(&text).unwrap_or_else(|_| unreachable!("10 characters is valid"))
+    }
+
+    fn mac(&self, purpose: &str, message: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        // Any key length is valid for HMAC, so this cannot fail.
+        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key) else {
+            unreachable!("HMAC takes keys of any length")
+        };
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(message.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     async fn hash_password(&self, password: &domain::Password) -> Result<String, String> {
@@ -104,5 +120,22 @@ mod tests {
         altered[last] ^= 1;
         assert_eq!(a.open(&altered), None);
         assert_ne!(a.seal("x"), a.seal("x"), "a fresh nonce each time");
+    }
+
+    #[test]
+    fn check_in_codes_are_six_digits_valid_for_their_period_and_the_next_only() {
+        use domain::duty::rules::{check_in_code, code_matches, CODE_PERIOD_MS};
+        let s = ServerSecrets::new(&SecretString::from("one key"));
+        let other = ServerSecrets::new(&SecretString::from("another key"));
+        let t = 1_795_536_000_000;
+        let code = check_in_code(&s, 42, t);
+        assert_eq!(code.len(), 6);
+        assert!(code.chars().all(|c| c.is_ascii_digit()));
+        assert!(code_matches(&s, 42, t, &code));
+        assert!(code_matches(&s, 42, t + CODE_PERIOD_MS, &code));
+        assert!(!code_matches(&s, 42, t + 3 * CODE_PERIOD_MS, &code));
+        assert!(!code_matches(&s, 43, t, &code), "another shift's code");
+        assert!(!code_matches(&other, 42, t, &code), "another server's key");
+        assert!(!code_matches(&s, 42, t, ""));
     }
 }

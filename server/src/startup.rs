@@ -2,7 +2,7 @@
 
 use crate::auth::{self, SessionPolicy};
 use crate::config::Settings;
-use crate::routes::{csrf, health, import, lang, service_worker};
+use crate::routes::{checks, csrf, health, import, lang, service_worker};
 use crate::{assets, storage};
 use anyhow::Context;
 use app::{shell, App, AppState};
@@ -27,6 +27,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     addr: SocketAddr,
+    state: AppState,
 }
 
 impl Application {
@@ -42,6 +43,7 @@ impl Application {
             storage,
             secrets: Arc::new(crate::crypto::ServerSecrets::new(&settings.secret_key)),
             target_rate: settings.target_rate,
+            duty: Arc::new(settings.duty.clone()),
             assets: Arc::new(manifest),
         };
         let options = LeptosOptions::builder()
@@ -51,7 +53,7 @@ impl Application {
             .hash_files(hashed)
             .site_addr(settings.addr)
             .build();
-        let router = router(state, options, hashed, settings.secure_cookies);
+        let router = router(state.clone(), options, hashed, settings.secure_cookies);
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("failed to listen on {}", settings.addr))?;
@@ -60,6 +62,7 @@ impl Application {
             listener,
             router,
             addr,
+            state,
         })
     }
 
@@ -75,6 +78,7 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!("listening on http://{}", self.addr);
+        tokio::spawn(sweep_every_minute(self.state.clone()));
         // Without TCP_NODELAY a streamed page waits on Nagle's algorithm: a 40 ms floor.
         let listener = self.listener.tap_io(|tcp| {
             if let Err(e) = tcp.set_nodelay(true) {
@@ -130,8 +134,16 @@ pub fn router(
                 .layer(axum::extract::DefaultBodyLimit::max(import::MAX_BYTES)),
         )
         .route(
+            app::duty::check::CHECKS_URL,
+            post(checks::record).layer(axum::extract::DefaultBodyLimit::max(checks::MAX_BYTES)),
+        )
+        .route(
             "/sw.js",
             get(move || async move { service_worker::response(sw_script) }),
+        )
+        .route(
+            "/outbox.js",
+            get(|| async { service_worker::response(service_worker::OUTBOX) }),
         )
         .with_state(state.clone());
 
@@ -199,6 +211,29 @@ fn with_security_headers(router: Router) -> Router {
             header::HeaderName::from_static("permissions-policy"),
             "geolocation=(self), camera=(self), microphone=()",
         ))
+}
+
+/// Closes forgotten check-outs, records no-shows and confirms hours left pending too long, once
+/// a minute. Every step is idempotent, so several servers may sweep the same database.
+async fn sweep_every_minute(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now().timestamp_millis();
+        match app::duty::service::sweep(state.storage.as_ref(), &state.duty, now).await {
+            Ok(done) if done != app::duty::service::Sweep::default() => {
+                tracing::info!(
+                    closed = done.closed,
+                    no_shows = done.no_shows,
+                    auto_confirmed = done.auto_confirmed,
+                    "duty sweep"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("duty sweep failed: {e}"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -34,6 +34,10 @@ struct Fixture {
     /// Seeded registered volunteers (no login) of 山大路社区 and of 建新社区.
     seeded_in_scope: i64,
     seeded_out_of_scope: i64,
+    /// A shift in 山大路社区 three days ahead with room for everyone.
+    shift_in_scope: domain::ShiftId,
+    /// A seeded volunteer's sign-up, which nobody else may cancel.
+    someone_elses_assignment: domain::AssignmentId,
 }
 
 async fn fixture(t: &TestApp) -> Fixture {
@@ -107,7 +111,23 @@ async fn fixture(t: &TestApp) -> Fixture {
         seeded_in_scope > 0 && seeded_out_of_scope > 0,
         "seeded volunteers found"
     );
+    let shift_in_scope = duty_shift(t, in_scope, 0).await;
+    let someone_elses_assignment = match t
+        .store
+        .sign_up(
+            shift_in_scope,
+            domain::VolunteerId(seeded_in_scope),
+            false,
+            1,
+        )
+        .await
+        .expect("sign up")
+    {
+        domain::SignUpOutcome::SignedUp(a) | domain::SignUpOutcome::Waitlisted(a) => a,
+    };
     Fixture {
+        shift_in_scope,
+        someone_elses_assignment,
         team,
         seeded_in_scope,
         seeded_out_of_scope,
@@ -116,6 +136,93 @@ async fn fixture(t: &TestApp) -> Fixture {
         in_scope_community: in_scope,
         out_of_scope_community: jianxin,
     }
+}
+
+/// The first site of `community`.
+async fn first_site(t: &TestApp, community: AreaId) -> domain::SiteId {
+    t.store.sites_in(community).await.expect("sites")[0].id
+}
+
+/// A fresh shift at `community`'s first site, `days_ahead` + 3 days from now, 08:00–12:00.
+async fn duty_shift(t: &TestApp, community: AreaId, days_ahead: u64) -> domain::ShiftId {
+    use domain::duty::{local_date, shift::window_on};
+    let site = first_site(t, community).await;
+    let date =
+        local_date(chrono::Utc::now().timestamp_millis()) + chrono::Days::new(3 + days_ahead);
+    let window = window_on(date, 8 * 60, 12 * 60).expect("window");
+    t.store
+        .insert_shifts(
+            &[domain::NewShift {
+                site_id: site,
+                window,
+                headcount: 10,
+                leaders_needed: 0,
+                notes: String::new(),
+                created_by: None,
+                created_at: 1,
+            }],
+            &domain::AuditEntry {
+                at_ms: 1,
+                actor_id: None,
+                action: "create_shifts".into(),
+                entity: "site".into(),
+                entity_id: None,
+                area_id: Some(community),
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .expect("shift")[0]
+}
+
+/// Hours claimed by `volunteer` on a past shift at `community`'s first site, pending.
+async fn claimed_hours(
+    t: &TestApp,
+    community: AreaId,
+    volunteer: i64,
+    n: &mut u64,
+) -> domain::AssignmentId {
+    use domain::{CheckKind, NewCheck, Proof, SignUpOutcome, Verdict, VolunteerId};
+    *n += 1;
+    // A new shift for every call (storage takes overlapping sign-ups; fatigue is the service's).
+    let shift = duty_shift(t, community, 0).await;
+    let starts = t
+        .store
+        .shift(shift)
+        .await
+        .expect("read")
+        .expect("shift")
+        .window
+        .starts_at;
+    let a = match t
+        .store
+        .sign_up(shift, VolunteerId(volunteer), false, 1)
+        .await
+        .expect("sign up")
+    {
+        SignUpOutcome::SignedUp(a) | SignUpOutcome::Waitlisted(a) => a,
+    };
+    for (kind, at) in [
+        (CheckKind::In, starts),
+        (CheckKind::Out, starts + 3_600_000),
+    ] {
+        t.store
+            .record_check(&NewCheck {
+                client_key: format!("authz-{}-{}-{n}", a.0, kind.as_str()),
+                assignment_id: a,
+                kind,
+                made_at: at,
+                received_at: at,
+                position: None,
+                proof: Proof::Position(Verdict::Unknown),
+                outside_reason: None,
+            })
+            .await
+            .expect("check");
+    }
+    t.store.open_service(a, 60, None, 1).await.expect("open");
+    a
 }
 
 /// A fresh applicant in `home`, so each state-changing call has its own target.
@@ -287,6 +394,86 @@ const ROWS: &[Row] = &[
         endpoint: "volunteers/decide#noreason",
         expect: [401, 404, 404, 422, 422, 422],
     },
+    Row {
+        name: "my shifts",
+        endpoint: "shifts/list",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "my hours",
+        endpoint: "hours/mine",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "sign up for a shift in my street",
+        endpoint: "shifts/sign-up",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "sign up for a shift in another street",
+        endpoint: "shifts/sign-up#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "cancel someone else's sign-up",
+        endpoint: "shifts/cancel-sign-up",
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "explain someone else's check-in",
+        endpoint: "shifts/explain",
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "the roster of my area",
+        endpoint: "roster/list",
+        expect: [401, 403, 200, 200, 200, 200],
+    },
+    Row {
+        name: "create a shift in scope",
+        endpoint: "roster/create",
+        expect: [401, 422, 200, 200, 200, 200],
+    },
+    Row {
+        name: "create a shift out of scope",
+        endpoint: "roster/create#out",
+        expect: [401, 422, 422, 422, 200, 200],
+    },
+    Row {
+        name: "create a shift with bad input",
+        endpoint: "roster/create#bad",
+        expect: [401, 422, 422, 422, 422, 422],
+    },
+    Row {
+        name: "cancel a shift in scope",
+        endpoint: "roster/cancel",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "copy this week",
+        endpoint: "roster/copy-week",
+        expect: [401, 403, 200, 200, 200, 200],
+    },
+    Row {
+        name: "check-in code in scope",
+        endpoint: "roster/code",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "check-in code out of scope",
+        endpoint: "roster/code#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "confirm hours in scope",
+        endpoint: "hours/decide",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "confirm hours out of scope",
+        endpoint: "hours/decide#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -351,6 +538,25 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     // Coordinators can reach only the in-scope one; admins either.
                     let target = if i == 3 { id_in } else { id };
                     (format!("volunteer_id={target}&decision=Reject"), false)
+                }
+                ("shifts/sign-up", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 1).await.0), false),
+                ("shifts/sign-up", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
+                ("shifts/cancel-sign-up", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),
+                ("shifts/explain", _) => ("client_key=not-mine-000000000&reason=%E5%9C%A8%E9%97%A8%E5%8F%A3".to_owned(), false),
+                ("roster/create", variant) => {
+                    let community = if variant == "out" { f.out_of_scope_community } else { f.in_scope_community };
+                    let site = first_site(&t, community).await;
+                    let date = domain::duty::local_date(chrono::Utc::now().timestamp_millis() + 3 * 86_400_000);
+                    let (site, headcount) = if variant == "bad" { (String::new(), "0") } else { (site.0.to_string(), "3") };
+                    (format!(r#"{{"input":{{"site_id":"{site}","date":"{date}","start":"08:00","end":"12:00","headcount":"{headcount}","leaders":"","notes":"","repeat":false,"weekdays":[],"until":""}}}}"#), true)
+                }
+                ("roster/cancel", _) => (format!("shift_id={}&reason=%E6%9A%B4%E9%9B%A8", duty_shift(&t, f.in_scope_community, 2).await.0), false),
+                ("roster/code", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 3).await.0), false),
+                ("roster/code", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
+                ("hours/decide", variant) => {
+                    let (community, volunteer) = if variant == "out" { (f.out_of_scope_community, f.seeded_out_of_scope) } else { (f.in_scope_community, f.seeded_in_scope) };
+                    let a = claimed_hours(&t, community, volunteer, &mut phones).await;
+                    (format!("assignment_id={}&decision=confirm&minutes=&reason=", a.0), false)
                 }
                 _ => (String::new(), false),
             };

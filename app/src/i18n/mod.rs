@@ -34,6 +34,21 @@ impl Lang {
 
     /// Picks the language: the remembered cookie wins, then the browser's `Accept-Language`
     /// in its order of preference, then Chinese.
+    /// The language a request asks for: its `lang` cookie, else its `Accept-Language`.
+    #[cfg(feature = "ssr")]
+    pub fn of_request(headers: &http::HeaderMap) -> Self {
+        let cookie = headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('='));
+        let accept = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        Self::negotiate(cookie, accept)
+    }
+
     pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Self {
         if let Some(lang) = cookie.and_then(Lang::from_code) {
             return lang;
@@ -75,6 +90,7 @@ pub fn use_texts() -> &'static Texts {
     use_lang().texts()
 }
 
+pub mod duty;
 mod en;
 mod texts;
 mod zh;

@@ -188,6 +188,8 @@ pub struct Texts {
     pub status_suspended: &'static str,
     pub status_retired: &'static str,
     pub messages: MessageTexts,
+    /// Shifts, check-in and hours.
+    pub duty: &'static super::duty::DutyTexts,
 }
 
 /// Texts for the domain's validation messages.
@@ -223,6 +225,14 @@ pub struct MessageTexts {
     pub shift_overlaps: &'static str,
     pub day_hours_exceeded: &'static str,
     pub too_many_shifts_in_a_row: &'static str,
+    pub cancel_too_late: &'static str,
+    pub shift_cancelled: &'static str,
+    pub outside_shift_time: &'static str,
+    pub not_checked_in: &'static str,
+    pub code_invalid: &'static str,
+    pub reason_required: &'static str,
+    pub minutes_out_of_range: &'static str,
+    pub already_decided: &'static str,
 }
 
 impl Texts {
@@ -261,6 +271,14 @@ impl Texts {
             MessageKey::ShiftOverlaps => m.shift_overlaps,
             MessageKey::DayHoursExceeded => m.day_hours_exceeded,
             MessageKey::TooManyShiftsInARow => m.too_many_shifts_in_a_row,
+            MessageKey::CancelTooLate => m.cancel_too_late,
+            MessageKey::ShiftCancelled => m.shift_cancelled,
+            MessageKey::OutsideShiftTime => m.outside_shift_time,
+            MessageKey::NotCheckedIn => m.not_checked_in,
+            MessageKey::CodeInvalid => m.code_invalid,
+            MessageKey::ReasonRequired => m.reason_required,
+            MessageKey::MinutesOutOfRange => m.minutes_out_of_range,
+            MessageKey::AlreadyDecided => m.already_decided,
         }
     }
 }

@@ -10,4 +10,4 @@ pub use home::HomePage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
 pub use offline::OfflinePage;
-pub use tabs::{HoursPage, ReportPage, ShiftsPage};
+pub use tabs::ReportPage;

@@ -6,10 +6,9 @@ mod tab_bar;
 use crate::areas::{AreaPage, ImportPage};
 use crate::audit::AuditPage;
 use crate::auth::LoginPage;
+use crate::duty::{HoursPage, RosterPage, ShiftsPage};
 use crate::i18n::{use_lang, Lang};
-use crate::pages::{
-    HomePage, HoursPage, MePage, NotFoundPage, OfflinePage, ReportPage, ShiftsPage,
-};
+use crate::pages::{HomePage, MePage, NotFoundPage, OfflinePage, ReportPage};
 use crate::pwa::{mark_hydrated, register_service_worker, OfflineBanner};
 use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
 use header::Header;
@@ -40,6 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" href=css />
+                // The outbox keeps check-ins made offline; the service worker loads it too.
+                <script src="/outbox.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/shifts") view=ShiftsPage ssr=SsrMode::Async />
+                    <Route path=path!("/shifts/manage") view=RosterPage ssr=SsrMode::Async />
                     <Route path=path!("/incidents/new") view=ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/me/hours") view=HoursPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
@@ -95,22 +97,9 @@ pub fn App() -> impl IntoView {
 fn current_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        use crate::i18n::LANG_COOKIE;
-        let Some(parts) = use_context::<http::request::Parts>() else {
-            return Lang::default();
-        };
-        let cookie = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| c.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('='));
-        let accept = parts
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok());
-        Lang::negotiate(cookie, accept)
+        use_context::<http::request::Parts>()
+            .map(|parts| Lang::of_request(&parts.headers))
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

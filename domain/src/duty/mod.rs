@@ -9,13 +9,16 @@
 //!
 //! One file per topic: [`shift`] (a shift from its form, copying a week, the cancel cut-off),
 //! [`pattern`] (weekly recurring shifts), [`geofence`], [`hours`], [`stars`], [`fatigue`],
-//! [`track`], and [`form`] for the field parsing they share.
+//! [`track`], [`form`] for the field parsing they share, and [`port`]: what duty needs from
+//! storage.
 
 pub mod fatigue;
 pub mod form;
 pub mod geofence;
 pub mod hours;
 pub mod pattern;
+pub mod port;
+pub mod rules;
 pub mod shift;
 pub mod stars;
 pub mod track;

@@ -1,5 +1,6 @@
 //! The HTTP routes outside Leptos' pages and server functions, and the request guards.
 
+pub mod checks;
 pub mod csrf;
 pub mod health;
 pub mod import;

@@ -6,11 +6,14 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 const TEMPLATE: &str = include_str!("../../../public/sw.template.js");
+/// The outbox script the pages and the worker share (`public/outbox.js`).
+pub const OUTBOX: &str = include_str!("../../../public/outbox.js");
 
 /// The pages and files the shell needs to open offline.
 pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
     vec![
         "/offline".into(),
+        "/outbox.js".into(),
         assets.css.clone(),
         assets.js.clone(),
         assets.wasm.clone(),
@@ -33,9 +36,11 @@ pub fn render(assets: &AssetManifest) -> String {
 /// A short FNV-1a hash of the app version and the hashed asset names.
 fn version_of(list: &[String]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    // The outbox script is part of the worker, so a change to it is a new version too.
     for byte in env!("CARGO_PKG_VERSION")
         .bytes()
         .chain(list.iter().flat_map(|s| s.bytes()))
+        .chain(OUTBOX.bytes())
     {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);

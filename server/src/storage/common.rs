@@ -6,7 +6,7 @@
 /// Prefixes a query with `sub(id)`: the area `$1` and every area below it. Lists by area scope
 /// (a coordinator's street, an admin's district) all start here.
 macro_rules! subtree_of_1 {
-    ($rest:literal) => {
+    ($rest:expr) => {
         concat!(
             "WITH RECURSIVE sub(id) AS (SELECT id FROM areas WHERE id = $1 \
              UNION ALL SELECT a.id FROM areas a JOIN sub ON a.parent_id = sub.id) ",
@@ -211,7 +211,7 @@ macro_rules! storage_impl {
                 area: &domain::NewArea,
                 audit: &domain::AuditEntry,
             ) -> Result<domain::AreaId, domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let id: i64 = sqlx::query_scalar(
                     INSERT_AREA,
                 )
@@ -265,7 +265,7 @@ macro_rules! storage_impl {
                 target_rate: Option<domain::TargetRate>,
                 audit: &domain::AuditEntry,
             ) -> Result<(), domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let done = sqlx::query(
                     "UPDATE areas SET population = $1, population_counted_on = $2, \
                      target_rate_bp = $3 WHERE id = $4",
@@ -289,7 +289,7 @@ macro_rules! storage_impl {
             ) -> Result<(u32, u32), domain::StorageError> {
                 use domain::geometry::{shape_to_geojson, Fence};
                 use geo::Centroid;
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 for (area, shape) in boundaries {
                     let done = sqlx::query("UPDATE areas SET boundary = $1 WHERE id = $2")
                         .bind(shape_to_geojson(shape))
@@ -346,24 +346,7 @@ macro_rules! storage_impl {
                 .map_err(backend_err)?;
                 rows.into_iter()
                     .map(|(id, area_id, name, lat, lon, radius, boundary)| {
-                        let fence = match (radius, boundary) {
-                            (_, Some(text)) => domain::geometry::Fence::Polygon(
-                                domain::geometry::shape_from_geojson(&text)
-                                    .ok_or_else(|| corrupt("sites.boundary"))?,
-                            ),
-                            (Some(r), None) => domain::geometry::Fence::Circle {
-                                lat,
-                                lon,
-                                radius_m: u32::try_from(r).map_err(|_| corrupt("sites.radius_m"))?,
-                            },
-                            (None, None) => return Err(corrupt("sites fence")),
-                        };
-                        Ok(domain::Site {
-                            id: domain::SiteId(id),
-                            area_id: domain::AreaId(area_id),
-                            name,
-                            fence,
-                        })
+                        site_from_parts(id, area_id, name, lat, lon, radius, boundary)
                     })
                     .collect()
             }
@@ -458,7 +441,7 @@ macro_rules! storage_impl {
                 &self,
                 vs: &[domain::NewVolunteer],
             ) -> Result<u64, domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 for v in vs {
                     bind_new_volunteer(sqlx::query_scalar::<_, i64>(INSERT_VOLUNTEER), v)?
                         .fetch_one(&mut *tx)
@@ -533,7 +516,7 @@ macro_rules! storage_impl {
                 now_ms: i64,
                 audit: &domain::AuditEntry,
             ) -> Result<(), domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let done = sqlx::query(
                     "UPDATE volunteers SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
                 )
@@ -561,7 +544,7 @@ macro_rules! storage_impl {
                 now_ms: i64,
                 audit: &domain::AuditEntry,
             ) -> Result<(), domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let done = sqlx::query(
                     "UPDATE volunteers SET status = $1, decided_by = $2, decision_reason = $3, \
                      decided_at = $4 WHERE id = $5",
@@ -585,7 +568,7 @@ macro_rules! storage_impl {
                 now_ms: i64,
                 audit: &domain::AuditEntry,
             ) -> Result<String, domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let current: Option<Option<String>> =
                     sqlx::query_scalar("SELECT vest_no FROM volunteers WHERE id = $1")
                         .bind(id.0)
@@ -706,7 +689,7 @@ macro_rules! storage_impl {
                 now_ms: i64,
                 audit: &domain::AuditEntry,
             ) -> Result<(), domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 sqlx::query(
                     "INSERT INTO role_grants (volunteer_id, role, area_id, granted_by, granted_at) \
                      VALUES ($1, $2, $3, $4, $5)",
@@ -729,7 +712,7 @@ macro_rules! storage_impl {
                 now_ms: i64,
                 audit: &domain::AuditEntry,
             ) -> Result<domain::TeamId, domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO teams (area_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
                 )
@@ -788,7 +771,7 @@ macro_rules! storage_impl {
                 now_ms: i64,
                 audit: &domain::AuditEntry,
             ) -> Result<(), domain::StorageError> {
-                let mut tx = self.pool.begin().await.map_err(backend_err)?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let area: Option<i64> = sqlx::query_scalar("SELECT area_id FROM teams WHERE id = $1")
                     .bind(team.0)
                     .fetch_optional(&mut *tx)

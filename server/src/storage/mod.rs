@@ -2,6 +2,7 @@
 //! Each migrates its database on connect; `tests/storage.rs` holds both to one behaviour.
 
 mod common;
+mod duty;
 mod postgres;
 mod sqlite;
 
@@ -9,7 +10,7 @@ pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
 
 use anyhow::Context;
-use domain::{AreaKind, Storage, StorageError};
+use domain::{AreaId, AreaKind, Storage, StorageError};
 use std::sync::Arc;
 
 /// Opens (creating when needed) and migrates the database `url` names.
@@ -83,4 +84,35 @@ fn unique_of_volunteers(e: &sqlx::Error) -> &'static str {
     } else {
         "volunteers_phone_key"
     }
+}
+
+/// A `sites` row's columns as a site; a fence that is neither circle nor polygon, or does not
+/// parse, was written by hand.
+fn site_from_parts(
+    id: i64,
+    area_id: i64,
+    name: String,
+    lat: f64,
+    lon: f64,
+    radius: Option<i64>,
+    boundary: Option<String>,
+) -> Result<domain::Site, StorageError> {
+    use domain::geometry::Fence;
+    let fence = match (radius, boundary) {
+        (_, Some(text)) => Fence::Polygon(
+            domain::geometry::shape_from_geojson(&text).ok_or_else(|| corrupt("sites.boundary"))?,
+        ),
+        (Some(r), None) => Fence::Circle {
+            lat,
+            lon,
+            radius_m: u32::try_from(r).map_err(|_| corrupt("sites.radius_m"))?,
+        },
+        (None, None) => return Err(corrupt("sites fence")),
+    };
+    Ok(domain::Site {
+        id: domain::SiteId(id),
+        area_id: AreaId(area_id),
+        name,
+        fence,
+    })
 }

@@ -1,7 +1,11 @@
 //! PostgreSQL: the scale-out engine. App servers stay stateless, so many can share it.
 
 use super::common::storage_impl;
-use super::{area_kind, backend_err, corrupt, count, exactly_one, map_err, unique_of_volunteers};
+use super::duty::duty_storage_impl;
+use super::{
+    area_kind, backend_err, corrupt, count, exactly_one, map_err, site_from_parts,
+    unique_of_volunteers,
+};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
@@ -30,4 +34,8 @@ impl PostgresStorage {
 /// The standard NULL-safe equality.
 const NULL_SAFE_EQ: &str = "IS NOT DISTINCT FROM";
 
+/// PostgreSQL locks rows as statements touch them; a plain transaction is right.
+const BEGIN_WRITE: &str = "BEGIN";
+
 storage_impl!(PostgresStorage, sqlx::postgres::PgRow, "postgres");
+duty_storage_impl!(PostgresStorage, sqlx::postgres::PgRow);

@@ -2,7 +2,11 @@
 //! acknowledged to a phone must survive a power cut.
 
 use super::common::storage_impl;
-use super::{area_kind, backend_err, corrupt, count, exactly_one, map_err, unique_of_volunteers};
+use super::duty::duty_storage_impl;
+use super::{
+    area_kind, backend_err, corrupt, count, exactly_one, map_err, site_from_parts,
+    unique_of_volunteers,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -38,4 +42,10 @@ impl SqliteStorage {
 /// `IS` compares NULL to NULL as equal in SQLite.
 const NULL_SAFE_EQ: &str = "IS";
 
+/// Write transactions take SQLite's write lock up front. A deferred transaction that reads and
+/// then writes cannot wait for another writer (its snapshot would be stale) and fails at once
+/// with "database is locked"; an immediate one waits its turn under `busy_timeout`.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, "sqlite");
+duty_storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow);

@@ -1,0 +1,256 @@
+//! The big check-in / check-out button of one of my shifts. Pressing it asks the phone for a
+//! fresh position, makes the event (with its UUIDv7) and hands it to the outbox, which keeps it
+//! until the server has it: offline, the card says "waiting to send" and nothing is lost.
+
+use super::shifts::explain_check;
+use super::view::{clock, duration, CheckView, MyShiftCard};
+use crate::i18n::{use_lang, use_texts};
+use leptos::prelude::*;
+
+/// Where one press of the button stands.
+#[cfg_attr(
+    not(feature = "hydrate"),
+    allow(dead_code, reason = "only the browser presses buttons")
+)]
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Idle,
+    Locating,
+    Sending,
+    /// In the outbox, to be sent when the network returns.
+    Waiting,
+    /// The server refused it, with its reason.
+    Refused(String),
+}
+
+#[component]
+pub fn CheckPanel(
+    card: MyShiftCard,
+    refresh: RwSignal<u32>,
+    waiting: RwSignal<Vec<i64>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let lang = use_lang();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let phase = RwSignal::new(Phase::Idle);
+    let code = RwSignal::new(String::new());
+    let id = card.assignment_id;
+    let next_kind = match (&card.checked_in, &card.checked_out) {
+        (None, _) => Some("in"),
+        (Some(_), None) => Some("out"),
+        (Some(_), Some(_)) => None,
+    };
+    let press = move |with_code: bool| {
+        let Some(kind) = next_kind else { return };
+        let code = with_code.then(|| code.get_untracked());
+        send(id, kind, code, (phase, refresh, waiting), t);
+    };
+    let busy = move || {
+        !hydrated.get()
+            || matches!(phase.get(), Phase::Locating | Phase::Sending)
+            || waiting.with(|w| w.contains(&id))
+    };
+    let status = move || match phase.get() {
+        _ if waiting.with(|w| w.contains(&id)) => Some(d.waiting_to_send.to_owned()),
+        Phase::Idle | Phase::Refused(_) => None,
+        Phase::Locating => Some(d.locating.to_owned()),
+        Phase::Sending => Some(t.loading.to_owned()),
+        Phase::Waiting => Some(d.waiting_to_send.to_owned()),
+    };
+    let refused = move || match phase.get() {
+        Phase::Refused(why) => Some(why),
+        _ => None,
+    };
+    let needs_reason = card
+        .checked_in
+        .as_ref()
+        .filter(|c| c.reason.is_none() && matches!(c.proof.as_str(), "outside" | "unknown"))
+        .cloned();
+    let done = card.checked_out.clone().map(|out| {
+        let service = card.service.clone();
+        view! {
+            <p class="check-state done" data-testid="check-state">
+                {d.checked_out} " " {clock(out.made_at)}
+                {service.map(|(minutes, state)| {
+                    let label = match state.as_str() {
+                        "confirmed" => d.credited,
+                        "disputed" => d.disputed,
+                        _ => d.pending,
+                    };
+                    view! { " · " {duration(lang, i64::from(minutes))} " · " <span data-testid="service-state">{label}</span> }
+                })}
+            </p>
+        }
+    });
+    let checked_in = card
+        .checked_in
+        .clone()
+        .map(|c| view! { <CheckedIn check=c /> });
+    let open = card.check_open;
+    view! {
+        <div class="check-panel">
+            {checked_in}
+            {needs_reason.map(|c| view! { <ReasonForm check=c refresh /> })}
+            {done}
+            {next_kind.filter(|_| open).map(|kind| {
+                let (label, testid) = if kind == "in" { (d.check_in, "check-in") } else { (d.check_out, "check-out") };
+                view! {
+                    <button type="button" class="button primary block check-button" data-testid=testid
+                        disabled=busy on:click=move |_| press(false)>{label}</button>
+                    <details class="code-entry">
+                        <summary>{d.use_code}</summary>
+                        <label class="field">
+                            <span>{d.code_label}</span>
+                            <input inputmode="numeric" maxlength="6" autocomplete="one-time-code" data-testid="code"
+                                prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                        </label>
+                        <button type="button" class="button block" disabled=busy
+                            on:click=move |_| press(true)>{label}</button>
+                    </details>
+                }
+            })}
+            <p class="check-status" role="status" aria-live="polite" data-testid="check-status">
+                {status}
+            </p>
+            {move || refused().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn CheckedIn(check: CheckView) -> impl IntoView {
+    let d = use_texts().duty;
+    let verdict = match check.proof.as_str() {
+        "inside" => d.verdict_inside,
+        "outside" => d.verdict_outside,
+        "qr" => d.verdict_qr,
+        "auto" => d.verdict_auto,
+        _ => d.verdict_unknown,
+    };
+    view! {
+        <p class="check-state" data-testid="checked-in" data-proof=check.proof.clone()>
+            {d.checked_in} " " {clock(check.made_at)} " · " {verdict}
+        </p>
+        {(check.proof == "outside").then(|| view! { <p class="alert warn">{d.outside_fence}</p> })}
+    }
+    .into_any()
+}
+
+/// Asks for the reason of a check-in outside the site (or without a position).
+#[component]
+fn ReasonForm(check: CheckView, refresh: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let reason = RwSignal::new(String::new());
+    let key = check.client_key.clone();
+    let save = Action::new(move |(key, reason): &(String, String)| {
+        explain_check(key.clone(), reason.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let error = move || {
+        save.value().with(|v| match v {
+            Some(Err(e)) => Some(e.user_message(t)),
+            _ => None,
+        })
+    };
+    view! {
+        <form class="stack reason-form" data-testid="reason-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            save.dispatch((key.clone(), reason.get()));
+        }>
+            <label class="field">
+                <span>{d.reason}</span>
+                <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+            </label>
+            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <button type="submit" class="button block" disabled=move || save.pending().get()>{d.send_reason}</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// Gets a position (unless a code is given), makes the event and hands it to the outbox.
+#[cfg(feature = "hydrate")]
+fn send(
+    assignment_id: i64,
+    kind: &'static str,
+    code: Option<String>,
+    (phase, refresh, waiting): (RwSignal<Phase>, RwSignal<u32>, RwSignal<Vec<i64>>),
+    t: &'static crate::i18n::Texts,
+) {
+    use super::check::{CheckInput, CHECKS_URL};
+    use crate::geolocation::{request_position, Fix};
+    phase.set(Phase::Locating);
+    let with_code = code.is_some();
+    let made_at = js_sys::Date::now() as i64;
+    let finish = move |fix: Fix| {
+        let (lat, lon, accuracy_m) = match fix {
+            Fix::Found {
+                lat,
+                lon,
+                accuracy_m,
+            } => (Some(lat), Some(lon), Some(accuracy_m)),
+            _ => (None, None, None),
+        };
+        let Some(client_key) = super::outbox::new_key() else {
+            phase.set(Phase::Refused(t.error_internal.to_owned()));
+            return;
+        };
+        let input = CheckInput {
+            client_key,
+            assignment_id,
+            kind: kind.to_owned(),
+            made_at,
+            lat,
+            lon,
+            accuracy_m,
+            code: code.clone(),
+            reason: None,
+        };
+        let Ok(body) = serde_json::to_string(&input) else {
+            return;
+        };
+        phase.set(Phase::Sending);
+        leptos::task::spawn_local(async move {
+            match super::outbox::submit(CHECKS_URL, &body).await {
+                Ok(o) if o.status == "sent" => {
+                    phase.set(Phase::Idle);
+                    refresh.update(|r| *r += 1);
+                }
+                Ok(o) if o.status == "waiting" => {
+                    waiting.update(|w| w.push(assignment_id));
+                    phase.set(Phase::Waiting);
+                }
+                Ok(o) => phase.set(Phase::Refused(
+                    o.error.unwrap_or_else(|| t.error_internal.to_owned()),
+                )),
+                Err(e) => {
+                    leptos::logging::warn!("outbox: {e}");
+                    phase.set(Phase::Refused(t.error_internal.to_owned()));
+                }
+            }
+        });
+    };
+    if with_code {
+        finish(Fix::Idle);
+    } else {
+        request_position(finish);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn send(
+    _assignment_id: i64,
+    _kind: &'static str,
+    _code: Option<String>,
+    _signals: (RwSignal<Phase>, RwSignal<u32>, RwSignal<Vec<i64>>),
+    _t: &'static crate::i18n::Texts,
+) {
+}

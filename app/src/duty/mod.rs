@@ -1,0 +1,18 @@
+//! Duty (勤务): the volunteer's core loop. Leaders plan shifts at sites (`roster`), volunteers
+//! take them and check in on site (`shifts`, `check_panel`), events travel through the phone's
+//! outbox (`outbox`, `check`) to the check service (`service`), and hours are confirmed and
+//! totalled (`roster`, `hours`). The rules themselves live in `domain::duty`.
+
+pub mod check;
+mod check_panel;
+pub mod hours;
+pub mod outbox;
+pub mod roster;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod shifts;
+pub mod view;
+
+pub use hours::HoursPage;
+pub use roster::RosterPage;
+pub use shifts::ShiftsPage;

@@ -1,0 +1,766 @@
+//! `/shifts/manage` (排班管理): a team leader plans shifts at the sites of their area — one-off
+//! or weekly over a date range — copies a week, cancels a shift with a reason, shows the
+//! rotating check-in code, and confirms, corrects or disputes the hours their people claim.
+
+use super::view::{clock, duration, when, ShiftCard};
+use crate::i18n::{use_lang, use_texts};
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterData {
+    /// Sites of the leader's area, for the new-shift form.
+    pub sites: Vec<(i64, String)>,
+    pub shifts: Vec<ShiftCard>,
+    pub to_decide: Vec<HoursToDecide>,
+    /// Today's date in China time, the form's default.
+    pub today: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoursToDecide {
+    pub assignment_id: i64,
+    pub volunteer: String,
+    pub site: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub minutes: u32,
+    pub disputed: bool,
+    /// outside, unknown or auto: why this record needs a look.
+    pub flagged: Option<String>,
+    pub checked_in_at: Option<i64>,
+    pub checked_out_at: Option<i64>,
+    /// The volunteer's reason for checking in outside the site.
+    pub reason: Option<String>,
+}
+
+/// The new-shift form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewShiftsInput {
+    pub site_id: String,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub headcount: String,
+    pub leaders: String,
+    pub notes: String,
+    pub repeat: bool,
+    /// "1" = Monday … "7" = Sunday.
+    pub weekdays: Vec<String>,
+    pub until: String,
+}
+
+/// The area a leader plans for, or `Forbidden`.
+#[cfg(feature = "ssr")]
+async fn roster_scope(
+    store: &dyn domain::Storage,
+) -> Result<(domain::Principal, domain::AreaId), AppError> {
+    let who = crate::auth::require_login()?;
+    let (area, _) = crate::auth::widest_scope(
+        store,
+        &who,
+        domain::Role::TeamLeader,
+        domain::Action::ManageShifts,
+    )
+    .await?;
+    Ok((who, area))
+}
+
+/// The shift, if the reader may do `action` at its site (otherwise "not found").
+#[cfg(feature = "ssr")]
+async fn shift_in_scope(
+    store: &dyn domain::Storage,
+    id: i64,
+    action: domain::Action,
+) -> Result<(domain::Principal, domain::Shift), AppError> {
+    let shift = store
+        .shift(domain::ShiftId(id))
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    let path = store
+        .area_path(shift.area_id)
+        .await
+        .map_err(AppError::from)?;
+    let who = crate::auth::require_hidden(action, &path)?;
+    Ok((who, shift))
+}
+
+#[server(endpoint = "roster/list")]
+pub async fn roster() -> Result<RosterData, AppError> {
+    crate::error::answer(async move {
+        use domain::duty::DAY_MS;
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let (_, area) = roster_scope(store).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let sites = store
+            .sites_in(area)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|s| (s.id.0, s.name))
+            .collect();
+        let shifts = store
+            .shifts_in(area, now - DAY_MS, now + 14 * DAY_MS)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(ShiftCard::from)
+            .collect();
+        let to_decide = store
+            .services_to_decide(area)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|s| {
+                let check_in = s.checks.iter().find(|c| c.kind == domain::CheckKind::In);
+                let check_out = s.checks.iter().find(|c| c.kind == domain::CheckKind::Out);
+                HoursToDecide {
+                    assignment_id: s.assignment_id.0,
+                    volunteer: s.volunteer_name,
+                    site: s.shift.site_name,
+                    starts_at: s.shift.window.starts_at,
+                    ends_at: s.shift.window.ends_at,
+                    minutes: s.minutes,
+                    disputed: s.state == domain::ServiceState::Disputed,
+                    flagged: s.flagged,
+                    checked_in_at: check_in.map(|c| c.made_at),
+                    checked_out_at: check_out.map(|c| c.made_at),
+                    reason: check_in.and_then(|c| c.outside_reason.clone()),
+                }
+            })
+            .collect();
+        Ok(RosterData {
+            sites,
+            shifts,
+            to_decide,
+            today: domain::duty::local_date(now).to_string(),
+        })
+    })
+    .await
+}
+
+/// Creates the shift (or, repeated, one per matching day); returns how many.
+#[server(endpoint = "roster/create", input = server_fn::codec::Json)]
+pub async fn create_shifts(input: NewShiftsInput) -> Result<u32, AppError> {
+    crate::error::answer(async move {
+        use domain::{Action, AuditEntry, FieldError, MessageKey, NewShift, ShiftDraft};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        crate::auth::require_login()?;
+        let draft = ShiftDraft::parse(
+            &input.site_id,
+            &input.date,
+            &input.start,
+            &input.end,
+            &input.headcount,
+            &input.leaders,
+            &input.notes,
+        )
+        .map_err(first_error)?;
+        let unknown_site = || AppError::from(FieldError::new("site_id", MessageKey::SiteUnknown));
+        let site = store
+            .site(draft.site_id())
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(unknown_site)?;
+        let path = store
+            .area_path(site.area_id)
+            .await
+            .map_err(AppError::from)?;
+        let who = crate::auth::require(Action::ManageShifts, &path).map_err(|e| match e {
+            AppError::Forbidden => unknown_site(),
+            other => other,
+        })?;
+        let windows = if input.repeat {
+            let days: Vec<&str> = input.weekdays.iter().map(String::as_str).collect();
+            domain::WeeklyPattern::parse(&days, &input.start, &input.end, &input.date, &input.until)
+                .map_err(first_error)?
+                .occurrences()
+        } else {
+            vec![draft.window()]
+        };
+        let now = chrono::Utc::now().timestamp_millis();
+        let shifts: Vec<NewShift> = windows
+            .into_iter()
+            .map(|window| NewShift {
+                site_id: site.id,
+                window,
+                headcount: draft.headcount(),
+                leaders_needed: draft.leaders(),
+                notes: draft.notes().to_owned(),
+                created_by: Some(who.volunteer_id),
+                created_at: now,
+            })
+            .collect();
+        let audit = AuditEntry {
+            at_ms: now,
+            actor_id: Some(who.volunteer_id),
+            action: "create_shifts".into(),
+            entity: "site".into(),
+            entity_id: Some(site.id.0),
+            area_id: Some(site.area_id),
+            before: None,
+            after: Some(
+                serde_json::json!({ "shifts": shifts.len(), "from": input.date, "until": input.until })
+                    .to_string(),
+            ),
+        };
+        let ids = store
+            .insert_shifts(&shifts, &audit)
+            .await
+            .map_err(AppError::from)?;
+        Ok(ids.len() as u32)
+    })
+    .await
+}
+
+/// The first problem of a form (the page shows one message at a time, beside its field).
+#[cfg(feature = "ssr")]
+fn first_error(errors: Vec<domain::FieldError>) -> AppError {
+    errors
+        .into_iter()
+        .next()
+        .map(AppError::from)
+        .unwrap_or(AppError::Conflict)
+}
+
+#[server(endpoint = "roster/cancel")]
+pub async fn cancel_shift(shift_id: i64, reason: String) -> Result<(), AppError> {
+    crate::error::answer(async move {
+        use domain::{Action, AuditEntry, FieldError, MessageKey};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let (who, shift) = shift_in_scope(store, shift_id, Action::ManageShifts).await?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(FieldError::new("reason", MessageKey::ReasonRequired).into());
+        }
+        if reason.chars().count() > 200 {
+            return Err(FieldError::new("reason", MessageKey::TooLong).into());
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let audit = AuditEntry {
+            at_ms: now,
+            actor_id: Some(who.volunteer_id),
+            action: "cancel_shift".into(),
+            entity: "shift".into(),
+            entity_id: Some(shift.id.0),
+            area_id: Some(shift.area_id),
+            before: None,
+            after: Some(serde_json::json!({ "reason": reason }).to_string()),
+        };
+        store
+            .cancel_shift(shift.id, reason, now, &audit)
+            .await
+            .map_err(|e| match e {
+                domain::StorageError::MissingReference => AppError::Conflict,
+                other => other.into(),
+            })
+    })
+    .await
+}
+
+/// Copies this week's (Monday to Sunday, China time) live shifts of the area to next week,
+/// skipping any that next week already has; returns how many were made.
+#[server(endpoint = "roster/copy-week")]
+pub async fn copy_week() -> Result<u32, AppError> {
+    crate::error::answer(async move {
+        use chrono::Datelike;
+        use domain::duty::{local_date, local_ms, WEEK_MS};
+        use domain::{AuditEntry, NewShift};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let (who, area) = roster_scope(store).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let today = local_date(now);
+        let monday = local_ms(
+            today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday())),
+            0,
+        );
+        let all = store
+            .shifts_in(area, monday, monday + 2 * WEEK_MS)
+            .await
+            .map_err(AppError::from)?;
+        let next_week: std::collections::HashSet<_> = all
+            .iter()
+            .filter(|s| s.window.starts_at >= monday + WEEK_MS)
+            .map(|s| (s.site_id, s.window.starts_at))
+            .collect();
+        let copies: Vec<NewShift> = all
+            .iter()
+            .filter(|s| s.cancelled.is_none() && s.window.starts_at < monday + WEEK_MS)
+            .filter(|s| s.window.starts_at >= monday)
+            .filter(|s| !next_week.contains(&(s.site_id, s.window.starts_at + WEEK_MS)))
+            .filter_map(|s| {
+                Some(NewShift {
+                    site_id: s.site_id,
+                    window: domain::duty::shift::copy_week(&[s.window], 1)
+                        .into_iter()
+                        .next()?,
+                    headcount: s.headcount,
+                    leaders_needed: s.leaders_needed,
+                    notes: s.notes.clone(),
+                    created_by: Some(who.volunteer_id),
+                    created_at: now,
+                })
+            })
+            .collect();
+        if copies.is_empty() {
+            return Ok(0);
+        }
+        let audit = AuditEntry {
+            at_ms: now,
+            actor_id: Some(who.volunteer_id),
+            action: "copy_week".into(),
+            entity: "area".into(),
+            entity_id: Some(area.0),
+            area_id: Some(area),
+            before: None,
+            after: Some(serde_json::json!({ "shifts": copies.len() }).to_string()),
+        };
+        let ids = store
+            .insert_shifts(&copies, &audit)
+            .await
+            .map_err(AppError::from)?;
+        Ok(ids.len() as u32)
+    })
+    .await
+}
+
+/// The shift's current check-in code and the seconds it stays valid.
+#[server(endpoint = "roster/code")]
+pub async fn check_code(shift_id: i64) -> Result<(String, u32), AppError> {
+    crate::error::answer(async move {
+        use domain::duty::rules::{check_in_code, CODE_PERIOD_MS};
+        let state = crate::AppState::current()?;
+        let (_, shift) = shift_in_scope(
+            state.storage.as_ref(),
+            shift_id,
+            domain::Action::ManageShifts,
+        )
+        .await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let left = CODE_PERIOD_MS - now.rem_euclid(CODE_PERIOD_MS);
+        Ok((
+            check_in_code(state.secrets.as_ref(), shift.id.0, now),
+            (left / 1000) as u32,
+        ))
+    })
+    .await
+}
+
+/// A leader's decision on claimed hours: `confirm` (with `minutes` when correcting, and then a
+/// `reason`) or `dispute` (with a `reason`).
+#[server(endpoint = "hours/decide")]
+pub async fn decide_hours(
+    assignment_id: i64,
+    decision: String,
+    minutes: String,
+    reason: String,
+) -> Result<(), AppError> {
+    crate::error::answer(async move {
+        use domain::{
+            Action, AssignmentId, AuditEntry, Decision, FieldError, MessageKey, StorageError,
+        };
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        crate::auth::require_login()?;
+        let a = store
+            .assignment(AssignmentId(assignment_id))
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound)?;
+        let (who, shift) = shift_in_scope(store, a.shift_id.0, Action::ConfirmHours).await?;
+        // Nobody confirms their own hours.
+        if a.volunteer_id == who.volunteer_id {
+            return Err(AppError::Forbidden);
+        }
+        let record = store
+            .services_to_decide(shift.area_id)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .find(|s| s.assignment_id == a.id);
+        let Some(record) = record else {
+            return Err(FieldError::new("decision", MessageKey::AlreadyDecided).into());
+        };
+        let reason = reason.trim();
+        let reason = (!reason.is_empty()).then(|| reason.to_owned());
+        if reason.as_ref().is_some_and(|r| r.chars().count() > 200) {
+            return Err(FieldError::new("reason", MessageKey::TooLong).into());
+        }
+        let most = shift.window.minutes() + 2 * state.duty.grace_minutes;
+        let decision = match decision.as_str() {
+            "confirm" => {
+                let minutes = match domain::duty::form::parse_count("minutes", &minutes)? {
+                    None => record.minutes,
+                    Some(m) if (0..=i64::from(most)).contains(&m) => m as u32,
+                    Some(_) => {
+                        return Err(FieldError::new("minutes", MessageKey::MinutesOutOfRange).into())
+                    }
+                };
+                if minutes != record.minutes && reason.is_none() {
+                    return Err(FieldError::new("reason", MessageKey::ReasonRequired).into());
+                }
+                Decision::Confirm { minutes, reason }
+            }
+            "dispute" => Decision::Dispute {
+                reason: reason.ok_or_else(|| {
+                    AppError::from(FieldError::new("reason", MessageKey::ReasonRequired))
+                })?,
+            },
+            _ => return Err(FieldError::new("decision", MessageKey::Required).into()),
+        };
+        let now = chrono::Utc::now().timestamp_millis();
+        let audit = AuditEntry {
+            at_ms: now,
+            actor_id: Some(who.volunteer_id),
+            action: "decide_hours".into(),
+            entity: "assignment".into(),
+            entity_id: Some(a.id.0),
+            area_id: Some(shift.area_id),
+            before: Some(
+                serde_json::json!({ "minutes": record.minutes, "state": record.state.as_str() })
+                    .to_string(),
+            ),
+            after: Some(serde_json::to_string(&decision).unwrap_or_default()),
+        };
+        store
+            .decide_service(a.id, &decision, Some(who.volunteer_id), now, &audit)
+            .await
+            .map_err(|e| match e {
+                StorageError::Constraint(_) => {
+                    AppError::from(FieldError::new("decision", MessageKey::AlreadyDecided))
+                }
+                other => other.into(),
+            })
+    })
+    .await
+}
+
+#[component]
+pub fn RosterPage() -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(move || refresh.get(), |_| roster());
+    // The form reads the sites once, so a refresh of the lists keeps what is being typed.
+    let form_data = Resource::new(|| (), |_| roster());
+    view! {
+        <Title text=d.manage_title />
+        <h1>{d.manage_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                form_data.await.ok().map(|r| view! { <NewShiftForm sites=r.sites today=r.today refresh /> })
+            })}
+        </Suspense>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <DecideList items=r.to_decide refresh /> <ShiftList shifts=r.shifts refresh /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewShiftForm(sites: Vec<(i64, String)>, today: String, refresh: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let form = RwSignal::new(NewShiftsInput {
+        site_id: sites.first().map(|s| s.0.to_string()).unwrap_or_default(),
+        date: today.clone(),
+        until: today,
+        start: "08:00".into(),
+        end: "12:00".into(),
+        headcount: "4".into(),
+        ..Default::default()
+    });
+    let create = Action::new(move |input: &NewShiftsInput| create_shifts(input.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let outcome = move || {
+        create.value().with(|v| match v {
+            Some(Ok(n)) => Some(Ok(format!("{}{n}", d.created))),
+            Some(Err(e)) => Some(Err(e.user_message(t))),
+            None => None,
+        })
+    };
+    let field = move |get: fn(&NewShiftsInput) -> &String, set: fn(&mut NewShiftsInput, String)| {
+        (
+            move || form.with(|f| get(f).clone()),
+            move |ev: leptos::ev::Event| form.update(|f| set(f, event_target_value(&ev))),
+        )
+    };
+    let (date, set_date) = field(|f| &f.date, |f, v| f.date = v);
+    let (start, set_start) = field(|f| &f.start, |f, v| f.start = v);
+    let (end, set_end) = field(|f| &f.end, |f, v| f.end = v);
+    let (headcount, set_headcount) = field(|f| &f.headcount, |f, v| f.headcount = v);
+    let (leaders, set_leaders) = field(|f| &f.leaders, |f, v| f.leaders = v);
+    let (notes, set_notes) = field(|f| &f.notes, |f, v| f.notes = v);
+    let (until, set_until) = field(|f| &f.until, |f, v| f.until = v);
+    let repeat = move || form.with(|f| f.repeat);
+    let names: Vec<String> = d.weekday_names.chars().map(String::from).collect();
+    view! {
+        <form class="card stack" data-testid="new-shift" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            create.dispatch(form.get());
+        }>
+            <h2>{d.new_shift}</h2>
+            <label class="field">
+                <span>{d.site}</span>
+                <select name="site_id" on:change=move |ev| form.update(|f| f.site_id = event_target_value(&ev))>
+                    {sites.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{d.date}</span>
+                <input type="date" name="date" prop:value=date on:input=set_date />
+            </label>
+            <div class="row">
+                <label class="field">
+                    <span>{d.start}</span>
+                    <input type="time" name="start" prop:value=start on:input=set_start />
+                </label>
+                <label class="field">
+                    <span>{d.end}</span>
+                    <input type="time" name="end" prop:value=end on:input=set_end />
+                </label>
+            </div>
+            <div class="row">
+                <label class="field">
+                    <span>{d.headcount}</span>
+                    <input inputmode="numeric" name="headcount" prop:value=headcount on:input=set_headcount />
+                </label>
+                <label class="field">
+                    <span>{d.leaders_needed}</span>
+                    <input inputmode="numeric" name="leaders" prop:value=leaders on:input=set_leaders />
+                </label>
+            </div>
+            <label class="field">
+                <span>{d.notes}</span>
+                <input maxlength="200" name="notes" prop:value=notes on:input=set_notes />
+            </label>
+            <label class="check">
+                <input type="checkbox" name="repeat" prop:checked=repeat
+                    on:change=move |ev| form.update(|f| f.repeat = event_target_checked(&ev)) />
+                <span>{d.repeat_weekly}</span>
+            </label>
+            <Show when=repeat>
+                <fieldset class="weekdays">
+                    <legend>{d.weekdays}</legend>
+                    {names.clone().into_iter().enumerate().map(|(i, name)| {
+                        let value = (i + 1).to_string();
+                        let v2 = value.clone();
+                        view! {
+                            <label class="check day">
+                                <input type="checkbox" value=value.clone()
+                                    prop:checked=move || form.with(|f| f.weekdays.contains(&v2))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let v = value.clone();
+                                        form.update(|f| {
+                                            f.weekdays.retain(|w| *w != v);
+                                            if on { f.weekdays.push(v); }
+                                        });
+                                    } />
+                                <span>{name}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <label class="field">
+                    <span>{d.until}</span>
+                    <input type="date" name="until" prop:value=until on:input=set_until />
+                </label>
+            </Show>
+            {move || outcome().map(|o| match o {
+                Ok(text) => view! { <p class="alert ok" role="status" data-testid="created">{text}</p> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+            })}
+            <button type="submit" class="button primary block" disabled=move || create.pending().get()>{d.create_shifts}</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn ShiftList(shifts: Vec<ShiftCard>, refresh: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let copy = Action::new(move |_: &()| copy_week());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = copy.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let copied = move || {
+        copy.value().with(|v| match v {
+            Some(Ok(n)) => Some(format!("{}{n}", d.copied)),
+            Some(Err(e)) => Some(e.user_message(t)),
+            None => None,
+        })
+    };
+    let empty = shifts.is_empty();
+    view! {
+        <section class="stack">
+            <h2>{d.upcoming}</h2>
+            {empty.then(|| view! { <p class="empty-state">{d.upcoming_empty}</p> })}
+            {shifts.into_iter().map(|shift| view! { <RosterShift shift refresh /> }).collect_view()}
+            <button type="button" class="button block" disabled=move || copy.pending().get()
+                on:click=move |_| { copy.dispatch(()); }>{d.copy_week}</button>
+            {move || copied().map(|text| view! { <p class="alert ok" role="status">{text}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let lang = use_lang();
+    let id = shift.id;
+    let reason = RwSignal::new(String::new());
+    let cancel = Action::new(move |(id, why): &(i64, String)| cancel_shift(*id, why.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = cancel.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let error = move || {
+        cancel.value().with(|v| match v {
+            Some(Err(e)) => Some(e.user_message(t)),
+            _ => None,
+        })
+    };
+    let code = RwSignal::new(None::<(String, u32)>);
+    let show_code = Action::new(move |id: &i64| check_code(*id));
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = show_code.value().get() {
+            code.set(Some(c));
+        }
+    });
+    let live = shift.cancelled.is_none();
+    view! {
+        <article class="card shift" data-testid="roster-shift" data-site=shift.site.clone()>
+            <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
+            <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
+            <p class="shift-filled">{d.filled} " " {shift.signed_up} "/" {shift.headcount}
+                {(shift.waitlisted > 0).then(|| view! { " · " {d.waitlist_count} " " {shift.waitlisted} })}
+            </p>
+            {shift.cancelled.clone().map(|why| view! {
+                <p class="alert warn">{d.cancelled_shift} ": " {why}</p>
+            })}
+            {live.then(|| view! {
+                <button type="button" class="button block" data-testid="show-code"
+                    on:click=move |_| { show_code.dispatch(id); }>{d.show_code}</button>
+                {move || code.get().map(|(c, left)| view! {
+                    <p class="check-code" data-testid="check-code" aria-label=d.qr_title>{c}</p>
+                    <p class="hint">{d.qr_intro} " (" {left} "s)"</p>
+                })}
+                <details class="cancel-shift">
+                    <summary>{d.cancel_shift}</summary>
+                    <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        cancel.dispatch((id, reason.get()));
+                    }>
+                        <label class="field">
+                            <span>{d.cancel_reason}</span>
+                            <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        </label>
+                        {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                        <button type="submit" class="button danger block" disabled=move || cancel.pending().get()>{d.cancel_shift}</button>
+                    </form>
+                </details>
+            })}
+        </article>
+    }
+    .into_any()
+}
+
+#[component]
+fn DecideList(items: Vec<HoursToDecide>, refresh: RwSignal<u32>) -> impl IntoView {
+    let d = use_texts().duty;
+    let empty = items.is_empty();
+    view! {
+        <section class="stack">
+            <h2>{d.decide_title}</h2>
+            {empty.then(|| view! { <p class="empty-state">{d.decide_empty}</p> })}
+            {items.into_iter().map(|item| view! { <DecideCard item refresh /> }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let lang = use_lang();
+    let id = item.assignment_id;
+    let minutes = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let decide = Action::new(move |(decision, m, r): &(&'static str, String, String)| {
+        decide_hours(id, (*decision).to_owned(), m.clone(), r.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = decide.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let error = move || {
+        decide.value().with(|v| match v {
+            Some(Err(e)) => Some(e.user_message(t)),
+            _ => None,
+        })
+    };
+    let flag = item.flagged.as_deref().map(|f| match f {
+        "outside" => d.flag_outside,
+        "auto" => d.flag_auto,
+        _ => d.flag_unknown,
+    });
+    let times = match (item.checked_in_at, item.checked_out_at) {
+        (Some(i), Some(o)) => format!("{}–{}", clock(i), clock(o)),
+        _ => String::new(),
+    };
+    view! {
+        <article class="card decide" data-testid="decide" data-volunteer=item.volunteer.clone()>
+            <div class="shift-head">
+                <h3>{item.volunteer.clone()}</h3>
+                {item.disputed.then(|| view! { <span class="badge" data-status="rejected">{d.disputed}</span> })}
+            </div>
+            <p class="shift-when">{item.site.clone()} " · " {when(lang, item.starts_at, item.ends_at)}</p>
+            <p>{d.claimed} " " <strong data-testid="claimed">{duration(lang, i64::from(item.minutes))}</strong> " " {times}</p>
+            {flag.map(|f| view! { <p class="alert warn" data-testid="flag">{f}</p> })}
+            {item.reason.clone().map(|r| view! { <p class="muted">{d.reason} ": " {r}</p> })}
+            <div class="row">
+                <label class="field">
+                    <span>{d.correct_to}</span>
+                    <input inputmode="numeric" prop:value=minutes on:input=move |ev| minutes.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span>{d.reason}</span>
+                    <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <div class="row">
+                <button type="button" class="button primary" data-testid="confirm-hours" disabled=move || decide.pending().get()
+                    on:click=move |_| { decide.dispatch(("confirm", minutes.get(), reason.get())); }>{d.confirm}</button>
+                <button type="button" class="button" data-testid="dispute-hours" disabled=move || decide.pending().get()
+                    on:click=move |_| { decide.dispatch(("dispute", String::new(), reason.get())); }>{d.dispute}</button>
+            </div>
+        </article>
+    }
+    .into_any()
+}

@@ -1,0 +1,402 @@
+//! `/shifts` (我的班次): my shifts with the next one on top and its big check-in button, and
+//! the shifts in my street I can still take, soonest first.
+
+use super::check_panel::CheckPanel;
+use super::view::{when, MyShiftCard, ShiftCard};
+use crate::i18n::{use_lang, use_texts};
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftsPageData {
+    pub mine: Vec<MyShiftCard>,
+    pub open: Vec<ShiftCard>,
+    /// Team leaders and above get a link to the roster page.
+    pub can_manage: bool,
+}
+
+/// How far ahead the list of shifts to take reaches.
+#[cfg(feature = "ssr")]
+const LOOK_AHEAD_MS: i64 = 14 * domain::duty::DAY_MS;
+
+/// The area whose shifts a volunteer may take: the street (街道) around their home community,
+/// so neighbouring communities can lend a hand in a sensitive period.
+#[cfg(feature = "ssr")]
+pub(crate) fn sign_up_area(who: &domain::Principal) -> Option<domain::AreaId> {
+    let path = &who.home.0;
+    path.get(path.len().saturating_sub(2)).copied()
+}
+
+#[cfg(feature = "ssr")]
+fn my_card(m: domain::MyShift, now: i64, rules: &domain::DutyRules) -> MyShiftCard {
+    use domain::duty::shift::may_cancel;
+    let window = m.shift.window;
+    MyShiftCard {
+        assignment_id: m.assignment.id.0,
+        waitlisted: m.assignment.state == domain::AssignmentState::Waitlisted,
+        checked_in: m.checked_in.map(Into::into),
+        checked_out: m.checked_out.map(Into::into),
+        service: m
+            .service
+            .map(|(minutes, s)| (minutes, s.as_str().to_owned())),
+        may_cancel: may_cancel(now, window, rules.cancel_cutoff_minutes),
+        check_open: rules.accepts_check(window, now),
+        shift: m.shift.into(),
+    }
+}
+
+#[server(endpoint = "shifts/list")]
+pub async fn shifts_page() -> Result<ShiftsPageData, AppError> {
+    crate::error::answer(async move {
+        use domain::duty::HOUR_MS;
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let who = crate::auth::require_login()?;
+        if !who.status.on_duty_roll() {
+            return Err(AppError::Forbidden);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        // A shift that ended a few hours ago stays on top, showing its check-out and hours.
+        let mine = store
+            .my_shifts(who.volunteer_id, now - 12 * HOUR_MS)
+            .await
+            .map_err(AppError::from)?;
+        let taken: std::collections::HashSet<_> = mine.iter().map(|m| m.shift.id).collect();
+        let open = match sign_up_area(&who) {
+            Some(area) => store
+                .shifts_in(area, now, now + LOOK_AHEAD_MS)
+                .await
+                .map_err(AppError::from)?
+                .into_iter()
+                // A shift under way with room left can still be joined.
+                .filter(|s| s.cancelled.is_none() && !taken.contains(&s.id))
+                .map(ShiftCard::from)
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(ShiftsPageData {
+            mine: mine
+                .into_iter()
+                .map(|m| my_card(m, now, &state.duty))
+                .collect(),
+            open,
+            can_manage: who.highest_role() >= domain::Role::TeamLeader,
+        })
+    })
+    .await
+}
+
+/// Signs the reader up; `true` when they landed on the waitlist.
+#[server(endpoint = "shifts/sign-up")]
+pub async fn sign_up(shift_id: i64) -> Result<bool, AppError> {
+    crate::error::answer(async move {
+        use domain::duty::DAY_MS;
+        use domain::{Action, FieldError, MessageKey, ShiftId, SignUpOutcome};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let who = crate::auth::require_login()?;
+        if !who.status.on_duty_roll() {
+            return Err(AppError::Forbidden);
+        }
+        let shift = store
+            .shift(ShiftId(shift_id))
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound)?;
+        let path = store
+            .area_path(shift.area_id)
+            .await
+            .map_err(AppError::from)?;
+        let leads_here = who.may(Action::ManageShifts, &path);
+        let in_reach = sign_up_area(&who).is_some_and(|a| path.contains(a)) || leads_here;
+        if !in_reach {
+            return Err(AppError::NotFound);
+        }
+        if shift.cancelled.is_some() {
+            return Err(FieldError::new("shift", MessageKey::ShiftCancelled).into());
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        // Joining a shift under way is allowed (someone arrives to help); an ended one is not.
+        if shift.window.ends_at <= now {
+            return Err(FieldError::new("shift", MessageKey::OutsideShiftTime).into());
+        }
+        let window = shift.window;
+        let already = store
+            .my_shifts(who.volunteer_id, window.starts_at - 1)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .find(|m| m.shift.id == shift.id);
+        if let Some(m) = already {
+            return Ok(m.assignment.state == domain::AssignmentState::Waitlisted);
+        }
+        let others = store
+            .duty_windows(
+                who.volunteer_id,
+                window.starts_at - 2 * DAY_MS,
+                window.ends_at + 2 * DAY_MS,
+            )
+            .await
+            .map_err(AppError::from)?;
+        state
+            .duty
+            .fatigue
+            .check(&others, window)
+            .map_err(|refusal| AppError::from(FieldError::new("shift", refusal.key())))?;
+        let outcome = store
+            .sign_up(shift.id, who.volunteer_id, leads_here, now)
+            .await
+            .map_err(|e| match e {
+                // Cancelled between the read above and the write.
+                domain::StorageError::MissingReference => {
+                    AppError::from(FieldError::new("shift", MessageKey::ShiftCancelled))
+                }
+                other => other.into(),
+            })?;
+        Ok(matches!(outcome, SignUpOutcome::Waitlisted(_)))
+    })
+    .await
+}
+
+#[server(endpoint = "shifts/cancel-sign-up")]
+pub async fn cancel_sign_up(assignment_id: i64) -> Result<(), AppError> {
+    crate::error::answer(async move {
+        use domain::duty::shift::may_cancel;
+        use domain::{AssignmentId, FieldError, MessageKey};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let who = crate::auth::require_login()?;
+        let a = store
+            .assignment(AssignmentId(assignment_id))
+            .await
+            .map_err(AppError::from)?
+            .filter(|a| a.volunteer_id == who.volunteer_id)
+            .ok_or(AppError::NotFound)?;
+        let shift = store
+            .shift(a.shift_id)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound)?;
+        let now = chrono::Utc::now().timestamp_millis();
+        if shift.cancelled.is_none()
+            && !may_cancel(now, shift.window, state.duty.cancel_cutoff_minutes)
+        {
+            return Err(FieldError::new("assignment_id", MessageKey::CancelTooLate).into());
+        }
+        store
+            .cancel_sign_up(a.id, now)
+            .await
+            .map_err(AppError::from)?;
+        Ok(())
+    })
+    .await
+}
+
+/// The volunteer's reason for a check-in the fence judged outside (or could not judge).
+#[server(endpoint = "shifts/explain")]
+pub async fn explain_check(client_key: String, reason: String) -> Result<(), AppError> {
+    crate::error::answer(async move {
+        use domain::{FieldError, MessageKey};
+        let state = crate::AppState::current()?;
+        let who = crate::auth::require_login()?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(FieldError::new("reason", MessageKey::ReasonRequired).into());
+        }
+        if reason.chars().count() > super::service::MAX_REASON_CHARS {
+            return Err(FieldError::new("reason", MessageKey::TooLong).into());
+        }
+        state
+            .storage
+            .explain_check(&client_key, who.volunteer_id, reason)
+            .await
+            .map_err(AppError::from)
+    })
+    .await
+}
+
+#[component]
+pub fn ShiftsPage() -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(move || refresh.get(), |_| shifts_page());
+    // Events in the outbox, and the assignments whose event is among them (kept here, above
+    // the list, so a refresh of the list does not forget them).
+    let pending = RwSignal::new(0u32);
+    let waiting = RwSignal::new(Vec::<i64>::new());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        super::outbox::watch(move |n, sent| {
+            pending.set(n);
+            if n == 0 {
+                waiting.set(Vec::new());
+            }
+            if !sent.is_empty() {
+                refresh.update(|r| *r += 1);
+            }
+        });
+    });
+    view! {
+        <Title text=t.shifts_title />
+        <h1>{t.shifts_title}</h1>
+        <Show when=move || { pending.get() > 0 }>
+            <p class="outbox-status" role="status" data-testid="outbox-pending">
+                {d.waiting_to_send} " · " {move || pending.get()}
+            </p>
+        </Show>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! { <ShiftLists page refresh waiting /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! {
+                        <section class="card">
+                            <p>{t.login_needed}</p>
+                            <a class="button primary block" href="/login?next=/shifts">{t.login_link}</a>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ShiftLists(
+    page: ShiftsPageData,
+    refresh: RwSignal<u32>,
+    waiting: RwSignal<Vec<i64>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let mine_empty = page.mine.is_empty();
+    let open_empty = page.open.is_empty();
+    view! {
+        {page.can_manage.then(|| view! {
+            <a class="shortcut" href="/shifts/manage" data-testid="roster-link">{d.manage_link}</a>
+        })}
+        <section class="stack" aria-labelledby="mine-title">
+            <h2 id="mine-title">{d.my_shifts}</h2>
+            {mine_empty.then(|| view! { <p class="empty-state">{d.my_shifts_empty}</p> })}
+            {page.mine.into_iter().enumerate().map(|(i, card)| view! {
+                <MyShift card next={i == 0} refresh waiting />
+            }).collect_view()}
+        </section>
+        <section class="stack" aria-labelledby="open-title">
+            <h2 id="open-title">{d.open_shifts}</h2>
+            {open_empty.then(|| view! { <p class="empty-state">{d.open_shifts_empty}</p> })}
+            {page.open.into_iter().map(|shift| view! { <OpenShift shift refresh /> }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+/// "已报名 3/5 · 队长 1/1 · 候补 2"
+#[component]
+fn Filled(shift: ShiftCard) -> impl IntoView {
+    let d = use_texts().duty;
+    view! {
+        <p class="shift-filled" data-testid="filled">
+            <span>{d.filled} " " {shift.signed_up} "/" {shift.headcount}</span>
+            {(shift.leaders_needed > 0).then(|| view! {
+                <span>" · " {d.leaders} " " {shift.leaders_signed_up} "/" {shift.leaders_needed}</span>
+            })}
+            {(shift.waitlisted > 0).then(|| view! {
+                <span>" · " {d.waitlist_count} " " {shift.waitlisted}</span>
+            })}
+        </p>
+    }
+}
+
+#[component]
+fn MyShift(
+    card: MyShiftCard,
+    next: bool,
+    refresh: RwSignal<u32>,
+    waiting: RwSignal<Vec<i64>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let lang = use_lang();
+    let id = card.assignment_id;
+    let cancel = Action::new(move |id: &i64| cancel_sign_up(*id));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = cancel.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let cancel_error = move || {
+        cancel.value().with(|v| match v {
+            Some(Err(e)) => Some(e.user_message(t)),
+            _ => None,
+        })
+    };
+    let shift = card.shift.clone();
+    let show_cancel =
+        card.may_cancel && card.checked_in.is_none() && card.shift.cancelled.is_none();
+    view! {
+        <article class="card shift mine" data-testid="my-shift" data-site=shift.site.clone()>
+            <div class="shift-head">
+                <h3>{shift.site.clone()}</h3>
+                {(next && shift.cancelled.is_none()).then(|| view! { <span class="badge" data-status="registered">{d.next_badge}</span> })}
+                {card.waitlisted.then(|| view! { <span class="badge" data-status="applied">{d.waitlisted}</span> })}
+            </div>
+            <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
+            {shift.cancelled.clone().map(|why| view! {
+                <p class="alert warn" role="status" data-testid="cancelled">{d.cancelled_shift} ": " {why}</p>
+            })}
+            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
+            {(shift.cancelled.is_none() && !card.waitlisted).then(|| view! {
+                <CheckPanel card=card.clone() refresh waiting />
+            })}
+            {show_cancel.then(|| view! {
+                <button type="button" class="button block" data-testid="cancel-sign-up"
+                    disabled=move || cancel.pending().get()
+                    on:click=move |_| { cancel.dispatch(id); }>{d.cancel_sign_up}</button>
+            })}
+            {move || cancel_error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </article>
+    }
+    .into_any()
+}
+
+#[component]
+fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let d = t.duty;
+    let lang = use_lang();
+    let id = shift.id;
+    let take = Action::new(move |id: &i64| sign_up(*id));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = take.value().get() {
+            refresh.update(|r| *r += 1);
+        }
+    });
+    let error = move || {
+        take.value().with(|v| match v {
+            Some(Err(e)) => Some(e.user_message(t)),
+            _ => None,
+        })
+    };
+    let label = if shift.is_full() {
+        d.join_waitlist
+    } else {
+        d.sign_up
+    };
+    view! {
+        <article class="card shift" data-testid="open-shift" data-site=shift.site.clone()>
+            <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
+            <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
+            <Filled shift=shift.clone() />
+            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
+            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <button type="button" class="button primary block" data-testid="sign-up"
+                disabled=move || take.pending().get()
+                on:click=move |_| { take.dispatch(id); }>{label}</button>
+        </article>
+    }
+    .into_any()
+}

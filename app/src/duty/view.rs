@@ -1,0 +1,177 @@
+//! What the duty pages receive from the server, and how times read on a phone. Both sides
+//! format from the same numbers with the same code, so hydration sees the same text.
+
+use crate::i18n::Lang;
+use chrono::{DateTime, Datelike};
+use serde::{Deserialize, Serialize};
+
+/// A shift as a card shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftCard {
+    pub id: i64,
+    pub site: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub headcount: u32,
+    pub leaders_needed: u32,
+    pub signed_up: u32,
+    pub leaders_signed_up: u32,
+    pub waitlisted: u32,
+    pub notes: String,
+    /// The leader's reason, once cancelled.
+    pub cancelled: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::Shift> for ShiftCard {
+    fn from(s: domain::Shift) -> Self {
+        Self {
+            id: s.id.0,
+            site: s.site_name,
+            starts_at: s.window.starts_at,
+            ends_at: s.window.ends_at,
+            headcount: s.headcount,
+            leaders_needed: s.leaders_needed,
+            signed_up: s.signed_up,
+            leaders_signed_up: s.leaders_signed_up,
+            waitlisted: s.waitlisted,
+            notes: s.notes,
+            cancelled: s.cancelled.map(|(_, why)| why),
+        }
+    }
+}
+
+impl ShiftCard {
+    pub fn is_full(&self) -> bool {
+        self.signed_up >= self.headcount
+    }
+}
+
+/// A check event as the volunteer and the leader see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub client_key: String,
+    pub made_at: i64,
+    /// `Proof::as_str`: inside, outside, unknown, qr, auto.
+    pub proof: String,
+    pub reason: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::CheckEvent> for CheckView {
+    fn from(c: domain::CheckEvent) -> Self {
+        Self {
+            client_key: c.client_key,
+            made_at: c.made_at,
+            proof: c.proof.as_str().to_owned(),
+            reason: c.outside_reason,
+        }
+    }
+}
+
+/// One of my shifts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyShiftCard {
+    pub assignment_id: i64,
+    pub shift: ShiftCard,
+    pub waitlisted: bool,
+    pub checked_in: Option<CheckView>,
+    pub checked_out: Option<CheckView>,
+    /// Minutes claimed and the record's state (pending, confirmed, disputed).
+    pub service: Option<(u32, String)>,
+    /// Still before the cancel cut-off.
+    pub may_cancel: bool,
+    /// Check events are accepted now (from an hour before the start to the grace after).
+    pub check_open: bool,
+}
+
+/// Milliseconds China time is ahead of UTC (no daylight saving; see `domain::duty`).
+const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
+
+fn local(at: i64) -> Option<chrono::NaiveDateTime> {
+    DateTime::from_timestamp_millis(at + CHINA_OFFSET_MS).map(|t| t.naive_utc())
+}
+
+/// "11月25日 周三 08:00–12:00" / "Wed 25 Nov 08:00–12:00"; an end on the next day is marked.
+pub fn when(lang: Lang, starts_at: i64, ends_at: i64) -> String {
+    let (Some(s), Some(e)) = (local(starts_at), local(ends_at)) else {
+        return String::new();
+    };
+    let next_day = if e.date() > s.date() {
+        match lang {
+            Lang::Zh => "（次日）",
+            Lang::En => " (next day)",
+        }
+    } else {
+        ""
+    };
+    let weekday = s.weekday().num_days_from_monday() as usize;
+    match lang {
+        Lang::Zh => {
+            const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+            format!(
+                "{}月{}日 {} {}–{}{next_day}",
+                s.month(),
+                s.day(),
+                DAYS[weekday],
+                s.format("%H:%M"),
+                e.format("%H:%M")
+            )
+        }
+        Lang::En => format!(
+            "{} {}–{}{next_day}",
+            s.format("%a %-d %b"),
+            s.format("%H:%M"),
+            e.format("%H:%M")
+        ),
+    }
+}
+
+/// "08:03" in China time.
+pub fn clock(at: i64) -> String {
+    local(at)
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Minutes as "3 小时 20 分钟" / "3 h 20 min".
+pub fn duration(lang: Lang, minutes: i64) -> String {
+    let t = lang.texts().duty;
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m} {}", t.minutes_unit),
+        (h, 0) => format!("{h} {}", t.hours_unit),
+        (h, m) => format!("{h} {} {} {}", t.hours_unit, m.abs(), t.minutes_unit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-25 08:00 in China.
+    const EIGHT: i64 = 1_795_536_000_000 + 8 * 3_600_000;
+
+    #[test]
+    fn shift_times_read_in_china_time_in_both_languages() {
+        let four_hours = EIGHT + 4 * 3_600_000;
+        assert_eq!(
+            when(Lang::Zh, EIGHT, four_hours),
+            "11月25日 周三 08:00–12:00"
+        );
+        assert_eq!(when(Lang::En, EIGHT, four_hours), "Wed 25 Nov 08:00–12:00");
+        let night = EIGHT + 14 * 3_600_000;
+        assert_eq!(
+            when(Lang::Zh, night, night + 8 * 3_600_000),
+            "11月25日 周三 22:00–06:00（次日）"
+        );
+        assert_eq!(clock(EIGHT), "08:00");
+    }
+
+    #[test]
+    fn durations_read_as_hours_and_minutes() {
+        assert_eq!(duration(Lang::Zh, 200), "3 小时 20 分钟");
+        assert_eq!(duration(Lang::En, 45), "45 min");
+        assert_eq!(duration(Lang::En, 120), "2 h");
+    }
+}

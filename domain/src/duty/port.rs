@@ -1,0 +1,396 @@
+//! The duty part of the storage port: shifts, sign-ups, check events, service records and the
+//! hours ledger. `Storage` requires it, so `Arc<dyn Storage>` reaches these methods too; it is a
+//! trait of its own so the adapters can keep its SQL in a file of its own.
+
+use super::geofence::Verdict;
+use super::hours::ServiceState;
+use super::shift::ShiftWindow;
+use crate::area::AreaId;
+use crate::site::SiteId;
+use crate::storage::{AuditEntry, StorageError};
+use crate::volunteer::VolunteerId;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ShiftId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AssignmentId(pub i64);
+
+/// A shift to store (from a parsed `ShiftDraft`, or one occurrence of a weekly pattern).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewShift {
+    pub site_id: SiteId,
+    pub window: ShiftWindow,
+    pub headcount: u32,
+    pub leaders_needed: u32,
+    pub notes: String,
+    pub created_by: Option<VolunteerId>,
+    pub created_at: i64,
+}
+
+/// A stored shift with where it is and how full it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shift {
+    pub id: ShiftId,
+    pub site_id: SiteId,
+    pub site_name: String,
+    pub area_id: AreaId,
+    pub window: ShiftWindow,
+    pub headcount: u32,
+    pub leaders_needed: u32,
+    pub notes: String,
+    /// When and why a leader cancelled it.
+    pub cancelled: Option<(i64, String)>,
+    pub signed_up: u32,
+    pub leaders_signed_up: u32,
+    pub waitlisted: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssignmentState {
+    SignedUp,
+    Waitlisted,
+    Cancelled,
+}
+
+impl AssignmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedUp => "signed_up",
+            Self::Waitlisted => "waitlisted",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        [Self::SignedUp, Self::Waitlisted, Self::Cancelled]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// How a shift ended for one volunteer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    Served,
+    NoShow,
+    Excused,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Served => "served",
+            Self::NoShow => "no_show",
+            Self::Excused => "excused",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        [Self::Served, Self::NoShow, Self::Excused]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub id: AssignmentId,
+    pub shift_id: ShiftId,
+    pub volunteer_id: VolunteerId,
+    pub state: AssignmentState,
+    pub as_leader: bool,
+    pub signed_up_at: i64,
+    pub outcome: Option<Outcome>,
+}
+
+/// What a sign-up became.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignUpOutcome {
+    SignedUp(AssignmentId),
+    /// The shift was full: on the waitlist, promoted when someone cancels.
+    Waitlisted(AssignmentId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckKind {
+    In,
+    Out,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        [Self::In, Self::Out].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Why the server believes a check event happened at the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Proof {
+    /// The phone's position, judged against the fence.
+    Position(Verdict),
+    /// The leader's rotating code, scanned or typed.
+    Qr,
+    /// Nobody checked out: the server closed the shift at its end plus grace.
+    Auto,
+}
+
+impl Proof {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Position(v) => v.as_str(),
+            Self::Qr => "qr",
+            Self::Auto => "auto",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        match s {
+            "qr" => Some(Self::Qr),
+            "auto" => Some(Self::Auto),
+            other => Verdict::from_db(other).map(Self::Position),
+        }
+    }
+
+    /// Whether a leader should look at this event before confirming the hours.
+    pub fn needs_review(self) -> bool {
+        matches!(
+            self,
+            Self::Position(Verdict::Outside) | Self::Position(Verdict::Unknown) | Self::Auto
+        )
+    }
+}
+
+/// A check event as the phone sent it, judged by the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCheck {
+    /// The phone's UUIDv7: the event is stored once however often it arrives.
+    pub client_key: String,
+    pub assignment_id: AssignmentId,
+    pub kind: CheckKind,
+    /// When it happened (the phone's clock, bounded by `plausible_made_at`).
+    pub made_at: i64,
+    pub received_at: i64,
+    /// (lat, lon, accuracy in metres)
+    pub position: Option<(f64, f64, f64)>,
+    pub proof: Proof,
+    pub outside_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckEvent {
+    pub id: i64,
+    pub client_key: String,
+    pub assignment_id: AssignmentId,
+    pub kind: CheckKind,
+    pub made_at: i64,
+    pub proof: Proof,
+    pub outside_reason: Option<String>,
+}
+
+/// One of a volunteer's shifts, with how far they got on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MyShift {
+    pub assignment: Assignment,
+    pub shift: Shift,
+    pub checked_in: Option<CheckEvent>,
+    pub checked_out: Option<CheckEvent>,
+    pub service: Option<(u32, ServiceState)>,
+}
+
+/// A service record for a leader to decide, with what they need to decide it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceToDecide {
+    pub assignment_id: AssignmentId,
+    pub volunteer_id: VolunteerId,
+    pub volunteer_name: String,
+    pub shift: Shift,
+    pub minutes: u32,
+    pub state: ServiceState,
+    /// e.g. "outside", "auto_check_out"
+    pub flagged: Option<String>,
+    pub checks: Vec<CheckEvent>,
+    pub created_at: i64,
+}
+
+/// A leader's decision on claimed hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    /// Credit `minutes` (the claim, or a corrected figure with `reason`).
+    Confirm {
+        minutes: u32,
+        reason: Option<String>,
+    },
+    /// Credit nothing for now, and say why.
+    Dispute { reason: String },
+}
+
+/// A volunteer's hours at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HoursSummary {
+    /// The ledger's sum: credits and corrections.
+    pub credited_minutes: i64,
+    /// Claimed, not yet confirmed.
+    pub pending_minutes: i64,
+    /// The ledger's sum since January 1st (local) of this year.
+    pub this_year_minutes: i64,
+}
+
+/// One line of a volunteer's hours history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoursLine {
+    pub served_on: String,
+    pub site_name: String,
+    pub minutes: i64,
+    /// "credit", "correction", "import", or "pending"/"disputed" for records not credited.
+    pub kind: String,
+    pub reason: Option<String>,
+}
+
+#[async_trait]
+pub trait DutyStorage: Send + Sync {
+    async fn site(&self, id: SiteId) -> Result<Option<crate::Site>, StorageError>;
+
+    /// Stores shifts (all or none) and the audit entry; returns their ids in order.
+    async fn insert_shifts(
+        &self,
+        shifts: &[NewShift],
+        audit: &AuditEntry,
+    ) -> Result<Vec<ShiftId>, StorageError>;
+
+    async fn shift(&self, id: ShiftId) -> Result<Option<Shift>, StorageError>;
+
+    /// Shifts at sites in `area`'s subtree overlapping [`from`, `to`), cancelled ones too,
+    /// soonest first.
+    async fn shifts_in(&self, area: AreaId, from: i64, to: i64)
+        -> Result<Vec<Shift>, StorageError>;
+
+    /// Cancels the shift and every sign-up on it, audited; the people signed up see the reason.
+    async fn cancel_shift(
+        &self,
+        id: ShiftId,
+        reason: &str,
+        now: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StorageError>;
+
+    /// Windows of the volunteer's live assignments (signed up or waitlisted) overlapping
+    /// [`from`, `to`): what the fatigue rules weigh a new sign-up against.
+    async fn duty_windows(
+        &self,
+        volunteer: VolunteerId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ShiftWindow>, StorageError>;
+
+    /// Signs up (again, after a cancellation) for a shift that is not cancelled: on the roster
+    /// while it has room, otherwise on the waitlist. Serialised per shift, so two people never
+    /// take the last place.
+    async fn sign_up(
+        &self,
+        shift: ShiftId,
+        volunteer: VolunteerId,
+        as_leader: bool,
+        now: i64,
+    ) -> Result<SignUpOutcome, StorageError>;
+
+    /// Cancels a sign-up; if it held a place, the earliest on the waitlist takes it. Returns
+    /// who was promoted.
+    async fn cancel_sign_up(
+        &self,
+        id: AssignmentId,
+        now: i64,
+    ) -> Result<Option<VolunteerId>, StorageError>;
+
+    async fn assignment(&self, id: AssignmentId) -> Result<Option<Assignment>, StorageError>;
+
+    /// The volunteer's assignments on shifts ending after `from`, soonest first.
+    async fn my_shifts(
+        &self,
+        volunteer: VolunteerId,
+        from: i64,
+    ) -> Result<Vec<MyShift>, StorageError>;
+
+    /// Stores a check event once: a second arrival of the same `client_key` stores nothing and
+    /// returns the first. `true` when this call stored it.
+    async fn record_check(&self, check: &NewCheck) -> Result<(CheckEvent, bool), StorageError>;
+
+    async fn checks_of(&self, id: AssignmentId) -> Result<Vec<CheckEvent>, StorageError>;
+
+    /// Adds the volunteer's reason to an outside check-in made without one.
+    async fn explain_check(
+        &self,
+        client_key: &str,
+        volunteer: VolunteerId,
+        reason: &str,
+    ) -> Result<(), StorageError>;
+
+    /// Opens the service record of an assignment (pending) and marks it served; a second call
+    /// changes nothing. `true` when this call opened it.
+    async fn open_service(
+        &self,
+        id: AssignmentId,
+        minutes: u32,
+        flagged: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StorageError>;
+
+    /// Pending and disputed records on shifts at sites in `area`'s subtree, oldest first.
+    async fn services_to_decide(&self, area: AreaId) -> Result<Vec<ServiceToDecide>, StorageError>;
+
+    /// A leader's decision: the record's new state, the ledger rows (the claim as credit, a
+    /// different figure as a correction row) and the audit entry, in one transaction. Only a
+    /// pending or disputed record can be decided.
+    async fn decide_service(
+        &self,
+        id: AssignmentId,
+        decision: &Decision,
+        by: Option<VolunteerId>,
+        now: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StorageError>;
+
+    async fn hours_summary(
+        &self,
+        volunteer: VolunteerId,
+        year_start: chrono::NaiveDate,
+    ) -> Result<HoursSummary, StorageError>;
+
+    /// Ledger rows and uncredited records, newest first.
+    async fn hours_history(
+        &self,
+        volunteer: VolunteerId,
+        limit: u32,
+    ) -> Result<Vec<HoursLine>, StorageError>;
+
+    /// Every ledger row's minutes for the volunteer (for the ledger = totals property).
+    async fn ledger_minutes(&self, volunteer: VolunteerId) -> Result<Vec<i64>, StorageError>;
+
+    // --- the sweeper: what time alone decides ------------------------------------------------
+
+    /// Assignments checked in, not out, whose shift ended before `ended_before`: with the
+    /// shift window and the check-in time.
+    async fn forgotten_check_outs(
+        &self,
+        ended_before: i64,
+    ) -> Result<Vec<(AssignmentId, ShiftWindow, i64)>, StorageError>;
+
+    /// Marks signed-up assignments with no check-in on shifts that ended before `ended_before`
+    /// as no-shows; returns how many.
+    async fn mark_no_shows(&self, ended_before: i64) -> Result<u64, StorageError>;
+
+    /// Pending records created before `created_before`.
+    async fn pending_services_before(
+        &self,
+        created_before: i64,
+    ) -> Result<Vec<(AssignmentId, u32)>, StorageError>;
+}

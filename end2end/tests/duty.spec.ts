@@ -1,0 +1,198 @@
+import { test, expect, type Page } from "./fixtures";
+import type { Browser, BrowserContext } from "@playwright/test";
+
+// The volunteer's core loop on a phone: a leader plans a shift, a volunteer signs up, checks
+// in on site (the geofence judges the emulated position), checks out, and the leader confirms
+// the hours. Each test has its own demo volunteer (server/src/seed.rs), so they run in parallel
+// without one's shifts overlapping another's.
+const PASSWORD = "pingan2026";
+const LEADER = "13800000004";
+const MINUTE = 60_000;
+
+// 山大路科技市场: a 50 m circle around this point in the demo district.
+const SITE = "山大路科技市场";
+const AT_SITE = { latitude: 36.675, longitude: 117.0591, accuracy: 10 };
+const FAR_AWAY = { latitude: 36.69, longitude: 117.09, accuracy: 15 };
+
+async function phone(
+  browser: Browser,
+  baseURL: string | undefined,
+  position: { latitude: number; longitude: number; accuracy: number },
+): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL,
+    locale: "zh-CN",
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    geolocation: position,
+    permissions: ["geolocation"],
+  });
+}
+
+async function ready(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+async function logIn(page: Page, phoneNumber: string, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("手机号").fill(phoneNumber);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL((url) => url.pathname === next);
+  await ready(page);
+}
+
+/// China Standard Time (UTC+8) date and clock of an instant, as the roster form takes them.
+function china(ms: number) {
+  const iso = new Date(ms + 8 * 60 * MINUTE).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/// The leader plans one shift at SITE from `startsAt` to `endsAt`, marked by `notes`.
+async function planShift(browser: Browser, baseURL: string | undefined, startsAt: number, endsAt: number, notes: string) {
+  const context = await phone(browser, baseURL, AT_SITE);
+  const page = await context.newPage();
+  await logIn(page, LEADER, "/shifts/manage");
+  const form = page.getByTestId("new-shift");
+  await form.getByLabel("巡逻点").selectOption({ label: SITE });
+  await form.getByLabel("日期", { exact: true }).fill(china(startsAt).date);
+  await form.getByLabel("开始", { exact: true }).fill(china(startsAt).time);
+  await form.getByLabel("结束（早于开始即次日）").fill(china(endsAt).time);
+  await form.getByLabel("需要人数").fill("3");
+  await form.getByLabel("备注").fill(notes);
+  await form.getByRole("button", { name: "创建班次" }).click();
+  await expect(form.getByTestId("created")).toHaveText("已创建班次：1");
+  await context.close();
+}
+
+async function signUp(page: Page, notes: string) {
+  await page.getByTestId("open-shift").filter({ hasText: notes }).getByTestId("sign-up").click();
+  const mine = page.getByTestId("my-shift").filter({ hasText: notes });
+  await expect(mine).toBeVisible();
+  return mine;
+}
+
+test.describe("duty", () => {
+  test("sign up, check in at the site, check out; the leader confirms and the hours count", async ({ browser, baseURL }) => {
+    const volunteer = "13800000005";
+    const notes = `巡逻-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now - 150 * MINUTE, now + 90 * MINUTE, notes);
+
+    // Two hours on patrol cannot pass in a test, so the check-in is made on a phone whose
+    // clock reads two hours ago: the server keeps the time an event was made on the phone.
+    const morning = await phone(browser, baseURL, AT_SITE);
+    await morning.clock.setFixedTime(now - 120 * MINUTE);
+    let page = await morning.newPage();
+    await logIn(page, volunteer, "/shifts");
+    let mine = await signUp(page, notes);
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
+    await expect(mine.getByTestId("checked-in")).toContainText("在巡逻点范围内");
+    await morning.close();
+
+    const later = await phone(browser, baseURL, AT_SITE);
+    page = await later.newPage();
+    await logIn(page, volunteer, "/shifts");
+    mine = page.getByTestId("my-shift").filter({ hasText: notes });
+    await mine.getByTestId("check-out").click();
+    await expect(mine.getByTestId("check-state")).toContainText(/2 小时/);
+    await expect(mine.getByTestId("service-state")).toHaveText("待确认");
+
+    await page.goto("/me/hours");
+    await expect(page.getByTestId("pending")).toContainText(/2 小时/);
+    const before = Number(await page.getByTestId("star-progress").getAttribute("value"));
+
+    const leaderContext = await phone(browser, baseURL, AT_SITE);
+    const leader = await leaderContext.newPage();
+    await logIn(leader, LEADER, "/shifts/manage");
+    const claim = leader.getByTestId("decide").filter({ hasText: "王志愿" }).filter({ hasText: SITE });
+    await expect(claim.getByTestId("claimed")).toContainText(/2 小时/);
+    await claim.getByTestId("confirm-hours").click();
+    await expect(claim).toHaveCount(0);
+    await leaderContext.close();
+
+    await page.reload();
+    await expect(page.getByTestId("credited")).toContainText(/2 小时/);
+    await expect(page.getByTestId("pending")).toHaveText("0 分钟");
+    const after = Number(await page.getByTestId("star-progress").getAttribute("value"));
+    expect(after).toBeGreaterThan(before);
+    await expect(page.locator(".history-line[data-kind=credit]").first()).toContainText(SITE);
+    await later.close();
+  });
+
+  test("a check-in outside the fence asks for a reason and is flagged for the leader", async ({ browser, baseURL }) => {
+    const volunteer = "13800000006";
+    const notes = `外围-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    const context = await phone(browser, baseURL, FAR_AWAY);
+    const page = await context.newPage();
+    await logIn(page, volunteer, "/shifts");
+    const mine = await signUp(page, notes);
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "outside");
+    await expect(mine).toContainText("你不在巡逻点范围内");
+    const form = mine.getByTestId("reason-form");
+    // An empty reason is refused with a message and changes nothing.
+    await form.getByRole("button", { name: "提交原因" }).click();
+    await expect(form.getByRole("alert")).toHaveText("请填写原因。");
+    await form.getByLabel("原因").fill("在路口疏导交通");
+    await form.getByRole("button", { name: "提交原因" }).click();
+    await expect(mine.getByTestId("reason-form")).toHaveCount(0);
+    await mine.getByTestId("check-out").click();
+    await expect(mine.getByTestId("service-state")).toHaveText("待确认");
+    await context.close();
+
+    const leaderContext = await phone(browser, baseURL, AT_SITE);
+    const leader = await leaderContext.newPage();
+    await logIn(leader, LEADER, "/shifts/manage");
+    const claim = leader.getByTestId("decide").filter({ hasText: "李巡逻" });
+    await expect(claim.getByTestId("flag")).toHaveText("范围外签到");
+    await expect(claim).toContainText("在路口疏导交通");
+    // Disputing needs a reason too.
+    await claim.getByTestId("dispute-hours").click();
+    await expect(claim.getByRole("alert")).toHaveText("请填写原因。");
+    await leaderContext.close();
+  });
+
+  test("a check-in made offline waits in the outbox, is sent when the network returns, and is stored once", async ({ browser, baseURL }) => {
+    const volunteer = "13800000007";
+    const notes = `离线-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    const context = await phone(browser, baseURL, AT_SITE);
+    const page = await context.newPage();
+    const sent: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().endsWith("/api/checks")) sent.push(r.postData() ?? "");
+    });
+    await logIn(page, volunteer, "/shifts");
+    const mine = await signUp(page, notes);
+
+    await context.setOffline(true);
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("check-status")).toHaveText("等待发送：网络恢复后自动发送");
+    await expect(page.getByTestId("outbox-pending")).toBeVisible();
+    await expect(mine.getByTestId("checked-in")).toHaveCount(0);
+
+    await context.setOffline(false);
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
+    await expect(page.getByTestId("outbox-pending")).toHaveCount(0);
+
+    // The same event sent again (a retry after a lost answer) is acknowledged, not stored again.
+    const body = JSON.parse(sent[sent.length - 1]);
+    for (let i = 0; i < 2; i++) {
+      const again = await page.request.post("/api/checks", { data: body });
+      expect(again.status()).toBe(200);
+      expect((await again.json()).stored).toBe(false);
+    }
+    await page.reload();
+    await ready(page);
+    await expect(page.getByTestId("my-shift").filter({ hasText: notes }).getByTestId("checked-in")).toHaveCount(1);
+    await context.close();
+  });
+});

@@ -1,0 +1,184 @@
+// Pingan Vest outbox: events made on the phone (check-ins, check-outs) wait here, in IndexedDB,
+// until the server has them. The page and the service worker load this same script, so either
+// can send what is waiting: the page when it opens and when the network returns, the worker on
+// Background Sync even after the page is closed. Each event carries the UUIDv7 made when the
+// button was pressed; the server stores it once however often it arrives, so sending again is
+// always safe and nothing is ever dropped for want of an answer.
+"use strict";
+
+(function (scope) {
+  const DB_NAME = "pingan-outbox";
+  const STORE = "events";
+  const SYNC_TAG = "pingan-outbox";
+
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const req = scope.indexedDB.open(DB_NAME, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: "client_key" });
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  // Runs `work(store)` in one transaction and resolves with what its last request returned.
+  function withStore(mode, work) {
+    return openDb().then(
+      (db) =>
+        new Promise((resolve, reject) => {
+          const tx = db.transaction(STORE, mode);
+          const req = work(tx.objectStore(STORE));
+          tx.oncomplete = () => {
+            db.close();
+            resolve(req ? req.result : undefined);
+          };
+          tx.onerror = () => {
+            db.close();
+            reject(tx.error);
+          };
+        }),
+    );
+  }
+
+  const put = (item) => withStore("readwrite", (s) => s.put(item));
+  const remove = (key) => withStore("readwrite", (s) => s.delete(key));
+  const all = () =>
+    withStore("readonly", (s) => s.getAll()).then((items) =>
+      (items || []).sort((a, b) => a.body.made_at - b.body.made_at),
+    );
+
+  // RFC 9562 UUIDv7: 48 bits of Unix milliseconds, then random bits, version 7, variant 10.
+  function uuidv7() {
+    const bytes = new Uint8Array(16);
+    scope.crypto.getRandomValues(bytes);
+    let ms = Date.now();
+    for (let i = 5; i >= 0; i--) {
+      bytes[i] = ms % 256;
+      ms = Math.floor(ms / 256);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x70;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  // One attempt. "sent" and "refused" are final (the item leaves the outbox); "waiting" keeps
+  // it for the next attempt: no network, a server error, or a session that needs a new login.
+  async function sendOne(item) {
+    let res;
+    try {
+      res = await fetch(item.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(item.body),
+      });
+    } catch (_) {
+      return { status: "waiting", client_key: item.client_key };
+    }
+    const text = await res.text().catch(() => "");
+    let answer = null;
+    try {
+      answer = JSON.parse(text);
+    } catch (_) {
+      answer = null;
+    }
+    if (res.ok) {
+      await remove(item.client_key);
+      return { status: "sent", client_key: item.client_key, answer };
+    }
+    if (res.status >= 400 && res.status < 500 && ![401, 408, 425, 429].includes(res.status)) {
+      await remove(item.client_key);
+      return {
+        status: "refused",
+        client_key: item.client_key,
+        error: (answer && answer.error) || `HTTP ${res.status}`,
+      };
+    }
+    return { status: "waiting", client_key: item.client_key };
+  }
+
+  async function announce(results) {
+    const pending = await all().then((items) => items.length, () => 0);
+    const detail = { pending, results: results || [] };
+    if (scope.document) {
+      scope.dispatchEvent(new CustomEvent("pingan-outbox", { detail }));
+    } else if (scope.clients) {
+      const pages = await scope.clients.matchAll({ type: "window" });
+      pages.forEach((page) => page.postMessage({ type: "pingan-outbox", detail }));
+    }
+  }
+
+  // Sends everything waiting, oldest first, one at a time so a check-out never overtakes its
+  // check-in. Stops at the first event that must keep waiting. Concurrent calls share one run.
+  let running = null;
+  function flush() {
+    if (running) return running;
+    running = (async () => {
+      const results = [];
+      try {
+        for (const item of await all()) {
+          const result = await sendOne(item);
+          results.push(result);
+          if (result.status === "waiting") break;
+        }
+      } catch (_) {
+        // IndexedDB unavailable: nothing can be waiting in it.
+      } finally {
+        running = null;
+      }
+      await announce(results);
+      return results;
+    })();
+    return running;
+  }
+
+  function askForSync() {
+    const sw = scope.navigator && scope.navigator.serviceWorker;
+    if (!sw || !scope.document) return;
+    sw.ready
+      .then((reg) => reg.sync && reg.sync.register(SYNC_TAG))
+      .catch(() => {});
+  }
+
+  // Keeps the event, then tries to send it now. Resolves (as JSON text, for the wasm side) with
+  // the outcome; the event stays in the outbox until the server has answered for good.
+  async function submit(url, bodyJson) {
+    const body = JSON.parse(bodyJson);
+    const item = { client_key: body.client_key, url, body, queued_at: Date.now() };
+    try {
+      await put(item);
+    } catch (_) {
+      // No IndexedDB (a private window on some phones): send without a safety copy.
+      const direct = await sendOne(item).catch(() => ({ status: "waiting" }));
+      return JSON.stringify(direct);
+    }
+    askForSync();
+    const result = await sendOne(item);
+    await announce([result]);
+    return JSON.stringify(result);
+  }
+
+  scope.PinganOutbox = {
+    submit,
+    flush,
+    uuidv7,
+    pending: () => all().then((items) => items.length, () => 0),
+  };
+
+  if (scope.document) {
+    scope.addEventListener("online", () => flush());
+    // The worker's sends are reported to the page through a message.
+    if (scope.navigator.serviceWorker) {
+      scope.navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data && event.data.type === "pingan-outbox") {
+          scope.dispatchEvent(new CustomEvent("pingan-outbox", { detail: event.data.detail }));
+        }
+      });
+    }
+    if (scope.navigator.onLine) flush();
+  } else {
+    scope.addEventListener("sync", (event) => {
+      if (event.tag === SYNC_TAG) event.waitUntil(flush());
+    });
+  }
+})(self);

@@ -1,0 +1,380 @@
+//! `POST /api/checks` end to end through the router: the geofence verdict, exactly-once storage
+//! however often the outbox sends, the refusals (each with a message in the reader's language
+//! that changes nothing), and the sweeper closing a forgotten check-out.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use common::app::{body_text, log_in, send, spawn_app, TestApp};
+use domain::duty::{HOUR_MS, MINUTE_MS};
+use domain::{AssignmentId, NewShift, ShiftWindow, SignUpOutcome, VolunteerId};
+use serde_json::json;
+
+const VOLUNTEER: &str = "13800000005";
+/// 山大路科技市场 in the demo: a 50 m circle around this point.
+const AT_SITE: (f64, f64) = (36.675, 117.0591);
+
+fn post_check(cookie: Option<&str>, body: &serde_json::Value) -> Request<Body> {
+    let mut req = Request::post("/api/checks")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body.to_string())).expect("request")
+}
+
+/// A shift at 山大路科技市场 from `starts_in` ms from now, four hours long, with the demo
+/// volunteer signed up. Returns their assignment and the window.
+async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
+    let community = t
+        .store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("demo volunteer");
+    let site = t
+        .store
+        .sites_in(community.home_area_id)
+        .await
+        .expect("sites")
+        .into_iter()
+        .find(|s| s.name == "山大路科技市场")
+        .expect("demo site");
+    let now = chrono::Utc::now().timestamp_millis();
+    let window = ShiftWindow::new(now + starts_in, now + starts_in + 4 * HOUR_MS).expect("window");
+    let shift = t
+        .store
+        .insert_shifts(
+            &[NewShift {
+                site_id: site.id,
+                window,
+                headcount: 3,
+                leaders_needed: 0,
+                notes: String::new(),
+                created_by: None,
+                created_at: now,
+            }],
+            &domain::AuditEntry {
+                at_ms: now,
+                actor_id: None,
+                action: "create_shifts".into(),
+                entity: "site".into(),
+                entity_id: None,
+                area_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .expect("shift")[0];
+    let a = match t
+        .store
+        .sign_up(shift, community.id, false, now)
+        .await
+        .expect("sign up")
+    {
+        SignUpOutcome::SignedUp(a) | SignUpOutcome::Waitlisted(a) => a,
+    };
+    (a, window)
+}
+
+fn check(
+    key: &str,
+    a: AssignmentId,
+    kind: &str,
+    made_at: i64,
+    at: (f64, f64),
+) -> serde_json::Value {
+    json!({
+        "client_key": key, "assignment_id": a.0, "kind": kind, "made_at": made_at,
+        "lat": at.0, "lon": at.1, "accuracy_m": 12.0, "code": null, "reason": null
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_is_judged_by_the_fence_and_stored_once_however_often_it_arrives() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let (a, _) = signed_up(&t, -30 * MINUTE_MS).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let key = "0193a4f2-7b1c-7def-8123-456789abcdef";
+    let first = send(
+        &t,
+        post_check(Some(&cookie), &check(key, a, "in", now, AT_SITE)),
+    )
+    .await;
+    assert_eq!(first.status().as_u16(), 201);
+    let answer: serde_json::Value = serde_json::from_str(&body_text(first).await).expect("json");
+    assert_eq!(answer["proof"], "inside");
+    assert_eq!(answer["stored"], true);
+    // The outbox sends again when an answer was lost; a second button press makes a new key.
+    for body in [
+        check(key, a, "in", now + 5_000, AT_SITE),
+        check(
+            "0193a4f2-7b1c-7def-8123-000000000002",
+            a,
+            "in",
+            now + 9_000,
+            AT_SITE,
+        ),
+    ] {
+        let again = send(&t, post_check(Some(&cookie), &body)).await;
+        assert_eq!(again.status().as_u16(), 200);
+        let again: serde_json::Value = serde_json::from_str(&body_text(again).await).expect("json");
+        assert_eq!(again["stored"], false);
+        assert_eq!(again["made_at"], now, "the first event stands");
+    }
+    assert_eq!(t.store.checks_of(a).await.expect("checks").len(), 1);
+
+    let out = send(
+        &t,
+        post_check(
+            Some(&cookie),
+            &check(
+                "0193a4f2-7b1c-7def-8123-000000000003",
+                a,
+                "out",
+                now + HOUR_MS / 2,
+                AT_SITE,
+            ),
+        ),
+    )
+    .await;
+    // Half an hour in the future is beyond what a phone clock may run ahead: server time is
+    // used instead, so the claim is the half hour since the check-in, less a few seconds.
+    assert_eq!(out.status().as_u16(), 201);
+    let out: serde_json::Value = serde_json::from_str(&body_text(out).await).expect("json");
+    assert_eq!(out["minutes"], 0);
+    let mine = t
+        .store
+        .my_shifts(
+            VolunteerId(
+                t.store
+                    .assignment(a)
+                    .await
+                    .expect("a")
+                    .expect("a")
+                    .volunteer_id
+                    .0,
+            ),
+            0,
+        )
+        .await
+        .expect("mine");
+    let this = mine.iter().find(|m| m.assignment.id == a).expect("listed");
+    assert_eq!(this.service, Some((0, domain::ServiceState::Pending)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_or_foreign_check_events_are_refused_in_the_readers_language_and_store_nothing() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let other = log_in(&t, "13800000006").await;
+    let (a, _) = signed_up(&t, 20 * MINUTE_MS).await;
+    let (later, _) = signed_up(&t, 2 * 24 * HOUR_MS).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let cases = [
+        (
+            None,
+            check(
+                "0193a4f2-7b1c-7def-8123-00000000000a",
+                a,
+                "in",
+                now,
+                AT_SITE,
+            ),
+            401,
+            "请先登录",
+        ),
+        (
+            Some(&other),
+            check(
+                "0193a4f2-7b1c-7def-8123-00000000000b",
+                a,
+                "in",
+                now,
+                AT_SITE,
+            ),
+            404,
+            "",
+        ),
+        (
+            Some(&cookie),
+            check("short", a, "in", now, AT_SITE),
+            422,
+            "",
+        ),
+        (
+            Some(&cookie),
+            check(
+                "0193a4f2-7b1c-7def-8123-00000000000c",
+                a,
+                "out",
+                now,
+                AT_SITE,
+            ),
+            422,
+            "还没有签到",
+        ),
+        (
+            Some(&cookie),
+            check(
+                "0193a4f2-7b1c-7def-8123-00000000000d",
+                later,
+                "in",
+                now,
+                AT_SITE,
+            ),
+            422,
+            "签到时间",
+        ),
+        (
+            Some(&cookie),
+            check(
+                "0193a4f2-7b1c-7def-8123-00000000000e",
+                a,
+                "in",
+                now,
+                (91.0, 117.0),
+            ),
+            422,
+            "纬度",
+        ),
+        (
+            Some(&cookie),
+            json!({"client_key": "0193a4f2-7b1c-7def-8123-00000000000f", "assignment_id": a.0, "kind": "in", "made_at": now, "lat": null, "lon": null, "accuracy_m": null, "code": "000000", "reason": null}),
+            422,
+            "签到码",
+        ),
+    ];
+    for (who, body, status, text) in cases {
+        let res = send(&t, post_check(who.map(String::as_str), &body)).await;
+        assert_eq!(res.status().as_u16(), status, "{body}");
+        let answer = body_text(res).await;
+        assert!(answer.contains("\"error\""), "{answer}");
+        assert!(answer.contains(text), "{answer} should say {text}");
+    }
+    let garbage = Request::post("/api/checks")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from("{not json"))
+        .expect("request");
+    assert_eq!(send(&t, garbage).await.status().as_u16(), 422);
+    assert!(t.store.checks_of(a).await.expect("checks").is_empty());
+    assert!(t.store.checks_of(later).await.expect("checks").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leaders_code_proves_presence_without_a_position() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let leader = log_in(&t, "13800000004").await;
+    let (a, _) = signed_up(&t, 10 * MINUTE_MS).await;
+    let shift = t.store.assignment(a).await.expect("a").expect("a").shift_id;
+    let res = send(
+        &t,
+        Request::post("/api/roster/code")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, &leader)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!("shift_id={}", shift.0)))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (code, _left): (String, u32) = serde_json::from_str(&body_text(res).await).expect("json");
+    let now = chrono::Utc::now().timestamp_millis();
+    let body = json!({"client_key": "0193a4f2-7b1c-7def-8123-0000000000c0", "assignment_id": a.0, "kind": "in", "made_at": now, "lat": null, "lon": null, "accuracy_m": null, "code": code, "reason": null});
+    let res = send(&t, post_check(Some(&cookie), &body)).await;
+    assert_eq!(res.status().as_u16(), 201);
+    assert!(body_text(res).await.contains("\"proof\":\"qr\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweeper_closes_a_forgotten_check_out_and_confirms_stale_hours() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let (a, window) = signed_up(&t, -30 * MINUTE_MS).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let res = send(
+        &t,
+        post_check(
+            Some(&cookie),
+            &check(
+                "0193a4f2-7b1c-7def-8123-0000000000d0",
+                a,
+                "in",
+                now,
+                AT_SITE,
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let rules = domain::DutyRules::default();
+    let store = t.store.as_ref();
+    let during = app::duty::service::sweep(store, &rules, now)
+        .await
+        .expect("sweep");
+    assert_eq!(during.closed, 0, "the shift is still on");
+    let after_end = window.ends_at + 16 * MINUTE_MS;
+    let swept = app::duty::service::sweep(store, &rules, after_end)
+        .await
+        .expect("sweep");
+    assert_eq!(swept.closed, 1);
+    let again = app::duty::service::sweep(store, &rules, after_end)
+        .await
+        .expect("sweep");
+    assert_eq!(again.closed, 0, "a second sweep changes nothing");
+    let checks = t.store.checks_of(a).await.expect("checks");
+    let out = checks
+        .iter()
+        .find(|c| c.kind == domain::CheckKind::Out)
+        .expect("closed");
+    assert_eq!(out.proof, domain::Proof::Auto);
+    assert_eq!(out.made_at, window.ends_at + 15 * MINUTE_MS);
+    let v = t
+        .store
+        .assignment(a)
+        .await
+        .expect("a")
+        .expect("a")
+        .volunteer_id;
+    let pending = t
+        .store
+        .hours_summary(
+            v,
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"),
+        )
+        .await
+        .expect("summary");
+    // From the check-in to the end of the shift plus grace: 3.5 h + 15 min, whole minutes.
+    let expected = (window.ends_at + 15 * MINUTE_MS - now) / MINUTE_MS;
+    assert_eq!(pending.pending_minutes, expected);
+    let week_later = after_end + 8 * 24 * HOUR_MS;
+    let confirmed = app::duty::service::sweep(store, &rules, week_later)
+        .await
+        .expect("sweep");
+    assert!(confirmed.auto_confirmed >= 1);
+    let totals = t
+        .store
+        .hours_summary(
+            v,
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"),
+        )
+        .await
+        .expect("summary");
+    assert_eq!(
+        (totals.credited_minutes, totals.pending_minutes),
+        (expected, 0)
+    );
+    assert_eq!(
+        domain::duty::hours::total_minutes(&t.store.ledger_minutes(v).await.expect("ledger")),
+        totals.credited_minutes,
+        "the ledger's sum is the total"
+    );
+}
