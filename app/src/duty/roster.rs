@@ -453,17 +453,23 @@ pub fn RosterPage() -> impl IntoView {
     view! {
         <Title text=d.manage_title />
         <h1>{d.manage_title}</h1>
+        // Hours waiting for the leader come first: they are what a leader opens the page for.
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <DecideList items=r.to_decide refresh /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 form_data.await.ok().map(|r| view! { <NewShiftForm sites=r.sites today=r.today refresh /> })
             })}
         </Suspense>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <DecideList items=r.to_decide refresh /> <ShiftList shifts=r.shifts refresh /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
-                }
+                data.await.ok().map(|r| view! { <ShiftList shifts=r.shifts refresh /> })
             })}
         </Transition>
     }
@@ -536,6 +542,7 @@ fn NewShiftForm(sites: Vec<(i64, String)>, today: String, refresh: RwSignal<u32>
                     <input type="time" name="end" prop:value=end on:input=set_end />
                 </label>
             </div>
+            <p class="hint">{d.overnight_hint}</p>
             <div class="row">
                 <label class="field">
                     <span>{d.headcount}</span>
@@ -543,7 +550,7 @@ fn NewShiftForm(sites: Vec<(i64, String)>, today: String, refresh: RwSignal<u32>
                 </label>
                 <label class="field">
                     <span>{d.leaders_needed}</span>
-                    <input inputmode="numeric" name="leaders" prop:value=leaders on:input=set_leaders />
+                    <input inputmode="numeric" name="leaders" placeholder="0" prop:value=leaders on:input=set_leaders />
                 </label>
             </div>
             <label class="field">

@@ -273,6 +273,7 @@ fn ShiftLists(
     let t = use_texts();
     let d = t.duty;
     let mine_empty = page.mine.is_empty();
+    let mut seen_next = false;
     let open_empty = page.open.is_empty();
     view! {
         {page.can_manage.then(|| view! {
@@ -281,8 +282,11 @@ fn ShiftLists(
         <section class="stack" aria-labelledby="mine-title">
             <h2 id="mine-title">{d.my_shifts}</h2>
             {mine_empty.then(|| view! { <p class="empty-state">{d.my_shifts_empty}</p> })}
-            {page.mine.into_iter().enumerate().map(|(i, card)| view! {
-                <MyShift card next={i == 0} refresh waiting />
+            {page.mine.into_iter().map(|card| {
+                // "Next" is the first shift still to do: not done, not cancelled.
+                let is_next = !seen_next && card.checked_out.is_none() && card.shift.cancelled.is_none();
+                seen_next |= is_next;
+                view! { <MyShift card next=is_next refresh waiting /> }
             }).collect_view()}
         </section>
         <section class="stack" aria-labelledby="open-title">

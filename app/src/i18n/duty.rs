@@ -54,7 +54,8 @@ duty_texts! {
     site: "巡逻点", "Site";
     date: "日期", "Date";
     start: "开始", "Start";
-    end: "结束（早于开始即次日）", "End (before the start: next day)";
+    end: "结束", "End";
+    overnight_hint: "结束早于开始时，算作次日（夜班）。", "An end before the start is on the next day (a night shift).";
     headcount: "需要人数", "People needed";
     leaders_needed: "其中队长", "Of them leaders";
     notes: "备注", "Notes";
