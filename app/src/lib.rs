@@ -16,6 +16,6 @@ pub mod state;
 pub mod volunteers;
 
 pub use error::AppError;
-pub use shell::{shell, App};
+pub use shell::{page_policy, shell, App};
 #[cfg(feature = "ssr")]
 pub use state::{AppState, AssetManifest};

@@ -13,6 +13,8 @@ pub struct AppState {
     pub target_rate: TargetRate,
     /// Grace, cut-offs, auto-confirmation, stars and fatigue limits.
     pub duty: Arc<DutyRules>,
+    /// Stores check events with group commit (see `duty::writer`).
+    pub checks: crate::duty::writer::CheckWriter,
     pub assets: Arc<AssetManifest>,
 }
 

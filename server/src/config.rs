@@ -18,8 +18,9 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// The district's volunteer target as a share of residents.
     pub target_rate: TargetRate,
-    /// Signs QR check-in codes and encrypts ID numbers. Never printed.
-    pub secret_key: SecretString,
+    /// Signs check-in codes and calendar links and encrypts ID numbers. Never printed. `None`:
+    /// kept in a key file beside the SQLite database (see [`Settings::secret`]).
+    pub secret_key: Option<SecretString>,
     /// The tracing filter used when `RUST_LOG` is not set.
     pub log: String,
     /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
@@ -95,15 +96,9 @@ impl Settings {
         };
 
         let secret_key = match pick("PINGAN_SECRET_KEY", file.secret_key) {
-            Some(key) if key.len() >= 32 => SecretString::from(key),
+            Some(key) if key.len() >= 32 => Some(SecretString::from(key)),
             Some(_) => bail!("PINGAN_SECRET_KEY must be at least 32 characters"),
-            None => {
-                tracing::warn!(
-                    "PINGAN_SECRET_KEY not set: using a random key for this process only \
-                     (QR codes and encrypted fields will not survive a restart)"
-                );
-                SecretString::from(random_key())
-            }
+            None => None,
         };
 
         let log = pick("PINGAN_LOG", file.log).unwrap_or_else(|| "info,sqlx=warn".into());
@@ -194,6 +189,58 @@ fn duty_rules(
     Ok(rules)
 }
 
+impl Settings {
+    /// The server's secret. Without `PINGAN_SECRET_KEY`, an embedded SQLite installation keeps
+    /// a random key in `<database>.key` (created once, readable by the owner only), so sealed ID
+    /// numbers, check-in codes and calendar links survive a restart. PostgreSQL serves many app
+    /// servers, which must share one key: there it has to be set.
+    pub fn secret(&self) -> anyhow::Result<SecretString> {
+        if let Some(key) = &self.secret_key {
+            return Ok(key.clone());
+        }
+        let sqlite = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"));
+        let Some(db) = sqlite else {
+            bail!("PINGAN_SECRET_KEY must be set when the database is PostgreSQL (every app server needs the same key)");
+        };
+        let db = db.split('?').next().unwrap_or(db);
+        let path = PathBuf::from(format!("{db}.key"));
+        match std::fs::read_to_string(&path) {
+            Ok(key) if key.trim().len() >= 32 => Ok(SecretString::from(key.trim().to_owned())),
+            Ok(_) => bail!(
+                "{} is too short to be a key; delete it to make a new one",
+                path.display()
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let key = random_key();
+                write_private(&path, &key)
+                    .with_context(|| format!("failed to write the key file {}", path.display()))?;
+                tracing::info!(path = %path.display(), "created the server key file");
+                Ok(SecretString::from(key))
+            }
+            Err(e) => Err(e).with_context(|| format!("failed to read {}", path.display())),
+        }
+    }
+}
+
+/// Writes a file only its owner can read (the key must not leak to other local users).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("failed to read settings file {}", path.display()))?;
@@ -268,6 +315,26 @@ mod tests {
         )
         .expect("valid");
         assert!(!format!("{s:?}").contains(&key));
+    }
+
+    #[test]
+    fn without_a_key_sqlite_keeps_one_in_a_file_and_postgres_refuses_to_start() {
+        let db = std::env::temp_dir().join(format!("pingan-key-{}.db", std::process::id()));
+        let url = format!("sqlite://{}", db.display());
+        let s = Settings::from_layers(FileSettings::default(), &env_of(&[("DATABASE_URL", &url)]))
+            .expect("valid");
+        use secrecy::ExposeSecret;
+        let first = s.secret().expect("created").expose_secret().to_owned();
+        let again = s.secret().expect("read back").expose_secret().to_owned();
+        assert_eq!(first, again, "the same key after a restart");
+        let _ = std::fs::remove_file(format!("{}.key", db.display()));
+        let pg = Settings::from_layers(
+            FileSettings::default(),
+            &env_of(&[("DATABASE_URL", "postgres://localhost/pingan")]),
+        )
+        .expect("valid");
+        let err = pg.secret().expect_err("refused");
+        assert!(err.to_string().contains("PINGAN_SECRET_KEY"));
     }
 
     #[test]

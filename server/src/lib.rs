@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod bench_fixture;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -2,7 +2,7 @@
 
 use crate::auth::{self, SessionPolicy};
 use crate::config::Settings;
-use crate::routes::{checks, csrf, health, import, lang, service_worker};
+use crate::routes::{calendar, checks, csrf, health, import, lang, page_policy, service_worker};
 use crate::{assets, storage};
 use anyhow::Context;
 use app::{shell, App, AppState};
@@ -34,16 +34,18 @@ impl Application {
     /// Opens and migrates the database, builds the router and binds the listener, so the
     /// caller learns the real port before serving (tests bind port 0).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let secret = settings.secret()?;
         let storage = storage::connect(&settings.database_url).await?;
         if !assets::site_built(&settings.site_root) {
             tracing::warn!(site_root = %settings.site_root.display(), "no built site (pkg/) found: pages render but will not hydrate; build with cargo leptos");
         }
         let (manifest, hashed) = assets::load("/pkg");
         let state = AppState {
-            storage,
-            secrets: Arc::new(crate::crypto::ServerSecrets::new(&settings.secret_key)),
+            storage: storage.clone(),
+            secrets: Arc::new(crate::crypto::ServerSecrets::new(&secret)),
             target_rate: settings.target_rate,
             duty: Arc::new(settings.duty.clone()),
+            checks: app::duty::writer::CheckWriter::start(storage.clone()),
             assets: Arc::new(manifest),
         };
         let options = LeptosOptions::builder()
@@ -108,7 +110,10 @@ pub fn router(
 
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            page_policy::remember_nonce();
+        }
     };
     let pkg_dir = ServeDir::new(format!("{}/pkg", options.site_root))
         .precompressed_br()
@@ -137,6 +142,7 @@ pub fn router(
             app::duty::check::CHECKS_URL,
             post(checks::record).layer(axum::extract::DefaultBodyLimit::max(checks::MAX_BYTES)),
         )
+        .route("/calendar/{file}", get(calendar::feed))
         .route(
             "/sw.js",
             get(move || async move { service_worker::response(sw_script) }),
@@ -173,7 +179,8 @@ pub fn router(
             (state.clone(), policy),
             auth::resolve_session,
         ))
-        .layer(axum::middleware::from_fn(csrf::same_origin_only));
+        .layer(axum::middleware::from_fn(csrf::same_origin_only))
+        .layer(axum::middleware::from_fn(page_policy::ensure));
     with_security_headers(app)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(

@@ -378,3 +378,47 @@ async fn the_sweeper_closes_a_forgotten_check_out_and_confirms_stale_hours() {
         "the ledger's sum is the total"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volunteers_calendar_link_lists_their_shifts_and_only_theirs() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let (_, window) = signed_up(&t, 2 * HOUR_MS).await;
+    let res = send(
+        &t,
+        Request::post("/api/shifts/list")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let page: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
+    let url = page["calendar_url"]
+        .as_str()
+        .expect("a calendar link")
+        .to_owned();
+    // Calendar apps fetch without cookies: the link alone opens it.
+    let res = send(&t, Request::get(&url).body(Body::empty()).expect("request")).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .expect("ascii")
+        .starts_with("text/calendar"));
+    let text = body_text(res).await;
+    let start = chrono::DateTime::from_timestamp_millis(window.starts_at)
+        .expect("time")
+        .format("DTSTART:%Y%m%dT%H%M%SZ")
+        .to_string();
+    assert!(text.contains(&start), "{text}");
+    assert!(text.contains("SUMMARY:平安巡逻 · 山大路科技市场"));
+    // A token altered in one place, or another volunteer's id with this token, opens nothing.
+    let forged = url.replacen("-", "-0", 1);
+    let other = url.replacen(&url[10..url.find('-').expect("dash")], "1", 1);
+    for bad in [forged, other, "/calendar/nonsense.ics".to_owned()] {
+        let res = send(&t, Request::get(&bad).body(Body::empty()).expect("request")).await;
+        assert_eq!(res.status().as_u16(), 404, "{bad}");
+    }
+}

@@ -2,6 +2,7 @@
 //! the machine, into `docs/BENCHMARKS.md` (each section between its own markers, so later
 //! benchmarks add sections without touching this one).
 
+use crate::burst;
 use crate::process;
 use crate::tools;
 use crate::workspace::Workspace;
@@ -68,10 +69,155 @@ pub fn bench() -> Result<()> {
         "shell",
         &section,
     )?;
+
+    let burst = checkin_burst(&ws)?;
+    print!("\n{burst}");
+    write_section(
+        &ws.root.join("docs").join("BENCHMARKS.md"),
+        "checkins",
+        &burst,
+    )?;
     if !within {
         bail!("the shell wasm is over its brotli budget");
     }
     Ok(())
+}
+
+/// Volunteers (each with a session) and shifts under way in the burst's fixture: every
+/// volunteer checks in once on every shift, so the burst is `VOLUNTEERS × SHIFTS` new events.
+const VOLUNTEERS: u32 = 200;
+const SHIFTS: u32 = 50;
+/// Concurrent keep-alive connections of the load generator.
+const CONNECTIONS: usize = 64;
+/// The goal of issue #4.
+const GOAL_PER_S: f64 = 5_000.0;
+const GOAL_P99_MS: f64 = 50.0;
+
+/// The check-in burst (issue #4) on SQLite and, when `TEST_DATABASE_URL` names one, PostgreSQL.
+fn checkin_burst(ws: &Workspace) -> Result<String> {
+    let run_dir = tools::cache_dir().join("run");
+    let mut rows = Vec::new();
+
+    let server = ws.start_test_server("bench-checks")?;
+    let db = format!("sqlite://{}", run_dir.join("bench-checks.db").display());
+    let sqlite = burst_on(ws, &server.addr, &db, &[], "SQLite (WAL, synchronous=FULL)")?;
+    drop(server);
+    rows.push(sqlite);
+
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let reset = "DROP SCHEMA IF EXISTS pingan_bench CASCADE; CREATE SCHEMA pingan_bench";
+            crate::process::run(Command::new("psql").args([url.as_str(), "-q", "-c", reset]))
+                .context("psql is needed to give the benchmark a fresh schema")?;
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let db = format!("{url}{sep}options=-c%20search_path%3Dpingan_bench");
+            // Only for this throwaway schema; a real installation sets its own.
+            let env = [(
+                "PINGAN_SECRET_KEY",
+                "bench-only-key-0123456789abcdef0123456789",
+            )];
+            let server = ws.start_server_on("bench-checks-pg", &db, &env)?;
+            let pg = burst_on(ws, &server.addr, &db, &env, "PostgreSQL (this machine's)")?;
+            drop(server);
+            rows.push(pg);
+        }
+        _ => println!("    TEST_DATABASE_URL not set: the burst runs on SQLite only"),
+    }
+
+    let mut table = String::from(
+        "| backend | check-ins sent | acknowledged/s | p50 | p99 | max | failed | raw batched insert |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, o, raw) in &rows {
+        table.push_str(&format!(
+            "| {name} | {} | **{:.0}** | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} rows/s |\n",
+            o.requests,
+            o.per_second(),
+            o.p50_ms,
+            o.p99_ms,
+            o.max_ms,
+            o.failed,
+            raw
+        ));
+    }
+    let verdict = |o: &burst::Outcome| {
+        if o.per_second() >= GOAL_PER_S && o.p99_ms <= GOAL_P99_MS && o.failed == 0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    };
+    let verdicts: Vec<String> = rows
+        .iter()
+        .map(|(name, o, _)| format!("{name}: **{}**", verdict(o)))
+        .collect();
+    Ok(format!(
+        "## Check-in burst (issue #4)\n\n\
+         Measured {date} on {machine}.\n\n\
+         Method: the release server on a fresh demo database; `pingan bench-fixture` adds \
+         {VOLUNTEERS} volunteers with sessions, each signed up for {SHIFTS} shifts under way at \
+         one site, and times `record_checks` storing check-ins straight into the database in \
+         batches of 500 (the raw rate). Then `cargo xtask bench`'s load generator (`xtask/src/\
+         burst.rs`, reqwest on tokio) sends every volunteer's check-in on every shift — \
+         {total} new events, each its own client key — over {CONNECTIONS} keep-alive HTTP/1.1 \
+         connections to `POST /api/checks`, from the same 2-core machine as the server. A \
+         check-in counts as acknowledged on a 201, which the server sends only after the event's \
+         transaction committed (group commit: the check writer stores everything waiting in one \
+         transaction). Latency is from sending the request to reading the whole answer.\n\n\
+         {table}\n\
+         Goal: ≥ {GOAL_PER_S:.0} acknowledged check-ins/s with p99 ≤ {GOAL_P99_MS:.0} ms — {}.\n",
+        verdicts.join("; "),
+        date = today(),
+        machine = machine(),
+        total = VOLUNTEERS * SHIFTS,
+    ))
+}
+
+/// Builds the fixture on `db` (served at `addr`) and runs the burst against it.
+fn burst_on(
+    ws: &Workspace,
+    addr: &str,
+    db: &str,
+    env: &[(&str, &str)],
+    name: &'static str,
+) -> Result<(&'static str, burst::Outcome, f64)> {
+    let file = tools::cache_dir().join("run").join("bench-fixture.json");
+    let (volunteers, shifts) = (VOLUNTEERS.to_string(), SHIFTS.to_string());
+    let out = file.to_string_lossy().into_owned();
+    ws.pingan_with(
+        &[
+            "bench-fixture",
+            "--volunteers",
+            &volunteers,
+            "--shifts",
+            &shifts,
+            "--out",
+            &out,
+        ],
+        db,
+        env,
+    )?;
+    let fixture: burst::Fixture = serde_json::from_slice(&std::fs::read(&file)?)?;
+    println!(
+        "    {name}: raw insert {:.0} rows/s ({} rows, batches of {}); burst of {} check-ins",
+        fixture.raw_inserts_per_s,
+        fixture.raw_rows,
+        fixture.raw_batch,
+        fixture
+            .users
+            .iter()
+            .map(|u| u.assignments.len())
+            .sum::<usize>()
+    );
+    let outcome = burst::run(addr, &fixture, CONNECTIONS)?;
+    println!(
+        "    {name}: {:.0} acknowledged/s, p50 {:.1} ms, p99 {:.1} ms, {} failed",
+        outcome.per_second(),
+        outcome.p50_ms,
+        outcome.p99_ms,
+        outcome.failed
+    );
+    Ok((name, outcome, fixture.raw_inserts_per_s))
 }
 
 struct Sizes {

@@ -146,19 +146,35 @@ impl Workspace {
 
     /// Starts the release server on a free port with a fresh seeded SQLite database.
     pub fn start_test_server(&self, log_name: &str) -> Result<TestServer> {
-        let dir = tools::cache_dir().join("run");
-        std::fs::create_dir_all(&dir)?;
-        let db_file = dir.join(format!("{log_name}.db"));
-        for suffix in ["", "-wal", "-shm"] {
+        let db_file = tools::cache_dir()
+            .join("run")
+            .join(format!("{log_name}.db"));
+        std::fs::create_dir_all(tools::cache_dir().join("run"))?;
+        for suffix in ["", "-wal", "-shm", ".key"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db_file.display()));
         }
-        let db = format!("sqlite://{}", db_file.display());
+        self.start_server_on(log_name, &format!("sqlite://{}", db_file.display()), &[])
+    }
+
+    /// Starts the release server on a free port with the (empty) database `db`, seeded with the
+    /// demo district; `env` adds settings (PostgreSQL needs `PINGAN_SECRET_KEY`).
+    pub fn start_server_on(
+        &self,
+        log_name: &str,
+        db: &str,
+        env: &[(&str, &str)],
+    ) -> Result<TestServer> {
+        let dir = tools::cache_dir().join("run");
+        std::fs::create_dir_all(&dir)?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let addr = format!("127.0.0.1:{port}");
-        self.pingan(&["seed", "--demo"], &db, &addr)?;
+        run(self
+            .pingan_command(&["seed", "--demo"], db, &addr)?
+            .envs(env.iter().copied()))?;
         let log = std::fs::File::create(dir.join(format!("{log_name}.log")))?;
         let child = self
-            .pingan_command(&["serve"], &db, &addr)?
+            .pingan_command(&["serve"], db, &addr)?
+            .envs(env.iter().copied())
             .env("PINGAN_LOG", "info,sqlx=warn")
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -172,6 +188,13 @@ impl Workspace {
         };
         server.wait_healthy(Duration::from_secs(30))?;
         Ok(server)
+    }
+
+    /// Runs `pingan <args>` against `db` with extra settings, waiting for it to finish.
+    pub fn pingan_with(&self, args: &[&str], db: &str, env: &[(&str, &str)]) -> Result<()> {
+        run(self
+            .pingan_command(args, db, "127.0.0.1:0")?
+            .envs(env.iter().copied()))
     }
 
     /// The Playwright suite in headless Debian Chromium, against the release server.

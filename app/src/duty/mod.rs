@@ -12,6 +12,8 @@ pub mod roster;
 pub mod service;
 pub mod shifts;
 pub mod view;
+#[cfg(feature = "ssr")]
+pub mod writer;
 
 pub use hours::HoursPage;
 pub use roster::RosterPage;

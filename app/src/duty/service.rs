@@ -17,13 +17,14 @@ pub const MAX_REASON_CHARS: usize = 200;
 
 /// Judges and stores one check event sent by `who` (only ever for their own assignment).
 pub async fn record_check(
-    store: &dyn Storage,
-    secrets: &dyn domain::Secrets,
-    rules: &domain::DutyRules,
+    state: &crate::AppState,
     who: &Principal,
     input: &CheckInput,
     now: i64,
 ) -> Result<CheckAnswer, AppError> {
+    let store = state.storage.as_ref();
+    let secrets = state.secrets.as_ref();
+    let rules = state.duty.as_ref();
     let key = input.client_key.trim();
     let key_ok =
         (16..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
@@ -114,8 +115,9 @@ pub async fn record_check(
         return Err(FieldError::new("reason", MessageKey::TooLong).into());
     }
 
-    let (event, stored) = store
-        .record_check(&NewCheck {
+    let (event, stored) = state
+        .checks
+        .record(NewCheck {
             client_key: key.to_owned(),
             assignment_id: assignment.id,
             kind,
@@ -213,4 +215,26 @@ pub async fn sweep(
         }
     }
     Ok(done)
+}
+
+/// The secret part of a volunteer's calendar link: calendar apps fetch without cookies, so the
+/// link itself is the credential. 128 bits of the server's MAC over the volunteer's id.
+pub fn calendar_token(secrets: &dyn domain::Secrets, volunteer: domain::VolunteerId) -> String {
+    let mac = secrets.mac("calendar", &volunteer.0.to_string());
+    let hex: String = mac[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", volunteer.0)
+}
+
+/// Whose calendar `token` opens, if it is genuine (compared in constant time).
+pub fn calendar_owner(secrets: &dyn domain::Secrets, token: &str) -> Option<domain::VolunteerId> {
+    let (id, _) = token.split_once('-')?;
+    let volunteer = domain::VolunteerId(id.parse().ok()?);
+    let expected = calendar_token(secrets, volunteer);
+    let same = expected.len() == token.len()
+        && expected
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0;
+    same.then_some(volunteer)
 }

@@ -15,6 +15,8 @@ pub struct ShiftsPageData {
     pub open: Vec<ShiftCard>,
     /// Team leaders and above get a link to the roster page.
     pub can_manage: bool,
+    /// The volunteer's own calendar feed (its token is the credential: shown only to them).
+    pub calendar_url: String,
 }
 
 /// How far ahead the list of shifts to take reaches.
@@ -83,6 +85,10 @@ pub async fn shifts_page() -> Result<ShiftsPageData, AppError> {
                 .collect(),
             open,
             can_manage: who.highest_role() >= domain::Role::TeamLeader,
+            calendar_url: format!(
+                "/calendar/{}.ics",
+                super::service::calendar_token(state.secrets.as_ref(), who.volunteer_id)
+            ),
         })
     })
     .await
@@ -294,6 +300,7 @@ fn ShiftLists(
             {open_empty.then(|| view! { <p class="empty-state">{d.open_shifts_empty}</p> })}
             {page.open.into_iter().map(|shift| view! { <OpenShift shift refresh /> }).collect_view()}
         </section>
+        <a class="shortcut" href=page.calendar_url data-testid="calendar-link">{d.calendar_feed}</a>
     }
     .into_any()
 }

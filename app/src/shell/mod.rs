@@ -137,23 +137,27 @@ fn css_href() -> String {
     }
 }
 
-/// The Content-Security-Policy carries this response's nonce, so only Leptos' own inline
-/// hydration script runs; everything else must come from this origin.
+/// The Content-Security-Policy of a page: only scripts carrying this response's nonce (Leptos'
+/// own hydration scripts) run inline; everything else must come from this origin.
+pub fn page_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets the page's policy (see [`page_policy`]) and keeps pages out of shared caches. The server
+/// also sets the policy from the nonce it saw, should these headers not reach the response.
 #[cfg(feature = "ssr")]
 fn set_security_headers() {
     use http::{header, HeaderValue};
     let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let nonce = leptos::nonce::use_nonce()
-        .map(|n| format!(" 'nonce-{n}'"))
-        .unwrap_or_default();
-    let csp = format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref())) {
         res.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
     // Pages can hold personal data: never keep them in shared caches.

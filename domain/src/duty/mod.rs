@@ -16,6 +16,7 @@ pub mod fatigue;
 pub mod form;
 pub mod geofence;
 pub mod hours;
+pub mod ical;
 pub mod pattern;
 pub mod port;
 pub mod rules;

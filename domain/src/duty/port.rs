@@ -322,7 +322,19 @@ pub trait DutyStorage: Send + Sync {
 
     /// Stores a check event once: a second arrival of the same `client_key` stores nothing and
     /// returns the first. `true` when this call stored it.
-    async fn record_check(&self, check: &NewCheck) -> Result<(CheckEvent, bool), StorageError>;
+    async fn record_check(&self, check: &NewCheck) -> Result<(CheckEvent, bool), StorageError> {
+        let mut stored = self.record_checks(std::slice::from_ref(check)).await?;
+        stored
+            .pop()
+            .ok_or_else(|| StorageError::Backend("no row for the check event".into()))
+    }
+
+    /// `record_check` for many events in one transaction, answers in the same order: one disk
+    /// sync for a whole batch (the check writer's group commit).
+    async fn record_checks(
+        &self,
+        checks: &[NewCheck],
+    ) -> Result<Vec<(CheckEvent, bool)>, StorageError>;
 
     async fn checks_of(&self, id: AssignmentId) -> Result<Vec<CheckEvent>, StorageError>;
 

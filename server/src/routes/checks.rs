@@ -38,16 +38,7 @@ pub async fn record(
         }
     };
     let now = chrono::Utc::now().timestamp_millis();
-    match app::duty::service::record_check(
-        state.storage.as_ref(),
-        state.secrets.as_ref(),
-        &state.duty,
-        &who,
-        &input,
-        now,
-    )
-    .await
-    {
+    match app::duty::service::record_check(&state, &who, &input, now).await {
         Ok(answer) => {
             let status = if answer.stored {
                 StatusCode::CREATED

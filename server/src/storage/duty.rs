@@ -425,41 +425,62 @@ macro_rules! duty_storage_impl {
                 Ok(out)
             }
 
-            async fn record_check(
+            async fn record_checks(
                 &self,
-                c: &domain::NewCheck,
-            ) -> Result<(domain::CheckEvent, bool), domain::StorageError> {
-                let (lat, lon, acc) = match c.position {
-                    Some((lat, lon, acc)) => (Some(lat), Some(lon), Some(acc)),
-                    None => (None, None, None),
-                };
-                let stored: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO check_events (client_key, assignment_id, kind, made_at, received_at, \
-                     lat, lon, accuracy_m, verdict, outside_reason) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                     ON CONFLICT (client_key) DO NOTHING RETURNING id",
-                )
-                .bind(c.client_key.as_str())
-                .bind(c.assignment_id.0)
-                .bind(c.kind.as_str())
-                .bind(c.made_at)
-                .bind(c.received_at)
-                .bind(lat)
-                .bind(lon)
-                .bind(acc)
-                .bind(c.proof.as_str())
-                .bind(c.outside_reason.as_deref())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| map_err(e, "check_events_client_key_key"))?;
-                let row = sqlx::query(&format!(
-                    "SELECT {CHECK_COLUMNS} FROM check_events WHERE client_key = $1"
-                ))
-                .bind(c.client_key.as_str())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(backend_err)?;
-                Ok((check_from_row(&row)?, stored.is_some()))
+                checks: &[domain::NewCheck],
+            ) -> Result<Vec<(domain::CheckEvent, bool)>, domain::StorageError> {
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                let mut out = Vec::with_capacity(checks.len());
+                for c in checks {
+                    let (lat, lon, acc) = match c.position {
+                        Some((lat, lon, acc)) => (Some(lat), Some(lon), Some(acc)),
+                        None => (None, None, None),
+                    };
+                    let stored: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO check_events (client_key, assignment_id, kind, made_at, received_at, \
+                         lat, lon, accuracy_m, verdict, outside_reason) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (client_key) DO NOTHING RETURNING id",
+                    )
+                    .bind(c.client_key.as_str())
+                    .bind(c.assignment_id.0)
+                    .bind(c.kind.as_str())
+                    .bind(c.made_at)
+                    .bind(c.received_at)
+                    .bind(lat)
+                    .bind(lon)
+                    .bind(acc)
+                    .bind(c.proof.as_str())
+                    .bind(c.outside_reason.as_deref())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, "check_events_client_key_key"))?;
+                    let event = match stored {
+                        // Inserted just now: the row is what was sent.
+                        Some(id) => domain::CheckEvent {
+                            id,
+                            client_key: c.client_key.clone(),
+                            assignment_id: c.assignment_id,
+                            kind: c.kind,
+                            made_at: c.made_at,
+                            proof: c.proof,
+                            outside_reason: c.outside_reason.clone(),
+                        },
+                        None => {
+                            let row = sqlx::query(&format!(
+                                "SELECT {CHECK_COLUMNS} FROM check_events WHERE client_key = $1"
+                            ))
+                            .bind(c.client_key.as_str())
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(backend_err)?;
+                            check_from_row(&row)?
+                        }
+                    };
+                    out.push((event, stored.is_some()));
+                }
+                tx.commit().await.map_err(backend_err)?;
+                Ok(out)
             }
 
             async fn checks_of(
