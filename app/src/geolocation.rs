@@ -41,9 +41,9 @@ impl Fix {
     }
 }
 
-/// Asks the browser for one fresh, high-accuracy position.
+/// Asks the browser for one high-accuracy position, at most `max_age_ms` old (0: a new fix).
 #[cfg(feature = "hydrate")]
-pub fn request_position(done: impl Fn(Fix) + Clone + 'static) {
+pub fn request_position(max_age_ms: u32, done: impl Fn(Fix) + Clone + 'static) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
         done(Fix::Unavailable);
@@ -70,7 +70,7 @@ pub fn request_position(done: impl Fn(Fix) + Clone + 'static) {
     let options = web_sys::PositionOptions::new();
     options.set_enable_high_accuracy(true);
     options.set_timeout(15_000);
-    options.set_maximum_age(0);
+    options.set_maximum_age(max_age_ms);
     let requested = geo.get_current_position_with_error_callback_and_options(
         on_fix.unchecked_ref(),
         Some(on_error.unchecked_ref()),
@@ -82,4 +82,4 @@ pub fn request_position(done: impl Fn(Fix) + Clone + 'static) {
 }
 
 #[cfg(not(feature = "hydrate"))]
-pub fn request_position(_done: impl Fn(Fix) + Clone + 'static) {}
+pub fn request_position(_max_age_ms: u32, _done: impl Fn(Fix) + Clone + 'static) {}

@@ -93,6 +93,11 @@ test.describe("duty", () => {
     await mine.getByTestId("check-in").click();
     await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
     await expect(mine.getByTestId("checked-in")).toContainText("在巡逻点范围内");
+    // The patrol: a batch of positions as the page's recorder sends them (every minute).
+    const assignment = Number(await mine.getAttribute("data-assignment"));
+    const samples = [0, 1, 2, 3].map((i) => [now - 110 * MINUTE + i * MINUTE, 36.675 + i * 0.0004, 117.0591, 8]);
+    const sent = await page.request.post("/api/shifts/track", { data: { assignment_id: assignment, samples } });
+    expect(sent.ok()).toBeTruthy();
     await morning.close();
 
     const later = await phone(browser, baseURL, AT_SITE);
@@ -112,6 +117,10 @@ test.describe("duty", () => {
     await logIn(leader, LEADER, "/shifts/manage");
     const claim = leader.getByTestId("decide").filter({ hasText: "王志愿" }).filter({ hasText: SITE });
     await expect(claim.getByTestId("claimed")).toContainText(/2 小时/);
+    // The leader sees the patrol track (about 130 m north along the street) before deciding.
+    await claim.getByTestId("track").locator("summary").click();
+    await expect(claim.getByTestId("track-length")).toHaveText(/轨迹长度 1[23]\d m/);
+    await expect(claim.locator(".track-map path")).toHaveCount(1);
     await claim.getByTestId("confirm-hours").click();
     await expect(claim).toHaveCount(0);
     await leaderContext.close();

@@ -425,6 +425,16 @@ const ROWS: &[Row] = &[
         expect: [401, 404, 404, 404, 404, 404],
     },
     Row {
+        name: "record a track on someone else's shift",
+        endpoint: "shifts/track",
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "see the track of a volunteer in scope",
+        endpoint: "shifts/track-view",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
         name: "the roster of my area",
         endpoint: "roster/list",
         expect: [401, 403, 200, 200, 200, 200],
@@ -542,6 +552,8 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("shifts/sign-up", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 1).await.0), false),
                 ("shifts/sign-up", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
                 ("shifts/cancel-sign-up", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),
+                ("shifts/track", _) => (format!(r#"{{"assignment_id":{},"samples":[]}}"#, f.someone_elses_assignment.0), true),
+                ("shifts/track-view", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),
                 ("shifts/explain", _) => ("client_key=not-mine-000000000&reason=%E5%9C%A8%E9%97%A8%E5%8F%A3".to_owned(), false),
                 ("roster/create", variant) => {
                     let community = if variant == "out" { f.out_of_scope_community } else { f.in_scope_community };

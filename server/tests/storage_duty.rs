@@ -20,6 +20,7 @@ conformance!(
     a_check_event_is_stored_once_however_often_it_arrives,
     confirmed_hours_reach_the_ledger_and_a_correction_is_a_row_of_its_own,
     the_sweeper_finds_forgotten_check_outs_no_shows_and_stale_claims,
+    a_track_is_kept_in_order_then_reduced_to_its_length_and_cells,
 );
 
 /// 2026-11-25 08:00 China time.
@@ -478,4 +479,57 @@ async fn the_sweeper_finds_forgotten_check_outs_no_shows_and_stale_claims(store:
         store.pending_services_before(1_001).await.expect("stale"),
         vec![(done, 235)]
     );
+}
+
+async fn a_track_is_kept_in_order_then_reduced_to_its_length_and_cells(store: &dyn Storage) {
+    use domain::TrackPoint;
+    let p = place(store).await;
+    let community = store.child_areas(Some(p.area)).await.expect("c")[0].id;
+    let v = volunteers(store, community, 1).await;
+    let s = shift(store, p.site, EIGHT, 3).await;
+    let a = assignment_of(store.sign_up(s, v[0], false, 1).await.expect("sign up"));
+    let point = |i: i64| TrackPoint {
+        at: EIGHT + i * MINUTE_MS,
+        lat: 36.675 + i as f64 * 0.0005,
+        lon: 117.058,
+        accuracy_m: 8.0,
+    };
+    store
+        .add_track_points(a, &[point(2), point(3)])
+        .await
+        .expect("second batch first");
+    store
+        .add_track_points(a, &[point(0), point(1)])
+        .await
+        .expect("first");
+    let stored = store.track_points(a).await.expect("points");
+    assert_eq!(
+        stored,
+        vec![point(0), point(1), point(2), point(3)],
+        "in time order"
+    );
+    assert!(store
+        .tracks_to_coarsen(EIGHT)
+        .await
+        .expect("none yet")
+        .is_empty());
+    let due = store
+        .tracks_to_coarsen(EIGHT + 5 * HOUR_MS)
+        .await
+        .expect("after the shift");
+    assert_eq!(due, vec![a]);
+    store
+        .coarsen_track(a, 166.8, &[(10, 20), (10, 21)], 99)
+        .await
+        .expect("coarsen");
+    assert!(store.track_points(a).await.expect("points").is_empty());
+    assert_eq!(
+        store.track_summary(a).await.expect("summary"),
+        Some((166.8, vec![(10, 20), (10, 21)]))
+    );
+    assert!(store
+        .tracks_to_coarsen(EIGHT + 5 * HOUR_MS)
+        .await
+        .expect("done")
+        .is_empty());
 }

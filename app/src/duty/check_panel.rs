@@ -89,9 +89,12 @@ pub fn CheckPanel(
         .clone()
         .map(|c| view! { <CheckedIn check=c /> });
     let open = card.check_open;
+    let on_duty = card.checked_in.is_some() && card.checked_out.is_none();
+    let has_track = card.checked_in.is_some();
     view! {
         <div class="check-panel">
             {checked_in}
+            {on_duty.then(|| view! { <super::track::TrackRecorder assignment_id=id /> })}
             {needs_reason.map(|c| view! { <ReasonForm check=c refresh /> })}
             {done}
             {next_kind.filter(|_| open).map(|kind| {
@@ -115,6 +118,7 @@ pub fn CheckPanel(
                 {status}
             </p>
             {move || refused().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {has_track.then(|| view! { <super::track::TrackPanel assignment_id=id /> })}
         </div>
     }
     .into_any()
@@ -241,7 +245,9 @@ fn send(
     if with_code {
         finish(Fix::Idle);
     } else {
-        request_position(finish);
+        // While on duty the track recorder watches the position too; a fix from the last few
+        // seconds is as good as a new one, and asking again while a watch runs can stall.
+        request_position(10_000, finish);
     }
 }
 

@@ -11,6 +11,7 @@ pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod shifts;
+pub mod track;
 pub mod view;
 #[cfg(feature = "ssr")]
 pub mod writer;

@@ -750,6 +750,7 @@ fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
             <p>{d.claimed} " " <strong data-testid="claimed">{duration(lang, i64::from(item.minutes))}</strong> " " {times}</p>
             {flag.map(|f| view! { <p class="alert warn" data-testid="flag">{f}</p> })}
             {item.reason.clone().map(|r| view! { <p class="muted">{d.reason} ": " {r}</p> })}
+            <super::track::TrackPanel assignment_id=id />
             <div class="row">
                 <label class="field">
                     <span>{d.correct_to}</span>

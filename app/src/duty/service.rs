@@ -158,6 +158,7 @@ pub struct Sweep {
     pub closed: u32,
     pub no_shows: u64,
     pub auto_confirmed: u32,
+    pub tracks_coarsened: u32,
 }
 
 /// Everything time decides, as of `now`. Runs every minute in the server; safe to run twice
@@ -213,6 +214,21 @@ pub async fn sweep(
             Ok(()) | Err(domain::StorageError::Constraint(_)) => done.auto_confirmed += 1,
             Err(e) => return Err(e),
         }
+    }
+    // Tracks past their retention keep only their length and coarse cells.
+    let retention = now - i64::from(rules.track_retention_days) * DAY_MS;
+    for id in store.tracks_to_coarsen(retention).await? {
+        use domain::duty::track::{coarse_cells, length_m, MIN_CELL_M};
+        let points = store.track_points(id).await?;
+        store
+            .coarsen_track(
+                id,
+                length_m(&points),
+                &coarse_cells(&points, MIN_CELL_M),
+                now,
+            )
+            .await?;
+        done.tracks_coarsened += 1;
     }
     Ok(done)
 }

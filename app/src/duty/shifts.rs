@@ -349,7 +349,7 @@ fn MyShift(
     let show_cancel =
         card.may_cancel && card.checked_in.is_none() && card.shift.cancelled.is_none();
     view! {
-        <article class="card shift mine" data-testid="my-shift" data-site=shift.site.clone()>
+        <article class="card shift mine" data-testid="my-shift" data-site=shift.site.clone() data-assignment=id.to_string()>
             <div class="shift-head">
                 <h3>{shift.site.clone()}</h3>
                 {(next && shift.cancelled.is_none()).then(|| view! { <span class="badge" data-status="registered">{d.next_badge}</span> })}

@@ -74,7 +74,7 @@ fn LocationCheck() -> impl IntoView {
     let fix = RwSignal::new(Fix::Idle);
     let check = move |_| {
         fix.set(Fix::Locating);
-        request_position(move |result| fix.set(result));
+        request_position(0, move |result| fix.set(result));
     };
     view! {
         <section class="card">

@@ -387,6 +387,40 @@ pub trait DutyStorage: Send + Sync {
     /// Every ledger row's minutes for the volunteer (for the ledger = totals property).
     async fn ledger_minutes(&self, volunteer: VolunteerId) -> Result<Vec<i64>, StorageError>;
 
+    // --- patrol tracks ----------------------------------------------------------------------
+
+    /// Appends (already thinned) points to an assignment's track, in one transaction.
+    async fn add_track_points(
+        &self,
+        id: AssignmentId,
+        points: &[super::track::TrackPoint],
+    ) -> Result<(), StorageError>;
+
+    /// The assignment's recorded points, in time order (none once coarsened).
+    async fn track_points(
+        &self,
+        id: AssignmentId,
+    ) -> Result<Vec<super::track::TrackPoint>, StorageError>;
+
+    /// A coarsened track: its length and the coarse cells it passed through.
+    async fn track_summary(
+        &self,
+        id: AssignmentId,
+    ) -> Result<Option<(f64, Vec<(i32, i32)>)>, StorageError>;
+
+    /// Assignments with recorded points on shifts that ended before `ended_before`.
+    async fn tracks_to_coarsen(&self, ended_before: i64)
+        -> Result<Vec<AssignmentId>, StorageError>;
+
+    /// Replaces a track's points by its summary, in one transaction.
+    async fn coarsen_track(
+        &self,
+        id: AssignmentId,
+        length_m: f64,
+        cells: &[(i32, i32)],
+        now: i64,
+    ) -> Result<(), StorageError>;
+
     // --- the sweeper: what time alone decides ------------------------------------------------
 
     /// Assignments checked in, not out, whose shift ended before `ended_before`: with the

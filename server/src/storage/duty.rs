@@ -736,6 +736,111 @@ macro_rules! duty_storage_impl {
                     .map_err(backend_err)
             }
 
+            async fn add_track_points(
+                &self,
+                id: domain::AssignmentId,
+                points: &[domain::TrackPoint],
+            ) -> Result<(), domain::StorageError> {
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                for p in points {
+                    sqlx::query(
+                        "INSERT INTO track_points (assignment_id, at, lat, lon, accuracy_m) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(id.0)
+                    .bind(p.at)
+                    .bind(p.lat)
+                    .bind(p.lon)
+                    .bind(p.accuracy_m)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, "track_points_key"))?;
+                }
+                tx.commit().await.map_err(backend_err)
+            }
+
+            async fn track_points(
+                &self,
+                id: domain::AssignmentId,
+            ) -> Result<Vec<domain::TrackPoint>, domain::StorageError> {
+                let rows: Vec<(i64, f64, f64, f64)> = sqlx::query_as(
+                    "SELECT at, lat, lon, accuracy_m FROM track_points WHERE assignment_id = $1 \
+                     ORDER BY at, id",
+                )
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(at, lat, lon, accuracy_m)| domain::TrackPoint { at, lat, lon, accuracy_m })
+                    .collect())
+            }
+
+            async fn track_summary(
+                &self,
+                id: domain::AssignmentId,
+            ) -> Result<Option<(f64, Vec<(i32, i32)>)>, domain::StorageError> {
+                let row: Option<(f64, String)> = sqlx::query_as(
+                    "SELECT length_m, cells FROM track_summaries WHERE assignment_id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                row.map(|(length, cells)| {
+                    let cells = serde_json::from_str(&cells).map_err(|_| corrupt("track_summaries.cells"))?;
+                    Ok((length, cells))
+                })
+                .transpose()
+            }
+
+            async fn tracks_to_coarsen(
+                &self,
+                ended_before: i64,
+            ) -> Result<Vec<domain::AssignmentId>, domain::StorageError> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT DISTINCT t.assignment_id FROM track_points t \
+                     JOIN assignments a ON a.id = t.assignment_id JOIN shifts sh ON sh.id = a.shift_id \
+                     WHERE sh.ends_at < $1 ORDER BY t.assignment_id LIMIT 1000",
+                )
+                .bind(ended_before)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                Ok(ids.into_iter().map(domain::AssignmentId).collect())
+            }
+
+            async fn coarsen_track(
+                &self,
+                id: domain::AssignmentId,
+                length_m: f64,
+                cells: &[(i32, i32)],
+                now: i64,
+            ) -> Result<(), domain::StorageError> {
+                let cells = serde_json::to_string(cells)
+                    .map_err(|e| domain::StorageError::Backend(e.to_string()))?;
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                sqlx::query(
+                    "INSERT INTO track_summaries (assignment_id, length_m, cells, coarsened_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (assignment_id) DO UPDATE \
+                     SET length_m = excluded.length_m, cells = excluded.cells, coarsened_at = excluded.coarsened_at",
+                )
+                .bind(id.0)
+                .bind(length_m)
+                .bind(cells)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_err(e, "track_summaries_pkey"))?;
+                sqlx::query("DELETE FROM track_points WHERE assignment_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_err)?;
+                tx.commit().await.map_err(backend_err)
+            }
+
             async fn forgotten_check_outs(
                 &self,
                 ended_before: i64,
