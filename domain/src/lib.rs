@@ -24,9 +24,9 @@ pub use duty::geofence::Verdict;
 pub use duty::hours::ServiceState;
 pub use duty::pattern::WeeklyPattern;
 pub use duty::port::{
-    Assignment, AssignmentId, AssignmentState, CheckEvent, CheckKind, Decision, DutyStorage,
-    HoursLine, HoursSummary, MyShift, NewCheck, NewShift, Outcome, Proof, ServiceToDecide, Shift,
-    ShiftId, SignUpOutcome,
+    Assignment, AssignmentId, AssignmentState, CheckContext, CheckEvent, CheckKind, Decision,
+    DutyStorage, HoursLine, HoursSummary, MyShift, NewCheck, NewShift, Outcome, Proof,
+    ServiceToDecide, Shift, ShiftId, SignUpOutcome,
 };
 pub use duty::rules::DutyRules;
 pub use duty::shift::ShiftDraft;

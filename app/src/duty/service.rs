@@ -33,24 +33,17 @@ pub async fn record_check(
     }
     let kind = CheckKind::from_db(&input.kind)
         .ok_or_else(|| AppError::from(FieldError::new("kind", MessageKey::Required)))?;
-    let assignment = store
-        .assignment(AssignmentId(input.assignment_id))
+    let context = store
+        .check_context(AssignmentId(input.assignment_id))
         .await
         .map_err(AppError::from)?
-        .filter(|a| a.volunteer_id == who.volunteer_id)
+        .filter(|c| c.assignment.volunteer_id == who.volunteer_id)
         .ok_or(AppError::NotFound)?;
-    let shift = store
-        .shift(assignment.shift_id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
+    let assignment = &context.assignment;
 
     // A repeat of an event already stored (same key, or a second check-in for the same shift)
     // answers with the first: the phone stops sending it and nothing is stored twice.
-    let earlier = store
-        .checks_of(assignment.id)
-        .await
-        .map_err(AppError::from)?;
+    let earlier = &context.checks;
     if let Some(first) = earlier
         .iter()
         .find(|c| c.client_key == key)
@@ -58,14 +51,14 @@ pub async fn record_check(
     {
         return Ok(CheckAnswer::of(first, false, None));
     }
-    if shift.cancelled.is_some() {
+    if context.cancelled {
         return Err(FieldError::new("assignment_id", MessageKey::ShiftCancelled).into());
     }
     if assignment.state != AssignmentState::SignedUp {
         return Err(AppError::Conflict);
     }
     let made_at = plausible_made_at(input.made_at, now);
-    if !rules.accepts_check(shift.window, made_at) {
+    if !rules.accepts_check(context.window, made_at) {
         return Err(FieldError::new("assignment_id", MessageKey::OutsideShiftTime).into());
     }
     let check_in = earlier.iter().find(|c| c.kind == CheckKind::In);
@@ -87,18 +80,13 @@ pub async fn record_check(
     };
     let code = input.code.as_deref().map(str::trim).unwrap_or_default();
     let proof = if !code.is_empty() {
-        if !code_matches(secrets, shift.id.0, made_at, code) {
+        if !code_matches(secrets, context.shift_id.0, made_at, code) {
             return Err(FieldError::new("code", MessageKey::CodeInvalid).into());
         }
         Proof::Qr
     } else if let Some((lat, lon, accuracy)) = position {
-        let site = store
-            .site(shift.site_id)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound)?;
         Proof::Position(domain::duty::geofence::verdict(
-            &site.fence,
+            &context.fence,
             lat,
             lon,
             accuracy,
@@ -135,7 +123,7 @@ pub async fn record_check(
             let credited = credited_minutes(
                 check_in.made_at,
                 event.made_at,
-                shift.window,
+                context.window,
                 rules.grace_minutes,
             );
             let flag = [check_in.proof, event.proof]

@@ -234,6 +234,18 @@ pub enum Decision {
     Dispute { reason: String },
 }
 
+/// What judging a check event needs, read in one go: the assignment, its shift's window and
+/// state, the site's fence, and the events already stored for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckContext {
+    pub assignment: Assignment,
+    pub shift_id: ShiftId,
+    pub window: ShiftWindow,
+    pub cancelled: bool,
+    pub fence: crate::geometry::Fence,
+    pub checks: Vec<CheckEvent>,
+}
+
 /// A volunteer's hours at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct HoursSummary {
@@ -337,6 +349,9 @@ pub trait DutyStorage: Send + Sync {
     ) -> Result<Vec<(CheckEvent, bool)>, StorageError>;
 
     async fn checks_of(&self, id: AssignmentId) -> Result<Vec<CheckEvent>, StorageError>;
+
+    /// Everything `record_check` weighs, in two queries (the check-in path is the hot one).
+    async fn check_context(&self, id: AssignmentId) -> Result<Option<CheckContext>, StorageError>;
 
     /// Adds the volunteer's reason to an outside check-in made without one.
     async fn explain_check(

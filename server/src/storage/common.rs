@@ -376,6 +376,9 @@ macro_rules! storage_impl {
                 &self,
                 id: domain::AreaId,
             ) -> Result<domain::AreaPath, domain::StorageError> {
+                if let Some(path) = self.paths.get(id) {
+                    return Ok(path);
+                }
                 let ids: Vec<i64> = sqlx::query_scalar(
                     "WITH RECURSIVE up(id, parent_id, depth) AS ( \
                          SELECT id, parent_id, 0 FROM areas WHERE id = $1 \
@@ -387,7 +390,9 @@ macro_rules! storage_impl {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_err)?;
-                Ok(domain::AreaPath(ids.into_iter().map(domain::AreaId).collect()))
+                let path = domain::AreaPath(ids.into_iter().map(domain::AreaId).collect());
+                self.paths.remember(id, &path);
+                Ok(path)
             }
 
             async fn registered_in(&self, id: domain::AreaId) -> Result<u32, domain::StorageError> {

@@ -490,6 +490,50 @@ macro_rules! duty_storage_impl {
                 self.checks_of_assignment(id).await
             }
 
+            async fn check_context(
+                &self,
+                id: domain::AssignmentId,
+            ) -> Result<Option<domain::CheckContext>, domain::StorageError> {
+                use sqlx::Row;
+                let row = sqlx::query(&format!(
+                    "SELECT {ASSIGNMENT_COLUMNS}, sh.starts_at, sh.ends_at, sh.cancelled_at, \
+                     s.id AS s_id, s.area_id AS s_area, s.name AS s_name, s.lat, s.lon, s.radius_m, s.boundary \
+                     FROM assignments a JOIN shifts sh ON sh.id = a.shift_id JOIN sites s ON s.id = sh.site_id \
+                     WHERE a.id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let assignment = assignment_from_row(&row)?;
+                let window = domain::ShiftWindow::new(
+                    row.try_get("starts_at").map_err(backend_err)?,
+                    row.try_get("ends_at").map_err(backend_err)?,
+                )
+                .ok_or_else(|| corrupt("shifts window"))?;
+                let cancelled: Option<i64> = row.try_get("cancelled_at").map_err(backend_err)?;
+                let site = site_from_parts(
+                    row.try_get("s_id").map_err(backend_err)?,
+                    row.try_get("s_area").map_err(backend_err)?,
+                    row.try_get("s_name").map_err(backend_err)?,
+                    row.try_get("lat").map_err(backend_err)?,
+                    row.try_get("lon").map_err(backend_err)?,
+                    row.try_get("radius_m").map_err(backend_err)?,
+                    row.try_get("boundary").map_err(backend_err)?,
+                )?;
+                Ok(Some(domain::CheckContext {
+                    shift_id: assignment.shift_id,
+                    checks: self.checks_of_assignment(assignment.id).await?,
+                    assignment,
+                    window,
+                    cancelled: cancelled.is_some(),
+                    fence: site.fence,
+                }))
+            }
+
             async fn explain_check(
                 &self,
                 client_key: &str,

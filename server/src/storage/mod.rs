@@ -116,3 +116,27 @@ fn site_from_parts(
         fence,
     })
 }
+
+/// Area paths, remembered: every request resolves its caller's home path, and a path never
+/// changes once the area exists (areas are added under parents, never moved). Per storage
+/// instance, so two databases in one process never mix.
+#[derive(Clone, Default)]
+struct PathCache(
+    std::sync::Arc<std::sync::RwLock<std::collections::HashMap<AreaId, domain::AreaPath>>>,
+);
+
+impl PathCache {
+    fn get(&self, id: AreaId) -> Option<domain::AreaPath> {
+        self.0.read().ok()?.get(&id).cloned()
+    }
+
+    /// Keeps a found path (an empty one means the area does not exist, so it is not kept).
+    fn remember(&self, id: AreaId, path: &domain::AreaPath) {
+        if path.0.is_empty() {
+            return;
+        }
+        if let Ok(mut paths) = self.0.write() {
+            paths.insert(id, path.clone());
+        }
+    }
+}

@@ -13,6 +13,7 @@ use std::str::FromStr;
 #[derive(Clone)]
 pub struct PostgresStorage {
     pool: PgPool,
+    paths: super::PathCache,
 }
 
 impl PostgresStorage {
@@ -27,7 +28,10 @@ impl PostgresStorage {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            paths: super::PathCache::default(),
+        })
     }
 }
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,
+    paths: super::PathCache,
 }
 
 impl SqliteStorage {
@@ -35,7 +36,10 @@ impl SqliteStorage {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            paths: super::PathCache::default(),
+        })
     }
 }
 
