@@ -207,4 +207,36 @@ test.describe("duty", () => {
     await expect(page.getByTestId("my-shift").filter({ hasText: notes }).getByTestId("checked-in")).toHaveCount(1);
     await context.close();
   });
+
+  test("the leader's rotating code, scanned as a link, checks a volunteer in without a position", async ({ browser, baseURL }) => {
+    // The coordinator wears the vest too; their home is in the street of the site.
+    const volunteer = "13800000003";
+    const notes = `扫码-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    const context = await phone(browser, baseURL, FAR_AWAY);
+    const page = await context.newPage();
+    await logIn(page, volunteer, "/shifts");
+    await signUp(page, notes);
+
+    const leaderContext = await phone(browser, baseURL, AT_SITE);
+    const leader = await leaderContext.newPage();
+    await logIn(leader, LEADER, "/shifts/manage");
+    const shift = leader.getByTestId("roster-shift").filter({ hasText: notes });
+    await shift.getByTestId("show-code").click();
+    const code = (await shift.getByTestId("check-code").textContent())?.trim() ?? "";
+    expect(code).toMatch(/^\d{6}$/);
+    await expect(shift.locator(".check-qr svg")).toHaveCount(1);
+
+    // What the phone camera opens after scanning the QR code.
+    await page.goto(`/shifts?code=${code}`);
+    await ready(page);
+    const mine = page.getByTestId("my-shift").filter({ hasText: notes });
+    await expect(mine.getByTestId("code")).toHaveValue(code);
+    await mine.locator("details.code-entry").getByRole("button", { name: "签到" }).click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "qr");
+    await context.close();
+    await leaderContext.close();
+  });
 });

@@ -286,7 +286,10 @@ async fn the_leaders_code_proves_presence_without_a_position() {
     )
     .await;
     assert_eq!(res.status().as_u16(), 200);
-    let (code, _left): (String, u32) = serde_json::from_str(&body_text(res).await).expect("json");
+    let shown: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
+    let code = shown["code"].as_str().expect("a code").to_owned();
+    let qr = shown["qr_svg"].as_str().expect("a QR code");
+    assert!(qr.starts_with("<?xml") || qr.starts_with("<svg"), "{qr}");
     let now = chrono::Utc::now().timestamp_millis();
     let body = json!({"client_key": "0193a4f2-7b1c-7def-8123-0000000000c0", "assignment_id": a.0, "kind": "in", "made_at": now, "lat": null, "lon": null, "accuracy_m": null, "code": code, "reason": null});
     let res = send(&t, post_check(Some(&cookie), &body)).await;

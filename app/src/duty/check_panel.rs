@@ -28,6 +28,8 @@ pub fn CheckPanel(
     card: MyShiftCard,
     refresh: RwSignal<u32>,
     waiting: RwSignal<Vec<i64>>,
+    /// A code from a scanned QR link, filled in and shown.
+    prefill: Option<String>,
 ) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
@@ -35,7 +37,8 @@ pub fn CheckPanel(
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let phase = RwSignal::new(Phase::Idle);
-    let code = RwSignal::new(String::new());
+    let scanned = prefill.is_some();
+    let code = RwSignal::new(prefill.unwrap_or_default());
     let id = card.assignment_id;
     let next_kind = match (&card.checked_in, &card.checked_out) {
         (None, _) => Some("in"),
@@ -102,7 +105,7 @@ pub fn CheckPanel(
                 view! {
                     <button type="button" class="button primary block check-button" data-testid=testid
                         disabled=busy on:click=move |_| press(false)>{label}</button>
-                    <details class="code-entry">
+                    <details class="code-entry" open=scanned>
                         <summary>{d.use_code}</summary>
                         <label class="field">
                             <span>{d.code_label}</span>

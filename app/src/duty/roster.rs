@@ -331,9 +331,20 @@ pub async fn copy_week() -> Result<u32, AppError> {
     .await
 }
 
-/// The shift's current check-in code and the seconds it stays valid.
+/// A shift's check-in code as the leader's phone shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeCard {
+    pub code: String,
+    /// Seconds until the next code.
+    pub seconds_left: u32,
+    /// A QR code (SVG) of the link `/shifts?code=…` on this server: a volunteer scans it with
+    /// the phone's camera or WeChat and lands on their shifts with the code filled in.
+    pub qr_svg: String,
+}
+
+/// The shift's current check-in code, the seconds it stays valid, and its QR code.
 #[server(endpoint = "roster/code")]
-pub async fn check_code(shift_id: i64) -> Result<(String, u32), AppError> {
+pub async fn check_code(shift_id: i64) -> Result<CodeCard, AppError> {
     crate::error::answer(async move {
         use domain::duty::rules::{check_in_code, CODE_PERIOD_MS};
         let state = crate::AppState::current()?;
@@ -345,12 +356,39 @@ pub async fn check_code(shift_id: i64) -> Result<(String, u32), AppError> {
         .await?;
         let now = chrono::Utc::now().timestamp_millis();
         let left = CODE_PERIOD_MS - now.rem_euclid(CODE_PERIOD_MS);
-        Ok((
-            check_in_code(state.secrets.as_ref(), shift.id.0, now),
-            (left / 1000) as u32,
-        ))
+        let code = check_in_code(state.secrets.as_ref(), shift.id.0, now);
+        Ok(CodeCard {
+            qr_svg: qr_link(&code),
+            code,
+            seconds_left: (left / 1000) as u32,
+        })
     })
     .await
+}
+
+/// The QR code of this server's `/shifts?code=…` (the host the leader's phone used).
+#[cfg(feature = "ssr")]
+fn qr_link(code: &str) -> String {
+    use qrcode::render::svg;
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let header = |name: &str| {
+        parts
+            .as_ref()
+            .and_then(|p| p.headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let host = header("host").unwrap_or_else(|| "localhost".into());
+    let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
+    let link = format!("{scheme}://{host}/shifts?code={code}");
+    match qrcode::QrCode::new(link.as_bytes()) {
+        Ok(qr) => qr
+            .render::<svg::Color>()
+            .min_dimensions(220, 220)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
 }
 
 /// A leader's decision on claimed hours: `confirm` (with `minutes` when correcting, and then a
@@ -650,13 +688,28 @@ fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
             _ => None,
         })
     };
-    let code = RwSignal::new(None::<(String, u32)>);
+    let code = RwSignal::new(None::<CodeCard>);
     let show_code = Action::new(move |id: &i64| check_code(*id));
     Effect::new(move |_| {
         if let Some(Ok(c)) = show_code.value().get() {
             code.set(Some(c));
         }
     });
+    // Once shown, the code follows its 30-second rotation until the page is left.
+    #[cfg(feature = "hydrate")]
+    {
+        let shown = move || code.with_untracked(Option::is_some);
+        if let Ok(timer) = leptos::prelude::set_interval_with_handle(
+            move || {
+                if shown() {
+                    show_code.dispatch(id);
+                }
+            },
+            std::time::Duration::from_secs(10),
+        ) {
+            on_cleanup(move || timer.clear());
+        }
+    }
     let live = shift.cancelled.is_none();
     view! {
         <article class="card shift" data-testid="roster-shift" data-site=shift.site.clone()>
@@ -665,15 +718,17 @@ fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
             <p class="shift-filled">{d.filled} " " {shift.signed_up} "/" {shift.headcount}
                 {(shift.waitlisted > 0).then(|| view! { " · " {d.waitlist_count} " " {shift.waitlisted} })}
             </p>
+            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
             {shift.cancelled.clone().map(|why| view! {
                 <p class="alert warn">{d.cancelled_shift} ": " {why}</p>
             })}
             {live.then(|| view! {
                 <button type="button" class="button block" data-testid="show-code"
                     on:click=move |_| { show_code.dispatch(id); }>{d.show_code}</button>
-                {move || code.get().map(|(c, left)| view! {
-                    <p class="check-code" data-testid="check-code" aria-label=d.qr_title>{c}</p>
-                    <p class="hint">{d.qr_intro} " (" {left} "s)"</p>
+                {move || code.get().map(|c| view! {
+                    <div class="check-qr" inner_html=c.qr_svg.clone()></div>
+                    <p class="check-code" data-testid="check-code" aria-label=d.qr_title>{c.code.clone()}</p>
+                    <p class="hint">{d.qr_intro} " (" {c.seconds_left} "s)"</p>
                 })}
                 <details class="cancel-shift">
                     <summary>{d.cancel_shift}</summary>

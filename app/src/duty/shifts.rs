@@ -233,6 +233,10 @@ pub fn ShiftsPage() -> impl IntoView {
     // the list, so a refresh of the list does not forget them).
     let pending = RwSignal::new(0u32);
     let waiting = RwSignal::new(Vec::<i64>::new());
+    // `/shifts?code=123456`: the link in the leader's QR code, scanned with the phone camera.
+    let prefill = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("code"))
+        .filter(|c| c.len() == 6 && c.chars().all(|ch| ch.is_ascii_digit()));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         super::outbox::watch(move |n, sent| {
@@ -254,9 +258,11 @@ pub fn ShiftsPage() -> impl IntoView {
             </p>
         </Show>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let prefill = prefill.clone();
+                Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! { <ShiftLists page refresh waiting /> }.into_any(),
+                    Ok(page) => view! { <ShiftLists page refresh waiting prefill /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! {
                         <section class="card">
                             <p>{t.login_needed}</p>
@@ -265,7 +271,7 @@ pub fn ShiftsPage() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
                 }
-            })}
+            })}}
         </Transition>
     }
 }
@@ -275,6 +281,7 @@ fn ShiftLists(
     page: ShiftsPageData,
     refresh: RwSignal<u32>,
     waiting: RwSignal<Vec<i64>>,
+    prefill: Option<String>,
 ) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
@@ -292,7 +299,9 @@ fn ShiftLists(
                 // "Next" is the first shift still to do: not done, not cancelled.
                 let is_next = !seen_next && card.checked_out.is_none() && card.shift.cancelled.is_none();
                 seen_next |= is_next;
-                view! { <MyShift card next=is_next refresh waiting /> }
+                // A scanned code goes to the shift open for check-in now.
+                let code = prefill.clone().filter(|_| card.check_open && card.checked_out.is_none());
+                view! { <MyShift card next=is_next refresh waiting prefill=code /> }
             }).collect_view()}
         </section>
         <section class="stack" aria-labelledby="open-title">
@@ -328,6 +337,7 @@ fn MyShift(
     next: bool,
     refresh: RwSignal<u32>,
     waiting: RwSignal<Vec<i64>>,
+    prefill: Option<String>,
 ) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
@@ -361,7 +371,7 @@ fn MyShift(
             })}
             {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
             {(shift.cancelled.is_none() && !card.waitlisted).then(|| view! {
-                <CheckPanel card=card.clone() refresh waiting />
+                <CheckPanel card=card.clone() refresh waiting prefill=prefill.clone() />
             })}
             {show_cancel.then(|| view! {
                 <button type="button" class="button block" data-testid="cancel-sign-up"
