@@ -656,11 +656,28 @@ fn ShiftList(shifts: Vec<ShiftCard>, refresh: RwSignal<u32>) -> impl IntoView {
         })
     };
     let empty = shifts.is_empty();
+    let lang = use_lang();
+    // One fold per day, the first two open: a street's fortnight is a hundred shifts.
+    let mut days: Vec<(String, Vec<ShiftCard>)> = Vec::new();
+    for shift in shifts {
+        let day = super::view::day(lang, shift.starts_at);
+        match days.last_mut() {
+            Some((d, list)) if *d == day => list.push(shift),
+            _ => days.push((day, vec![shift])),
+        }
+    }
     view! {
         <section class="stack">
             <h2>{d.upcoming}</h2>
             {empty.then(|| view! { <p class="empty-state">{d.upcoming_empty}</p> })}
-            {shifts.into_iter().map(|shift| view! { <RosterShift shift refresh /> }).collect_view()}
+            {days.into_iter().enumerate().map(|(i, (day, list))| view! {
+                <details class="roster-day" open={i < 2}>
+                    <summary>{day} " · " {list.len()}</summary>
+                    <div class="stack">
+                        {list.into_iter().map(|shift| view! { <RosterShift shift refresh /> }).collect_view()}
+                    </div>
+                </details>
+            }).collect_view()}
             <button type="button" class="button block" disabled=move || copy.pending().get()
                 on:click=move |_| { copy.dispatch(()); }>{d.copy_week}</button>
             {move || copied().map(|text| view! { <p class="alert ok" role="status">{text}</p> })}

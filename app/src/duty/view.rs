@@ -105,25 +105,26 @@ pub fn when(lang: Lang, starts_at: i64, ends_at: i64) -> String {
     } else {
         ""
     };
-    let weekday = s.weekday().num_days_from_monday() as usize;
+    format!(
+        "{} {}–{}{next_day}",
+        day(lang, starts_at),
+        s.format("%H:%M"),
+        e.format("%H:%M")
+    )
+}
+
+/// "11月25日 周三" / "Wed 25 Nov": the local day a shift starts.
+pub fn day(lang: Lang, at: i64) -> String {
+    let Some(t) = local(at) else {
+        return String::new();
+    };
     match lang {
         Lang::Zh => {
             const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-            format!(
-                "{}月{}日 {} {}–{}{next_day}",
-                s.month(),
-                s.day(),
-                DAYS[weekday],
-                s.format("%H:%M"),
-                e.format("%H:%M")
-            )
+            let weekday = t.weekday().num_days_from_monday() as usize;
+            format!("{}月{}日 {}", t.month(), t.day(), DAYS[weekday])
         }
-        Lang::En => format!(
-            "{} {}–{}{next_day}",
-            s.format("%a %-d %b"),
-            s.format("%H:%M"),
-            e.format("%H:%M")
-        ),
+        Lang::En => t.format("%a %-d %b").to_string(),
     }
 }
 
@@ -166,6 +167,8 @@ mod tests {
             "11月25日 周三 22:00–06:00（次日）"
         );
         assert_eq!(clock(EIGHT), "08:00");
+        assert_eq!(day(Lang::Zh, EIGHT), "11月25日 周三");
+        assert_eq!(day(Lang::En, EIGHT), "Wed 25 Nov");
     }
 
     #[test]
