@@ -183,6 +183,10 @@ test.describe("duty", () => {
       if (r.method() === "POST" && r.url().endsWith("/api/checks")) sent.push(r.postData() ?? "");
     });
     await logIn(page, volunteer, "/shifts");
+    // Near me: shifts within 3 km, nearest first, each with its distance.
+    await page.getByTestId("near-me").click();
+    await expect(page.getByTestId("near-me")).toHaveText("已按距离排序");
+    await expect(page.getByTestId("open-shift").first().getByTestId("distance")).toHaveText("距你 0 m");
     const mine = await signUp(page, notes);
 
     await context.setOffline(true);

@@ -68,6 +68,32 @@ async fn fixture(t: &TestApp) -> Fixture {
         })
         .await
         .expect("foreign district");
+    // A site there too, for shifts nobody of this district may take.
+    store
+        .import_geometry(
+            &[],
+            &[domain::SiteDraft {
+                area_id: foreign_district,
+                name: "历城区政府".into(),
+                fence: domain::geometry::Fence::Circle {
+                    lat: 36.68,
+                    lon: 117.07,
+                    radius_m: 80,
+                },
+            }],
+            &domain::AuditEntry {
+                at_ms: 1,
+                actor_id: None,
+                action: "import_geojson".into(),
+                entity: "area".into(),
+                entity_id: None,
+                area_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .expect("foreign site");
     let in_scope = in_scope.expect("山大路社区");
     let team = t
         .store
@@ -410,9 +436,14 @@ const ROWS: &[Row] = &[
         expect: [401, 200, 200, 200, 200, 200],
     },
     Row {
-        name: "sign up for a shift in another street",
+        name: "sign up for a shift in another street of the district",
         endpoint: "shifts/sign-up#out",
-        expect: [401, 404, 404, 404, 200, 200],
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "sign up for a shift in another district",
+        endpoint: "shifts/sign-up#foreign",
+        expect: [401, 404, 404, 404, 404, 404],
     },
     Row {
         name: "cancel someone else's sign-up",
@@ -549,6 +580,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     let target = if i == 3 { id_in } else { id };
                     (format!("volunteer_id={target}&decision=Reject"), false)
                 }
+                ("shifts/sign-up", "foreign") => (format!("shift_id={}", duty_shift(&t, f.foreign_district, 5).await.0), false),
                 ("shifts/sign-up", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 1).await.0), false),
                 ("shifts/sign-up", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
                 ("shifts/cancel-sign-up", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),

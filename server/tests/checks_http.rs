@@ -425,3 +425,35 @@ async fn a_volunteers_calendar_link_lists_their_shifts_and_only_theirs() {
         assert_eq!(res.status().as_u16(), 404, "{bad}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shifts_near_me_are_those_within_3_km_nearest_first() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let list = |body: &'static str| {
+        Request::post("/api/shifts/list")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let res = send(&t, list("near_lat=36.675&near_lon=117.0591")).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let page: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
+    let open = page["open"].as_array().expect("open shifts");
+    assert!(!open.is_empty());
+    assert_eq!(open[0]["site"], "山大路科技市场");
+    assert_eq!(open[0]["distance_m"], 0);
+    let distances: Vec<u64> = open
+        .iter()
+        .map(|c| c["distance_m"].as_u64().expect("a distance"))
+        .collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+    assert!(distances.iter().all(|d| *d <= 3_000));
+    // 30 km away: nothing near.
+    let res = send(&t, list("near_lat=36.80&near_lon=117.30")).await;
+    let page: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
+    assert_eq!(page["open"].as_array().map(Vec::len), Some(0));
+}

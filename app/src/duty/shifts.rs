@@ -49,8 +49,17 @@ fn my_card(m: domain::MyShift, now: i64, rules: &domain::DutyRules) -> MyShiftCa
     }
 }
 
+/// How far "near me" reaches.
+#[cfg(feature = "ssr")]
+const NEAR_M: f64 = 3_000.0;
+
+/// My shifts and the shifts I can take: those of my street, or — given the phone's position —
+/// those within 3 km anywhere in my district, nearest first.
 #[server(endpoint = "shifts/list")]
-pub async fn shifts_page() -> Result<ShiftsPageData, AppError> {
+pub async fn shifts_page(
+    near_lat: Option<f64>,
+    near_lon: Option<f64>,
+) -> Result<ShiftsPageData, AppError> {
     crate::error::answer(async move {
         use domain::duty::HOUR_MS;
         let state = crate::AppState::current()?;
@@ -66,7 +75,19 @@ pub async fn shifts_page() -> Result<ShiftsPageData, AppError> {
             .await
             .map_err(AppError::from)?;
         let taken: std::collections::HashSet<_> = mine.iter().map(|m| m.shift.id).collect();
-        let open = match sign_up_area(&who) {
+        let near = match (near_lat, near_lon) {
+            (Some(lat), Some(lon))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+            {
+                Some((lat, lon))
+            }
+            _ => None,
+        };
+        let area = match near {
+            Some(_) => who.home.0.first().copied(),
+            None => sign_up_area(&who),
+        };
+        let mut open: Vec<ShiftCard> = match area {
             Some(area) => store
                 .shifts_in(area, now, now + LOOK_AHEAD_MS)
                 .await
@@ -78,6 +99,22 @@ pub async fn shifts_page() -> Result<ShiftsPageData, AppError> {
                 .collect(),
             None => Vec::new(),
         };
+        if let (Some((lat, lon)), Some(area)) = (near, area) {
+            let fences: std::collections::HashMap<i64, domain::geometry::Fence> = store
+                .sites_in(area)
+                .await
+                .map_err(AppError::from)?
+                .into_iter()
+                .map(|s| (s.id.0, s.fence))
+                .collect();
+            for card in &mut open {
+                card.distance_m = fences
+                    .get(&card.site_id)
+                    .map(|f| domain::duty::geofence::distance_m(f, lat, lon).round() as u32);
+            }
+            open.retain(|c| c.distance_m.is_some_and(|d| f64::from(d) <= NEAR_M));
+            open.sort_by_key(|c| (c.distance_m, c.starts_at));
+        }
         Ok(ShiftsPageData {
             mine: mine
                 .into_iter()
@@ -116,7 +153,8 @@ pub async fn sign_up(shift_id: i64) -> Result<bool, AppError> {
             .await
             .map_err(AppError::from)?;
         let leads_here = who.may(Action::ManageShifts, &path);
-        let in_reach = sign_up_area(&who).is_some_and(|a| path.contains(a)) || leads_here;
+        // Any shift of the volunteer's own district ("near me" reaches past their street).
+        let in_reach = who.home.0.first().is_some_and(|d| path.contains(*d)) || leads_here;
         if !in_reach {
             return Err(AppError::NotFound);
         }
@@ -228,7 +266,12 @@ pub fn ShiftsPage() -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(move || refresh.get(), |_| shifts_page());
+    // The phone's position once the volunteer asks for shifts near them.
+    let near = RwSignal::new(None::<(f64, f64)>);
+    let data = Resource::new(
+        move || (refresh.get(), near.get()),
+        |(_, near)| shifts_page(near.map(|n| n.0), near.map(|n| n.1)),
+    );
     // Events in the outbox, and the assignments whose event is among them (kept here, above
     // the list, so a refresh of the list does not forget them).
     let pending = RwSignal::new(0u32);
@@ -262,7 +305,7 @@ pub fn ShiftsPage() -> impl IntoView {
                 let prefill = prefill.clone();
                 Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! { <ShiftLists page refresh waiting prefill /> }.into_any(),
+                    Ok(page) => view! { <ShiftLists page refresh waiting prefill near /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! {
                         <section class="card">
                             <p>{t.login_needed}</p>
@@ -282,9 +325,20 @@ fn ShiftLists(
     refresh: RwSignal<u32>,
     waiting: RwSignal<Vec<i64>>,
     prefill: Option<String>,
+    near: RwSignal<Option<(f64, f64)>>,
 ) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
+    let locating = RwSignal::new(false);
+    let find_near = move |_| {
+        locating.set(true);
+        crate::geolocation::request_position(60_000, move |fix| {
+            locating.set(false);
+            if let crate::geolocation::Fix::Found { lat, lon, .. } = fix {
+                near.set(Some((lat, lon)));
+            }
+        });
+    };
     let mine_empty = page.mine.is_empty();
     let mut seen_next = false;
     let open_empty = page.open.is_empty();
@@ -305,7 +359,11 @@ fn ShiftLists(
             }).collect_view()}
         </section>
         <section class="stack" aria-labelledby="open-title">
-            <h2 id="open-title">{d.open_shifts}</h2>
+            <div class="section-head">
+                <h2 id="open-title">{d.open_shifts}</h2>
+                <button type="button" class="button small" data-testid="near-me" on:click=find_near
+                    disabled=move || locating.get()>{move || if near.get().is_some() { d.nearest_first } else { d.near_me }}</button>
+            </div>
             {open_empty.then(|| view! { <p class="empty-state">{d.open_shifts_empty}</p> })}
             {page.open.into_iter().map(|shift| view! { <OpenShift shift refresh /> }).collect_view()}
         </section>
@@ -412,6 +470,7 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
             <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
             <Filled shift=shift.clone() />
+            {shift.distance_m.map(|m| view! { <p class="muted" data-testid="distance">{d.distance} " " {m} " m"</p> })}
             {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
             {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <button type="button" class="button primary block" data-testid="sign-up"

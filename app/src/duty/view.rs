@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShiftCard {
     pub id: i64,
+    pub site_id: i64,
     pub site: String,
+    /// Metres from the phone, when the volunteer asked for shifts near them.
+    pub distance_m: Option<u32>,
     pub starts_at: i64,
     pub ends_at: i64,
     pub headcount: u32,
@@ -27,7 +30,9 @@ impl From<domain::Shift> for ShiftCard {
     fn from(s: domain::Shift) -> Self {
         Self {
             id: s.id.0,
+            site_id: s.site_id.0,
             site: s.site_name,
+            distance_m: None,
             starts_at: s.window.starts_at,
             ends_at: s.window.ends_at,
             headcount: s.headcount,

@@ -14,6 +14,9 @@ duty_texts! {
     my_shifts: "我报名的班次", "My shifts";
     my_shifts_empty: "你还没有报名班次。在下面选一个吧。", "You have not signed up for a shift yet. Pick one below.";
     open_shifts: "可报名的班次", "Shifts you can take";
+    near_me: "离我近的", "Near me";
+    nearest_first: "已按距离排序", "Nearest first";
+    distance: "距你", "From you:";
     open_shifts_empty: "近期没有可报名的班次。", "No shifts to take in the coming days.";
     next_badge: "下一班", "Next";
     signed_up: "已报名", "Signed up";
