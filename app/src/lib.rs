@@ -1,6 +1,7 @@
 //! Pingan Vest's user interface: one Leptos app, rendered on the server and hydrated in the
 //! browser. Folders go by feature; server functions stay thin and call domain services.
 
+pub mod actions;
 pub mod areas;
 pub mod audit;
 pub mod auth;

@@ -224,6 +224,7 @@ async fn a_cancelled_shift_takes_no_sign_ups_and_leaves_the_duty_windows(store: 
         .await
         .expect("windows");
     assert_eq!(windows.len(), 1);
+    assert_eq!(windows[0].0, s);
     store
         .cancel_shift(s, "暴雨停止户外巡逻", 50, &audit("cancel_shift"))
         .await

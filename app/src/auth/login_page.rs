@@ -61,3 +61,16 @@ pub fn LoginPage() -> impl IntoView {
         </section>
     }
 }
+
+/// Shown by a page that needs a login: why, and the way to the login that comes back here.
+#[component]
+pub fn LoginPrompt(next: &'static str) -> impl IntoView {
+    let t = use_texts();
+    let href = format!("/login?next={next}");
+    view! {
+        <section class="card">
+            <p>{t.login_needed}</p>
+            <a class="button primary block" href=href>{t.login_link}</a>
+        </section>
+    }
+}

@@ -6,7 +6,7 @@ mod login_page;
 mod reset;
 
 pub use api::{whoami, Me};
-pub use login_page::LoginPage;
+pub use login_page::{LoginPage, LoginPrompt};
 pub use reset::reset_password;
 
 #[cfg(feature = "ssr")]

@@ -4,6 +4,7 @@
 
 use super::shifts::explain_check;
 use super::view::{clock, duration, CheckView, MyShiftCard};
+use crate::actions::{failure, refresh_on_success};
 use crate::i18n::{use_lang, use_texts};
 use leptos::prelude::*;
 
@@ -156,17 +157,8 @@ fn ReasonForm(check: CheckView, refresh: RwSignal<u32>) -> impl IntoView {
     let save = Action::new(move |(key, reason): &(String, String)| {
         explain_check(key.clone(), reason.clone())
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = save.value().get() {
-            refresh.update(|r| *r += 1);
-        }
-    });
-    let error = move || {
-        save.value().with(|v| match v {
-            Some(Err(e)) => Some(e.user_message(t)),
-            _ => None,
-        })
-    };
+    refresh_on_success(save, refresh);
+    let error = failure(save, t);
     view! {
         <form class="stack reason-form" data-testid="reason-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();

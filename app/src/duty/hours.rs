@@ -82,12 +82,7 @@ pub fn HoursPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(h) => view! { <HoursCard hours=h /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! {
-                        <section class="card">
-                            <p>{t.login_needed}</p>
-                            <a class="button primary block" href="/login?next=/me/hours">{t.login_link}</a>
-                        </section>
-                    }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/me/hours" /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
                 }
             })}

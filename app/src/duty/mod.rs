@@ -3,6 +3,8 @@
 //! outbox (`outbox`, `check`) to the check service (`service`), and hours are confirmed and
 //! totalled (`roster`, `hours`). The rules themselves live in `domain::duty`.
 
+#[cfg(feature = "ssr")]
+mod access;
 pub mod check;
 mod check_panel;
 pub mod hours;

@@ -2,7 +2,10 @@
 //! or weekly over a date range — copies a week, cancels a shift with a reason, shows the
 //! rotating check-in code, and confirms, corrects or disputes the hours their people claim.
 
+#[cfg(feature = "ssr")]
+use super::access::{roster_scope, shift_in_scope};
 use super::view::{clock, duration, when, ShiftCard};
+use crate::actions::{failure, refresh_on_success};
 use crate::i18n::{use_lang, use_texts};
 use crate::AppError;
 use leptos::prelude::*;
@@ -50,42 +53,6 @@ pub struct NewShiftsInput {
     /// "1" = Monday … "7" = Sunday.
     pub weekdays: Vec<String>,
     pub until: String,
-}
-
-/// The area a leader plans for, or `Forbidden`.
-#[cfg(feature = "ssr")]
-async fn roster_scope(
-    store: &dyn domain::Storage,
-) -> Result<(domain::Principal, domain::AreaId), AppError> {
-    let who = crate::auth::require_login()?;
-    let (area, _) = crate::auth::widest_scope(
-        store,
-        &who,
-        domain::Role::TeamLeader,
-        domain::Action::ManageShifts,
-    )
-    .await?;
-    Ok((who, area))
-}
-
-/// The shift, if the reader may do `action` at its site (otherwise "not found").
-#[cfg(feature = "ssr")]
-async fn shift_in_scope(
-    store: &dyn domain::Storage,
-    id: i64,
-    action: domain::Action,
-) -> Result<(domain::Principal, domain::Shift), AppError> {
-    let shift = store
-        .shift(domain::ShiftId(id))
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
-    let path = store
-        .area_path(shift.area_id)
-        .await
-        .map_err(AppError::from)?;
-    let who = crate::auth::require_hidden(action, &path)?;
-    Ok((who, shift))
 }
 
 #[server(endpoint = "roster/list")]
@@ -417,14 +384,9 @@ pub async fn decide_hours(
         if a.volunteer_id == who.volunteer_id {
             return Err(AppError::Forbidden);
         }
-        let record = store
-            .services_to_decide(shift.area_id)
-            .await
-            .map_err(AppError::from)?
-            .into_iter()
-            .find(|s| s.assignment_id == a.id);
-        let Some(record) = record else {
-            return Err(FieldError::new("decision", MessageKey::AlreadyDecided).into());
+        let (claimed, claim_state) = match store.service_of(a.id).await.map_err(AppError::from)? {
+            Some((m, s)) if s != domain::ServiceState::Confirmed => (m, s),
+            _ => return Err(FieldError::new("decision", MessageKey::AlreadyDecided).into()),
         };
         let reason = reason.trim();
         let reason = (!reason.is_empty()).then(|| reason.to_owned());
@@ -435,13 +397,13 @@ pub async fn decide_hours(
         let decision = match decision.as_str() {
             "confirm" => {
                 let minutes = match domain::duty::form::parse_count("minutes", &minutes)? {
-                    None => record.minutes,
+                    None => claimed,
                     Some(m) if (0..=i64::from(most)).contains(&m) => m as u32,
                     Some(_) => {
                         return Err(FieldError::new("minutes", MessageKey::MinutesOutOfRange).into())
                     }
                 };
-                if minutes != record.minutes && reason.is_none() {
+                if minutes != claimed && reason.is_none() {
                     return Err(FieldError::new("reason", MessageKey::ReasonRequired).into());
                 }
                 Decision::Confirm { minutes, reason }
@@ -462,7 +424,7 @@ pub async fn decide_hours(
             entity_id: Some(a.id.0),
             area_id: Some(shift.area_id),
             before: Some(
-                serde_json::json!({ "minutes": record.minutes, "state": record.state.as_str() })
+                serde_json::json!({ "minutes": claimed, "state": claim_state.as_str() })
                     .to_string(),
             ),
             after: Some(serde_json::to_string(&decision).unwrap_or_default()),
@@ -486,50 +448,55 @@ pub fn RosterPage() -> impl IntoView {
     let d = t.duty;
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(move || refresh.get(), |_| roster());
-    // The form reads the sites once, so a refresh of the lists keeps what is being typed.
-    let form_data = Resource::new(|| (), |_| roster());
+    // The form's fields live here, above the list, so a refresh after a change re-draws the
+    // form without losing what is being typed (and the page asks the server once).
+    let form = RwSignal::new(NewShiftsInput {
+        start: "08:00".into(),
+        end: "12:00".into(),
+        headcount: "4".into(),
+        ..Default::default()
+    });
+    // Their outcomes ("3 shifts created") outlive the refresh they cause, so they live here too.
+    let create = Action::new(move |input: &NewShiftsInput| create_shifts(input.clone()));
+    refresh_on_success(create, refresh);
+    let copy = Action::new(move |_: &()| copy_week());
+    refresh_on_success(copy, refresh);
     view! {
         <Title text=d.manage_title />
         <h1>{d.manage_title}</h1>
-        // Hours waiting for the leader come first: they are what a leader opens the page for.
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(r) => view! { <DecideList items=r.to_decide refresh /> }.into_any(),
+                    // Hours waiting for the leader come first: what a leader opens the page for.
+                    Ok(r) => view! {
+                        <DecideList items=r.to_decide refresh />
+                        <NewShiftForm sites=r.sites today=r.today form create />
+                        <ShiftList shifts=r.shifts copy refresh />
+                    }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
                 }
-            })}
-        </Transition>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                form_data.await.ok().map(|r| view! { <NewShiftForm sites=r.sites today=r.today refresh /> })
-            })}
-        </Suspense>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                data.await.ok().map(|r| view! { <ShiftList shifts=r.shifts refresh /> })
             })}
         </Transition>
     }
 }
 
 #[component]
-fn NewShiftForm(sites: Vec<(i64, String)>, today: String, refresh: RwSignal<u32>) -> impl IntoView {
+fn NewShiftForm(
+    sites: Vec<(i64, String)>,
+    today: String,
+    form: RwSignal<NewShiftsInput>,
+    create: Action<NewShiftsInput, Result<u32, AppError>>,
+) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
-    let form = RwSignal::new(NewShiftsInput {
-        site_id: sites.first().map(|s| s.0.to_string()).unwrap_or_default(),
-        date: today.clone(),
-        until: today,
-        start: "08:00".into(),
-        end: "12:00".into(),
-        headcount: "4".into(),
-        ..Default::default()
-    });
-    let create = Action::new(move |input: &NewShiftsInput| create_shifts(input.clone()));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            refresh.update(|r| *r += 1);
+    // First drawn: the first site and today.
+    form.update_untracked(|f| {
+        if f.site_id.is_empty() {
+            f.site_id = sites.first().map(|s| s.0.to_string()).unwrap_or_default();
+        }
+        if f.date.is_empty() {
+            f.date = today.clone();
+            f.until = today;
         }
     });
     let outcome = move || {
@@ -563,7 +530,10 @@ fn NewShiftForm(sites: Vec<(i64, String)>, today: String, refresh: RwSignal<u32>
             <label class="field">
                 <span>{d.site}</span>
                 <select name="site_id" on:change=move |ev| form.update(|f| f.site_id = event_target_value(&ev))>
-                    {sites.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                    {sites.into_iter().map(|(id, n)| {
+                        let selected = form.with_untracked(|f| f.site_id == id.to_string());
+                        view! { <option value=id.to_string() selected=selected>{n}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <label class="field">
@@ -639,15 +609,13 @@ fn NewShiftForm(sites: Vec<(i64, String)>, today: String, refresh: RwSignal<u32>
 }
 
 #[component]
-fn ShiftList(shifts: Vec<ShiftCard>, refresh: RwSignal<u32>) -> impl IntoView {
+fn ShiftList(
+    shifts: Vec<ShiftCard>,
+    copy: Action<(), Result<u32, AppError>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
-    let copy = Action::new(move |_: &()| copy_week());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = copy.value().get() {
-            refresh.update(|r| *r += 1);
-        }
-    });
     let copied = move || {
         copy.value().with(|v| match v {
             Some(Ok(n)) => Some(format!("{}{n}", d.copied)),
@@ -694,17 +662,8 @@ fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
     let id = shift.id;
     let reason = RwSignal::new(String::new());
     let cancel = Action::new(move |(id, why): &(i64, String)| cancel_shift(*id, why.clone()));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = cancel.value().get() {
-            refresh.update(|r| *r += 1);
-        }
-    });
-    let error = move || {
-        cancel.value().with(|v| match v {
-            Some(Err(e)) => Some(e.user_message(t)),
-            _ => None,
-        })
-    };
+    refresh_on_success(cancel, refresh);
+    let error = failure(cancel, t);
     let code = RwSignal::new(None::<CodeCard>);
     let show_code = Action::new(move |id: &i64| check_code(*id));
     Effect::new(move |_| {
@@ -732,9 +691,7 @@ fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
         <article class="card shift" data-testid="roster-shift" data-site=shift.site.clone()>
             <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
-            <p class="shift-filled">{d.filled} " " {shift.signed_up} "/" {shift.headcount}
-                {(shift.waitlisted > 0).then(|| view! { " · " {d.waitlist_count} " " {shift.waitlisted} })}
-            </p>
+            <super::shifts::Filled shift=shift.clone() />
             {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
             {shift.cancelled.clone().map(|why| view! {
                 <p class="alert warn">{d.cancelled_shift} ": " {why}</p>
@@ -792,17 +749,8 @@ fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
     let decide = Action::new(move |(decision, m, r): &(&'static str, String, String)| {
         decide_hours(id, (*decision).to_owned(), m.clone(), r.clone())
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = decide.value().get() {
-            refresh.update(|r| *r += 1);
-        }
-    });
-    let error = move || {
-        decide.value().with(|v| match v {
-            Some(Err(e)) => Some(e.user_message(t)),
-            _ => None,
-        })
-    };
+    refresh_on_success(decide, refresh);
+    let error = failure(decide, t);
     let flag = item.flagged.as_deref().map(|f| match f {
         "outside" => d.flag_outside,
         "auto" => d.flag_auto,

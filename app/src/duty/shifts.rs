@@ -3,6 +3,7 @@
 
 use super::check_panel::CheckPanel;
 use super::view::{when, MyShiftCard, ShiftCard};
+use crate::actions::{failure, refresh_on_success};
 use crate::i18n::{use_lang, use_texts};
 use crate::AppError;
 use leptos::prelude::*;
@@ -167,23 +168,20 @@ pub async fn sign_up(shift_id: i64) -> Result<bool, AppError> {
             return Err(FieldError::new("shift", MessageKey::OutsideShiftTime).into());
         }
         let window = shift.window;
-        let already = store
-            .my_shifts(who.volunteer_id, window.starts_at - 1)
-            .await
-            .map_err(AppError::from)?
-            .into_iter()
-            .find(|m| m.shift.id == shift.id);
-        if let Some(m) = already {
-            return Ok(m.assignment.state == domain::AssignmentState::Waitlisted);
-        }
-        let others = store
+        // Signing up twice is harmless (storage answers with the existing place), so the
+        // shift itself is left out of what the fatigue rules weigh it against.
+        let others: Vec<_> = store
             .duty_windows(
                 who.volunteer_id,
                 window.starts_at - 2 * DAY_MS,
                 window.ends_at + 2 * DAY_MS,
             )
             .await
-            .map_err(AppError::from)?;
+            .map_err(AppError::from)?
+            .into_iter()
+            .filter(|(id, _)| *id != shift.id)
+            .map(|(_, w)| w)
+            .collect();
         state
             .duty
             .fatigue
@@ -208,21 +206,12 @@ pub async fn sign_up(shift_id: i64) -> Result<bool, AppError> {
 pub async fn cancel_sign_up(assignment_id: i64) -> Result<(), AppError> {
     crate::error::answer(async move {
         use domain::duty::shift::may_cancel;
-        use domain::{AssignmentId, FieldError, MessageKey};
+        use domain::{FieldError, MessageKey};
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let who = crate::auth::require_login()?;
-        let a = store
-            .assignment(AssignmentId(assignment_id))
-            .await
-            .map_err(AppError::from)?
-            .filter(|a| a.volunteer_id == who.volunteer_id)
-            .ok_or(AppError::NotFound)?;
-        let shift = store
-            .shift(a.shift_id)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound)?;
+        let a = super::access::own_assignment(store, &who, assignment_id).await?;
+        let shift = super::access::shift_of(store, &a).await?;
         let now = chrono::Utc::now().timestamp_millis();
         if shift.cancelled.is_none()
             && !may_cancel(now, shift.window, state.duty.cancel_cutoff_minutes)
@@ -306,12 +295,7 @@ pub fn ShiftsPage() -> impl IntoView {
                 Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! { <ShiftLists page refresh waiting prefill near /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! {
-                        <section class="card">
-                            <p>{t.login_needed}</p>
-                            <a class="button primary block" href="/login?next=/shifts">{t.login_link}</a>
-                        </section>
-                    }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/shifts" /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
                 }
             })}}
@@ -374,7 +358,7 @@ fn ShiftLists(
 
 /// "已报名 3/5 · 队长 1/1 · 候补 2"
 #[component]
-fn Filled(shift: ShiftCard) -> impl IntoView {
+pub(super) fn Filled(shift: ShiftCard) -> impl IntoView {
     let d = use_texts().duty;
     view! {
         <p class="shift-filled" data-testid="filled">
@@ -402,17 +386,8 @@ fn MyShift(
     let lang = use_lang();
     let id = card.assignment_id;
     let cancel = Action::new(move |id: &i64| cancel_sign_up(*id));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = cancel.value().get() {
-            refresh.update(|r| *r += 1);
-        }
-    });
-    let cancel_error = move || {
-        cancel.value().with(|v| match v {
-            Some(Err(e)) => Some(e.user_message(t)),
-            _ => None,
-        })
-    };
+    refresh_on_success(cancel, refresh);
+    let cancel_error = failure(cancel, t);
     let shift = card.shift.clone();
     let show_cancel =
         card.may_cancel && card.checked_in.is_none() && card.shift.cancelled.is_none();
@@ -449,17 +424,8 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
     let lang = use_lang();
     let id = shift.id;
     let take = Action::new(move |id: &i64| sign_up(*id));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = take.value().get() {
-            refresh.update(|r| *r += 1);
-        }
-    });
-    let error = move || {
-        take.value().with(|v| match v {
-            Some(Err(e)) => Some(e.user_message(t)),
-            _ => None,
-        })
-    };
+    refresh_on_success(take, refresh);
+    let error = failure(take, t);
     let label = if shift.is_full() {
         d.join_waitlist
     } else {

@@ -36,16 +36,11 @@ pub type Sample = (i64, f64, f64, f64);
 pub async fn record_track(assignment_id: i64, samples: Vec<Sample>) -> Result<u32, AppError> {
     crate::error::answer(async move {
         use domain::duty::track::{drop_noisy, simplify};
-        use domain::{AssignmentId, CheckKind, FieldError, MessageKey, TrackPoint};
+        use domain::{CheckKind, FieldError, MessageKey, TrackPoint};
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let who = crate::auth::require_login()?;
-        let a = store
-            .assignment(AssignmentId(assignment_id))
-            .await
-            .map_err(AppError::from)?
-            .filter(|a| a.volunteer_id == who.volunteer_id)
-            .ok_or(AppError::NotFound)?;
+        let a = super::access::own_assignment(store, &who, assignment_id).await?;
         if samples.len() > MAX_BATCH {
             return Err(FieldError::new("samples", MessageKey::TooLong).into());
         }
@@ -56,11 +51,7 @@ pub async fn record_track(assignment_id: i64, samples: Vec<Sample>) -> Result<u3
             // Positions are recorded only between check-in and check-out.
             return Err(FieldError::new("assignment_id", MessageKey::NotCheckedIn).into());
         }
-        let shift = store
-            .shift(a.shift_id)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound)?;
+        let shift = super::access::shift_of(store, &a).await?;
         let now = chrono::Utc::now().timestamp_millis();
         let points: Vec<TrackPoint> = samples
             .into_iter()
@@ -96,17 +87,9 @@ pub async fn track_of(assignment_id: i64) -> Result<TrackShape, AppError> {
             .await
             .map_err(AppError::from)?
             .ok_or(AppError::NotFound)?;
+        // Tracks are personal: the volunteer's own, or a leader's who confirms their hours.
         if a.volunteer_id != who.volunteer_id {
-            let shift = store
-                .shift(a.shift_id)
-                .await
-                .map_err(AppError::from)?
-                .ok_or(AppError::NotFound)?;
-            let path = store
-                .area_path(shift.area_id)
-                .await
-                .map_err(AppError::from)?;
-            crate::auth::require_hidden(Action::ConfirmHours, &path)?;
+            super::access::shift_in_scope(store, a.shift_id.0, Action::ConfirmHours).await?;
         }
         if let Some((length, _)) = store.track_summary(a.id).await.map_err(AppError::from)? {
             return Ok(TrackShape {

@@ -2,7 +2,7 @@
 //! format from the same numbers with the same code, so hydration sees the same text.
 
 use crate::i18n::Lang;
-use chrono::{DateTime, Datelike};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 /// A shift as a card shows it.
@@ -90,12 +90,7 @@ pub struct MyShiftCard {
     pub check_open: bool,
 }
 
-/// Milliseconds China time is ahead of UTC (no daylight saving; see `domain::duty`).
-const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
-
-fn local(at: i64) -> Option<chrono::NaiveDateTime> {
-    DateTime::from_timestamp_millis(at + CHINA_OFFSET_MS).map(|t| t.naive_utc())
-}
+use domain::duty::local_datetime as local;
 
 /// "11月25日 周三 08:00–12:00" / "Wed 25 Nov 08:00–12:00"; an end on the next day is marked.
 pub fn when(lang: Lang, starts_at: i64, ends_at: i64) -> String {

@@ -21,7 +21,6 @@ pub static EN: Texts = Texts {
     target: "Target",
     registered: "Registered",
     shifts_title: "My shifts",
-    shifts_empty: "No shifts yet. Once rosters open you can sign up and check in here.",
     report_title: "Report a hazard",
     report_intro: "Report public-order, fire-safety, dispute and other hazards here, with a position and a photo.",
     hours_title: "My service hours",

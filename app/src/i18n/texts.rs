@@ -22,7 +22,6 @@ pub struct Texts {
     pub target: &'static str,
     pub registered: &'static str,
     pub shifts_title: &'static str,
-    pub shifts_empty: &'static str,
     pub report_title: &'static str,
     pub report_intro: &'static str,
     pub hours_title: &'static str,

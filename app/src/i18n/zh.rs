@@ -21,7 +21,6 @@ pub static ZH: Texts = Texts {
     target: "目标人数",
     registered: "已注册",
     shifts_title: "我的班次",
-    shifts_empty: "暂无班次。排班开放后，可在这里报名和签到。",
     report_title: "上报隐患",
     report_intro: "发现治安、消防、矛盾纠纷等隐患，可在这里带位置和照片上报。",
     hours_title: "我的服务时长",

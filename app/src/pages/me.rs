@@ -18,12 +18,7 @@ pub fn MePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => view! { <MeCard me /> }.into_any(),
-                    Ok(None) => view! {
-                        <section class="card">
-                            <p>{t.login_needed}</p>
-                            <a class="button primary block" href="/login?next=/me">{t.login_link}</a>
-                        </section>
-                    }.into_any(),
+                    Ok(None) => view! { <crate::auth::LoginPrompt next="/me" /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
                 }
             })}

@@ -2,6 +2,7 @@
 //! a leader receives the team-leader role over the team's community.
 
 use super::contact::ContactReveal;
+use crate::actions::{failure, refresh_on_success};
 use crate::i18n::use_texts;
 use crate::AppError;
 use leptos::prelude::*;
@@ -288,12 +289,7 @@ fn NewTeam(communities: Vec<(i64, String)>, changed: RwSignal<u32>) -> impl Into
             changed.update(|n| *n += 1);
         }
     });
-    let error = move || {
-        create.value().with(|v| match v {
-            Some(Err(e)) => Some(e.user_message(t)),
-            _ => None,
-        })
-    };
+    let error = failure(create, t);
     view! {
         <form class="card stack" data-testid="new-team" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -324,29 +320,9 @@ fn TeamCard(team: TeamView, changed: RwSignal<u32>) -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let put = Action::new(move |(team, phone): &(i64, String)| add_member(*team, phone.clone()));
     let lead = Action::new(move |(team, member): &(i64, i64)| make_leader(*team, *member));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = lead.value().get() {
-            changed.update(|n| *n += 1);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = put.value().get() {
-            changed.update(|n| *n += 1);
-        }
-    });
-    let error = move || {
-        put.value()
-            .with(|v| match v {
-                Some(Err(e)) => Some(e.user_message(t)),
-                _ => None,
-            })
-            .or_else(|| {
-                lead.value().with(|v| match v {
-                    Some(Err(e)) => Some(e.user_message(t)),
-                    _ => None,
-                })
-            })
-    };
+    refresh_on_success(lead, changed);
+    refresh_on_success(put, changed);
+    let error = move || failure(put, t)().or_else(failure(lead, t));
     let id = team.id;
     view! {
         <section class="card team" data-testid="team">

@@ -55,6 +55,11 @@ pub fn local_date(at: i64) -> NaiveDate {
     }
 }
 
+/// The date and clock time in China at the instant `at` (`None` beyond chrono's range).
+pub fn local_datetime(at: i64) -> Option<chrono::NaiveDateTime> {
+    DateTime::from_timestamp_millis(at).map(|t| t.with_timezone(&CHINA_OFFSET).naive_local())
+}
+
 /// The instant `minutes` after local midnight starting `date`; minutes past 1440 run into the
 /// next day, as an overnight shift's end does.
 pub fn local_ms(date: NaiveDate, minutes: i64) -> i64 {

@@ -295,14 +295,14 @@ pub trait DutyStorage: Send + Sync {
         audit: &AuditEntry,
     ) -> Result<(), StorageError>;
 
-    /// Windows of the volunteer's live assignments (signed up or waitlisted) overlapping
-    /// [`from`, `to`): what the fatigue rules weigh a new sign-up against.
+    /// The volunteer's live assignments (signed up or waitlisted) overlapping [`from`, `to`),
+    /// as shift and window: what the fatigue rules weigh a new sign-up against.
     async fn duty_windows(
         &self,
         volunteer: VolunteerId,
         from: i64,
         to: i64,
-    ) -> Result<Vec<ShiftWindow>, StorageError>;
+    ) -> Result<Vec<(ShiftId, ShiftWindow)>, StorageError>;
 
     /// Signs up (again, after a cancellation) for a shift that is not cancelled: on the roster
     /// while it has room, otherwise on the waitlist. Serialised per shift, so two people never
@@ -370,6 +370,12 @@ pub trait DutyStorage: Send + Sync {
         flagged: Option<&str>,
         now: i64,
     ) -> Result<bool, StorageError>;
+
+    /// An assignment's service record: minutes claimed and its state.
+    async fn service_of(
+        &self,
+        id: AssignmentId,
+    ) -> Result<Option<(u32, ServiceState)>, StorageError>;
 
     /// Pending and disputed records on shifts at sites in `area`'s subtree, oldest first.
     async fn services_to_decide(&self, area: AreaId) -> Result<Vec<ServiceToDecide>, StorageError>;

@@ -82,8 +82,21 @@ macro_rules! duty_storage_impl {
             })
         }
 
+        /// Over `check_events c`.
         const CHECK_COLUMNS: &str =
-            "id, client_key, assignment_id, kind, made_at, verdict, outside_reason";
+            "c.id, c.client_key, c.assignment_id, c.kind, c.made_at, c.verdict, c.outside_reason";
+
+        /// Check events by assignment, in the order the rows come (made_at, id).
+        fn checks_by_assignment(
+            rows: &[$row],
+        ) -> Result<std::collections::HashMap<domain::AssignmentId, Vec<domain::CheckEvent>>, domain::StorageError> {
+            let mut by = std::collections::HashMap::<_, Vec<domain::CheckEvent>>::new();
+            for row in rows {
+                let check = check_from_row(row)?;
+                by.entry(check.assignment_id).or_default().push(check);
+            }
+            Ok(by)
+        }
 
         fn check_from_row(row: &$row) -> Result<domain::CheckEvent, domain::StorageError> {
             use sqlx::Row;
@@ -106,7 +119,7 @@ macro_rules! duty_storage_impl {
                 id: domain::AssignmentId,
             ) -> Result<Vec<domain::CheckEvent>, domain::StorageError> {
                 let rows = sqlx::query(&format!(
-                    "SELECT {CHECK_COLUMNS} FROM check_events WHERE assignment_id = $1 ORDER BY made_at, id"
+                    "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.assignment_id = $1 ORDER BY c.made_at, c.id"
                 ))
                 .bind(id.0)
                 .fetch_all(&self.pool)
@@ -224,9 +237,9 @@ macro_rules! duty_storage_impl {
                 volunteer: domain::VolunteerId,
                 from: i64,
                 to: i64,
-            ) -> Result<Vec<domain::ShiftWindow>, domain::StorageError> {
-                let rows: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT sh.starts_at, sh.ends_at FROM assignments a JOIN shifts sh ON sh.id = a.shift_id \
+            ) -> Result<Vec<(domain::ShiftId, domain::ShiftWindow)>, domain::StorageError> {
+                let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+                    "SELECT sh.id, sh.starts_at, sh.ends_at FROM assignments a JOIN shifts sh ON sh.id = a.shift_id \
                      WHERE a.volunteer_id = $1 AND a.state IN ('signed_up', 'waitlisted') \
                      AND sh.cancelled_at IS NULL AND sh.ends_at > $2 AND sh.starts_at < $3 \
                      ORDER BY sh.starts_at",
@@ -238,7 +251,10 @@ macro_rules! duty_storage_impl {
                 .await
                 .map_err(backend_err)?;
                 rows.into_iter()
-                    .map(|(s, e)| domain::ShiftWindow::new(s, e).ok_or_else(|| corrupt("shifts window")))
+                    .map(|(id, s, e)| {
+                        let w = domain::ShiftWindow::new(s, e).ok_or_else(|| corrupt("shifts window"))?;
+                        Ok((domain::ShiftId(id), w))
+                    })
                     .collect()
             }
 
@@ -400,10 +416,23 @@ macro_rules! duty_storage_impl {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_err)?;
+                // The check events of all those assignments in one query, not one per shift.
+                let check_rows = sqlx::query(&format!(
+                    "SELECT {CHECK_COLUMNS} FROM check_events c \
+                     JOIN assignments a ON a.id = c.assignment_id JOIN shifts sh ON sh.id = a.shift_id \
+                     WHERE a.volunteer_id = $1 AND sh.ends_at > $2 AND a.state <> 'cancelled' \
+                     ORDER BY c.made_at, c.id"
+                ))
+                .bind(volunteer.0)
+                .bind(from)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                let mut checks_of = checks_by_assignment(&check_rows)?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let assignment = assignment_from_row(row)?;
-                    let checks = self.checks_of_assignment(assignment.id).await?;
+                    let checks = checks_of.remove(&assignment.id).unwrap_or_default();
                     let minutes: Option<i64> = row.try_get("r_minutes").map_err(backend_err)?;
                     let state: Option<String> = row.try_get("r_state").map_err(backend_err)?;
                     let service = match (minutes, state) {
@@ -468,7 +497,7 @@ macro_rules! duty_storage_impl {
                         },
                         None => {
                             let row = sqlx::query(&format!(
-                                "SELECT {CHECK_COLUMNS} FROM check_events WHERE client_key = $1"
+                                "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.client_key = $1"
                             ))
                             .bind(c.client_key.as_str())
                             .fetch_one(&mut *tx)
@@ -581,6 +610,25 @@ macro_rules! duty_storage_impl {
                 Ok(opened.rows_affected() == 1)
             }
 
+            async fn service_of(
+                &self,
+                id: domain::AssignmentId,
+            ) -> Result<Option<(u32, domain::ServiceState)>, domain::StorageError> {
+                let row: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT minutes, state FROM service_records WHERE assignment_id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                row.map(|(m, s)| {
+                    let state = domain::ServiceState::from_db(&s)
+                        .ok_or_else(|| corrupt("service_records.state"))?;
+                    Ok((count(m)?, state))
+                })
+                .transpose()
+            }
+
             async fn services_to_decide(
                 &self,
                 area: domain::AreaId,
@@ -602,6 +650,20 @@ macro_rules! duty_storage_impl {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_err)?;
+                let check_rows = sqlx::query(&format!(
+                    "WITH RECURSIVE sub(id) AS (SELECT id FROM areas WHERE id = $1 \
+                     UNION ALL SELECT ar.id FROM areas ar JOIN sub ON ar.parent_id = sub.id) \
+                     SELECT {CHECK_COLUMNS} FROM check_events c \
+                     JOIN service_records r ON r.assignment_id = c.assignment_id \
+                     JOIN assignments a ON a.id = c.assignment_id JOIN shifts sh ON sh.id = a.shift_id \
+                     JOIN sites s ON s.id = sh.site_id JOIN sub ON s.area_id = sub.id \
+                     WHERE r.state IN ('pending', 'disputed') ORDER BY c.made_at, c.id"
+                ))
+                .bind(area.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                let mut checks_of = checks_by_assignment(&check_rows)?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let id = domain::AssignmentId(row.try_get("a_id").map_err(backend_err)?);
@@ -616,7 +678,7 @@ macro_rules! duty_storage_impl {
                         state: domain::ServiceState::from_db(&state)
                             .ok_or_else(|| corrupt("service_records.state"))?,
                         flagged: row.try_get("flagged").map_err(backend_err)?,
-                        checks: self.checks_of_assignment(id).await?,
+                        checks: checks_of.remove(&id).unwrap_or_default(),
                         created_at: row.try_get("r_created_at").map_err(backend_err)?,
                     });
                 }
