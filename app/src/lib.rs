@@ -17,6 +17,6 @@ pub mod state;
 pub mod volunteers;
 
 pub use error::AppError;
-pub use shell::{page_policy, shell, App};
+pub use shell::{shell, App};
 #[cfg(feature = "ssr")]
 pub use state::{AppState, AssetManifest};

@@ -180,7 +180,7 @@ pub fn router(
             auth::resolve_session,
         ))
         .layer(axum::middleware::from_fn(csrf::same_origin_only))
-        .layer(axum::middleware::from_fn(page_policy::ensure));
+        .layer(axum::middleware::from_fn(page_policy::set_page_headers));
     with_security_headers(app)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(
@@ -198,8 +198,8 @@ pub fn router(
         )
 }
 
-/// Headers every response carries. Pages set their own CSP (with the script nonce); the
-/// default here covers everything else.
+/// Headers every response carries. Pages get their own CSP (with the script nonce) from
+/// `page_policy`; the default here covers everything else.
 fn with_security_headers(router: Router) -> Router {
     let set = |name: header::HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))

@@ -25,8 +25,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
     let lang = current_lang();
     let css = css_href();
-    #[cfg(feature = "ssr")]
-    set_security_headers();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -135,34 +133,4 @@ fn css_href() -> String {
     {
         String::new()
     }
-}
-
-/// The Content-Security-Policy of a page: only scripts carrying this response's nonce (Leptos'
-/// own hydration scripts) run inline; everything else must come from this origin.
-pub fn page_policy(nonce: Option<&str>) -> String {
-    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
-    format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-}
-
-/// Sets the page's policy (see [`page_policy`]) and keeps pages out of shared caches. The server
-/// also sets the policy from the nonce it saw, should these headers not reach the response.
-#[cfg(feature = "ssr")]
-fn set_security_headers() {
-    use http::{header, HeaderValue};
-    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
-    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref())) {
-        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
-    }
-    // Pages can hold personal data: never keep them in shared caches.
-    res.insert_header(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
 }

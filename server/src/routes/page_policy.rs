@@ -1,9 +1,9 @@
-//! Every page must carry its Content-Security-Policy with the nonce of its hydration scripts:
+//! Every page carries its Content-Security-Policy with the nonce of its hydration scripts:
 //! under the fallback policy (`default-src 'self'`) those scripts are blocked and the page never
-//! hydrates — buttons dead, the volunteer stuck. Leptos sets the header while rendering
-//! (`app::shell`), but under concurrent load a rendered page was seen leaving without it
-//! (about one page in a few hundred in the browser tests). So the nonce is also noted here, in
-//! a slot the request carries, and the policy is set from it when the header is missing.
+//! hydrates — buttons dead, the volunteer stuck. The render notes its nonce in a slot the
+//! request carries, and this middleware writes the policy (and keeps pages out of shared caches)
+//! on every HTML answer. Setting these headers through Leptos' `ResponseOptions` while rendering
+//! was tried first: under concurrent load about one page in a few hundred left without them.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -31,26 +31,41 @@ pub fn remember_nonce() {
     }
 }
 
-/// Middleware: gives the request a nonce slot; an HTML answer without a policy gets the page
-/// policy with the nonce its render noted.
-pub async fn ensure(mut req: Request, next: Next) -> Response {
+/// The policy of a page: only scripts carrying this response's nonce (Leptos' own hydration
+/// scripts) run inline; everything else must come from this origin.
+pub fn page_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Middleware: gives the request a nonce slot; an HTML answer gets the page policy with the
+/// nonce its render noted, and `private, no-cache` (pages hold personal data).
+pub async fn set_page_headers(mut req: Request, next: Next) -> Response {
+    // Pages are GETs; the hot POST routes (check-ins) skip the slot entirely.
+    if req.method() != axum::http::Method::GET {
+        return next.run(req).await;
+    }
     let slot = NonceSlot::default();
     req.extensions_mut().insert(slot.clone());
-    let path = req.uri().path().to_owned();
+    let uri = req.uri().clone();
     let mut res = next.run(req).await;
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !html || res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+    if !html {
         return res;
     }
     let nonce = slot.0.lock().ok().and_then(|n| n.clone());
     if nonce.is_none() {
-        tracing::warn!(%path, "page rendered without a nonce: its scripts will not run");
+        tracing::warn!(path = %uri.path(), "page rendered without a nonce: its scripts will not run");
     }
-    if let Ok(value) = HeaderValue::from_str(&app::page_policy(nonce.as_deref())) {
+    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref())) {
         res.headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
     }
