@@ -243,4 +243,27 @@ test.describe("duty", () => {
     await context.close();
     await leaderContext.close();
   });
+
+  test("the roster refuses bad input at the form and changes nothing", async ({ browser, baseURL }) => {
+    const context = await phone(browser, baseURL, AT_SITE);
+    const page = await context.newPage();
+    await logIn(page, LEADER, "/shifts/manage");
+    const form = page.getByTestId("new-shift");
+    const notes = `无效-${Date.now()}`;
+    await form.getByLabel("需要人数").fill("0");
+    await form.getByLabel("备注").fill(notes);
+    await form.getByRole("button", { name: "创建班次" }).click();
+    await expect(form.getByRole("alert")).toHaveText("需要人数应为 1 至 500 人。");
+    await form.getByLabel("需要人数").fill("3");
+    await form.getByLabel("开始", { exact: true }).fill("");
+    await form.getByRole("button", { name: "创建班次" }).click();
+    await expect(form.getByRole("alert")).toBeVisible();
+    await expect(page.getByTestId("roster-shift").filter({ hasText: notes })).toHaveCount(0);
+    // Cancelling a shift needs a reason the volunteers will read.
+    const shift = page.getByTestId("roster-shift").first();
+    await shift.locator("details.cancel-shift summary").click();
+    await shift.getByRole("button", { name: "取消班次" }).click();
+    await expect(shift.getByRole("alert")).toHaveText("请填写原因。");
+    await context.close();
+  });
 });

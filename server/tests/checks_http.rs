@@ -26,6 +26,24 @@ fn post_check(cookie: Option<&str>, body: &serde_json::Value) -> Request<Body> {
     req.body(Body::from(body.to_string())).expect("request")
 }
 
+/// 山大路科技市场: a site of the demo volunteer's community.
+async fn demo_site(t: &TestApp) -> domain::Site {
+    let home = t
+        .store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("demo volunteer")
+        .home_area_id;
+    t.store
+        .sites_in(home)
+        .await
+        .expect("sites")
+        .into_iter()
+        .find(|s| s.name == "山大路科技市场")
+        .expect("demo site")
+}
+
 /// A shift at 山大路科技市场 from `starts_in` ms from now, four hours long, with the demo
 /// volunteer signed up. Returns their assignment and the window.
 async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
@@ -35,14 +53,7 @@ async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
         .await
         .expect("lookup")
         .expect("demo volunteer");
-    let site = t
-        .store
-        .sites_in(community.home_area_id)
-        .await
-        .expect("sites")
-        .into_iter()
-        .find(|s| s.name == "山大路科技市场")
-        .expect("demo site");
+    let site = demo_site(t).await;
     let now = chrono::Utc::now().timestamp_millis();
     let window = ShiftWindow::new(now + starts_in, now + starts_in + 4 * HOUR_MS).expect("window");
     let shift = t
@@ -456,4 +467,58 @@ async fn shifts_near_me_are_those_within_3_km_nearest_first() {
     let res = send(&t, list("near_lat=36.80&near_lon=117.30")).await;
     let page: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
     assert_eq!(page["open"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_shift_at_the_same_time_is_refused_with_the_reason() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    // Already on one shift from in 2 h; another over the same hours is refused.
+    let (_, window) = signed_up(&t, 2 * HOUR_MS).await;
+    let site = demo_site(&t).await.id;
+    let other = t
+        .store
+        .insert_shifts(
+            &[NewShift {
+                site_id: site,
+                window,
+                headcount: 3,
+                leaders_needed: 0,
+                notes: String::new(),
+                created_by: None,
+                created_at: 1,
+            }],
+            &domain::AuditEntry {
+                at_ms: 1,
+                actor_id: None,
+                action: "create_shifts".into(),
+                entity: "site".into(),
+                entity_id: None,
+                area_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .expect("shift")[0];
+    let sign_up = |shift: i64| {
+        Request::post("/api/shifts/sign-up")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!("shift_id={shift}")))
+            .expect("request")
+    };
+    let res = send(&t, sign_up(other.0)).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(body_text(res).await.contains("ShiftOverlaps"));
+    let v = t
+        .store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("volunteer");
+    let mine = t.store.my_shifts(v.id, 0).await.expect("mine");
+    assert!(mine.iter().all(|m| m.shift.id != other), "nothing stored");
 }
