@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use domain::duty::{local_date, HOUR_MS, MINUTE_MS};
 use domain::geometry::Fence;
 use domain::{
-    AreaId, AreaKind, AreaName, AssignmentId, AuditEntry, CheckKind, Decision, NewArea, NewCheck,
-    NewShift, NewVolunteer, PersonName, PhoneNumber, Population, Proof, ServiceState, ShiftId,
-    ShiftWindow, SignUpOutcome, SiteDraft, SiteId, Storage, StorageError, Verdict, VolunteerId,
-    VolunteerStatus,
+    AreaId, AssignmentId, AuditEntry, CheckKind, Decision, NewCheck, NewShift, NewVolunteer,
+    PersonName, PhoneNumber, Proof, ServiceState, ShiftId, ShiftWindow, SignUpOutcome, SiteDraft,
+    SiteId, Storage, StorageError, Verdict, VolunteerId, VolunteerStatus,
 };
 
 conformance!(
@@ -45,25 +44,7 @@ struct Place {
 }
 
 async fn place(store: &dyn Storage) -> Place {
-    let add = |parent, kind, name: &'static str| NewArea {
-        parent_id: parent,
-        kind,
-        name: AreaName::parse(name).expect("name"),
-        population: Population::new(5_900).expect("population"),
-        population_counted_on: NaiveDate::from_ymd_opt(2020, 11, 1),
-    };
-    let d = store
-        .insert_area(&add(None, AreaKind::District, "历下区"))
-        .await
-        .expect("district");
-    let s = store
-        .insert_area(&add(Some(d), AreaKind::Street, "解放路街道"))
-        .await
-        .expect("street");
-    let c = store
-        .insert_area(&add(Some(s), AreaKind::Community, "山大路社区"))
-        .await
-        .expect("community");
+    let [_, s, c] = common::area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
     let site = SiteDraft {
         area_id: c,
         name: "山大路小学".into(),

@@ -3,12 +3,8 @@
 
 mod common;
 
-use chrono::NaiveDate;
 use domain::geometry::{read_geojson, Fence};
-use domain::{
-    AreaKind, AreaName, AuditEntry, AuditFilter, NewArea, Population, SiteDraft, Storage,
-    StorageError,
-};
+use domain::{AuditEntry, AuditFilter, SiteDraft, Storage, StorageError};
 
 conformance!(
     imported_boundaries_and_sites_round_trip,
@@ -38,25 +34,7 @@ fn audit() -> AuditEntry {
 }
 
 async fn community(store: &dyn Storage) -> (domain::AreaId, domain::AreaId) {
-    let add = |parent, kind, name: &'static str| NewArea {
-        parent_id: parent,
-        kind,
-        name: AreaName::parse(name).expect("name"),
-        population: Population::new(5_900).expect("population"),
-        population_counted_on: NaiveDate::from_ymd_opt(2020, 11, 1),
-    };
-    let d = store
-        .insert_area(&add(None, AreaKind::District, "历下区"))
-        .await
-        .expect("d");
-    let s = store
-        .insert_area(&add(Some(d), AreaKind::Street, "泉城路街道"))
-        .await
-        .expect("s");
-    let c = store
-        .insert_area(&add(Some(s), AreaKind::Community, "芙蓉街社区"))
-        .await
-        .expect("c");
+    let [d, _, c] = common::area_chain(store, ["历下区", "泉城路街道", "芙蓉街社区"]).await;
     (d, c)
 }
 

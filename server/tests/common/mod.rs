@@ -107,6 +107,32 @@ impl TestDb {
     }
 }
 
+/// A district, a street under it and a community under that, with these names (5,900
+/// residents each, counted 2020-11-01): the smallest tree a storage test needs.
+pub async fn area_chain(store: &dyn Storage, names: [&str; 3]) -> [domain::AreaId; 3] {
+    use domain::{AreaKind, AreaName, NewArea, Population};
+    let mut parent = None;
+    let mut ids = Vec::new();
+    for (kind, name) in [AreaKind::District, AreaKind::Street, AreaKind::Community]
+        .into_iter()
+        .zip(names)
+    {
+        let id = store
+            .insert_area(&NewArea {
+                parent_id: parent,
+                kind,
+                name: AreaName::parse(name).expect("name"),
+                population: Population::new(5_900).expect("population"),
+                population_counted_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 1),
+            })
+            .await
+            .expect("area");
+        ids.push(id);
+        parent = Some(id);
+    }
+    [ids[0], ids[1], ids[2]]
+}
+
 /// Runs each named `async fn(&dyn Storage)` of the calling file once per backend.
 #[macro_export]
 macro_rules! conformance {
