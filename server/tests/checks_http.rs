@@ -44,6 +44,33 @@ async fn demo_site(t: &TestApp) -> domain::Site {
         .expect("demo site")
 }
 
+/// A shift for three at `site` over `window`.
+async fn new_shift(t: &TestApp, site: domain::SiteId, window: ShiftWindow) -> domain::ShiftId {
+    let audit = domain::AuditEntry {
+        at_ms: 1,
+        actor_id: None,
+        action: "create_shifts".into(),
+        entity: "site".into(),
+        entity_id: None,
+        area_id: None,
+        before: None,
+        after: None,
+    };
+    let shift = NewShift {
+        site_id: site,
+        window,
+        headcount: 3,
+        leaders_needed: 0,
+        notes: String::new(),
+        created_by: None,
+        created_at: 1,
+    };
+    t.store
+        .insert_shifts(&[shift], &audit)
+        .await
+        .expect("shift")[0]
+}
+
 /// A shift at 山大路科技市场 from `starts_in` ms from now, four hours long, with the demo
 /// volunteer signed up. Returns their assignment and the window.
 async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
@@ -56,31 +83,7 @@ async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
     let site = demo_site(t).await;
     let now = chrono::Utc::now().timestamp_millis();
     let window = ShiftWindow::new(now + starts_in, now + starts_in + 4 * HOUR_MS).expect("window");
-    let shift = t
-        .store
-        .insert_shifts(
-            &[NewShift {
-                site_id: site.id,
-                window,
-                headcount: 3,
-                leaders_needed: 0,
-                notes: String::new(),
-                created_by: None,
-                created_at: now,
-            }],
-            &domain::AuditEntry {
-                at_ms: now,
-                actor_id: None,
-                action: "create_shifts".into(),
-                entity: "site".into(),
-                entity_id: None,
-                area_id: None,
-                before: None,
-                after: None,
-            },
-        )
-        .await
-        .expect("shift")[0];
+    let shift = new_shift(t, site.id, window).await;
     let a = match t
         .store
         .sign_up(shift, community.id, false, now)
@@ -476,31 +479,7 @@ async fn a_second_shift_at_the_same_time_is_refused_with_the_reason() {
     // Already on one shift from in 2 h; another over the same hours is refused.
     let (_, window) = signed_up(&t, 2 * HOUR_MS).await;
     let site = demo_site(&t).await.id;
-    let other = t
-        .store
-        .insert_shifts(
-            &[NewShift {
-                site_id: site,
-                window,
-                headcount: 3,
-                leaders_needed: 0,
-                notes: String::new(),
-                created_by: None,
-                created_at: 1,
-            }],
-            &domain::AuditEntry {
-                at_ms: 1,
-                actor_id: None,
-                action: "create_shifts".into(),
-                entity: "site".into(),
-                entity_id: None,
-                area_id: None,
-                before: None,
-                after: None,
-            },
-        )
-        .await
-        .expect("shift")[0];
+    let other = new_shift(&t, site, window).await;
     let sign_up = |shift: i64| {
         Request::post("/api/shifts/sign-up")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

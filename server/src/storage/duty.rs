@@ -113,21 +113,6 @@ macro_rules! duty_storage_impl {
             })
         }
 
-        impl $storage {
-            async fn checks_of_assignment(
-                &self,
-                id: domain::AssignmentId,
-            ) -> Result<Vec<domain::CheckEvent>, domain::StorageError> {
-                let rows = sqlx::query(&format!(
-                    "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.assignment_id = $1 ORDER BY c.made_at, c.id"
-                ))
-                .bind(id.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(backend_err)?;
-                rows.iter().map(check_from_row).collect()
-            }
-        }
 
         #[async_trait::async_trait]
         impl domain::DutyStorage for $storage {
@@ -516,7 +501,14 @@ macro_rules! duty_storage_impl {
                 &self,
                 id: domain::AssignmentId,
             ) -> Result<Vec<domain::CheckEvent>, domain::StorageError> {
-                self.checks_of_assignment(id).await
+                let rows = sqlx::query(&format!(
+                    "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.assignment_id = $1 ORDER BY c.made_at, c.id"
+                ))
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                rows.iter().map(check_from_row).collect()
             }
 
             async fn check_context(
@@ -555,7 +547,7 @@ macro_rules! duty_storage_impl {
                 )?;
                 Ok(Some(domain::CheckContext {
                     shift_id: assignment.shift_id,
-                    checks: self.checks_of_assignment(assignment.id).await?,
+                    checks: domain::DutyStorage::checks_of(self, assignment.id).await?,
                     assignment,
                     window,
                     cancelled: cancelled.is_some(),
