@@ -15,6 +15,8 @@ pub struct AppState {
     pub duty: Arc<DutyRules>,
     /// Stores check events with group commit (see `duty::writer`).
     pub checks: crate::duty::writer::CheckWriter,
+    /// Categories, the photo limit and the optional base map.
+    pub incidents: Arc<crate::incidents::IncidentSettings>,
     pub assets: Arc<AssetManifest>,
 }
 

@@ -85,6 +85,26 @@ pub enum MessageKey {
     MinutesOutOfRange,
     /// These hours were already decided.
     AlreadyDecided,
+    /// The incident category is not one of those configured.
+    CategoryUnknown,
+    /// The severity is not one of 一般, 较重, 紧急 (1, 2, 3).
+    SeverityInvalid,
+    /// A free text (an incident's description, a note) with control characters.
+    TextInvalid,
+    /// The position's accuracy is not a distance from 0 to 10 km.
+    AccuracyInvalid,
+    /// The phone's clock is off: a report made in the future, or more than 7 days ago.
+    ClockOutOfRange,
+    /// More photos than one report may carry.
+    TooManyPhotos,
+    /// Not whom an incident can be referred to (派出所, 居委会, 物业 or a named person or unit).
+    ReferralInvalid,
+    /// That step is not possible from the incident's current status.
+    StepNotAllowed,
+    /// A photo that is not a JPEG, PNG or WebP image, or cannot be read.
+    PhotoInvalid,
+    /// A photo too large in bytes or in pixels.
+    PhotoTooLarge,
 }
 
 /// A field that failed to parse, and why.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod geo_point;
 pub mod geometry;
 pub mod id_number;
+pub mod incident;
 pub mod phone;
 pub mod role;
 pub mod secrets;

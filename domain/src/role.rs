@@ -101,10 +101,13 @@ pub enum Action {
     ManageShifts,
     /// Confirm, correct or dispute service hours on the area's shifts; see patrol tracks.
     ConfirmHours,
+    /// See every incident of the area with its reporter; acknowledge, refer, resolve, close,
+    /// reject, assign and publish them.
+    TriageIncidents,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewAreaFigures,
         Action::ListVolunteers,
         Action::SeeContact,
@@ -116,6 +119,7 @@ impl Action {
         Action::ViewAudit,
         Action::ManageShifts,
         Action::ConfirmHours,
+        Action::TriageIncidents,
     ];
 
     /// The least role that may do this over an area it holds.
@@ -125,7 +129,8 @@ impl Action {
             Action::ListVolunteers
             | Action::SeeContact
             | Action::ManageShifts
-            | Action::ConfirmHours => Role::TeamLeader,
+            | Action::ConfirmHours
+            | Action::TriageIncidents => Role::TeamLeader,
             Action::ManageRegistrations | Action::ViewAudit => Role::Coordinator,
             Action::SeeIdNumber
             | Action::ManageAreas

@@ -23,9 +23,12 @@ pub enum StorageError {
     Backend(String),
 }
 
-/// Everything the application stores; the duty part is [`crate::DutyStorage`].
+/// Everything the application stores; the duty part is [`crate::DutyStorage`], the incident
+/// part [`crate::incident::port::IncidentStorage`].
 #[async_trait]
-pub trait Storage: crate::DutyStorage + Send + Sync + 'static {
+pub trait Storage:
+    crate::DutyStorage + crate::incident::port::IncidentStorage + Send + Sync + 'static
+{
     /// `"sqlite"` or `"postgres"`, for `/health` and logs.
     fn backend(&self) -> &'static str;
 

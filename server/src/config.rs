@@ -2,6 +2,7 @@
 //! (`PINGAN_…`, plus the conventional `DATABASE_URL`). `.env.sample` lists every variable.
 
 use anyhow::{bail, Context};
+use app::incidents::IncidentSettings;
 use domain::{DutyRules, StarLevels, TargetRate};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -27,6 +28,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Grace minutes, cancel cut-off, auto-confirm days, star thresholds, fatigue limits.
     pub duty: DutyRules,
+    /// Incident categories, photos per report, the optional base map.
+    pub incidents: IncidentSettings,
 }
 
 /// The file layer: every key optional.
@@ -48,6 +51,13 @@ pub struct FileSettings {
     pub star_hours: Option<String>,
     pub max_duty_hours_per_day: Option<u32>,
     pub max_shifts_in_a_row: Option<u32>,
+    /// `code=中文名|English; …` (see `domain::incident::Categories::parse`).
+    pub incident_categories: Option<String>,
+    pub max_photos: Option<u32>,
+    /// A raster tile URL template with `{z}`, `{x}`, `{y}`; no base map when unset.
+    pub tile_url: Option<String>,
+    /// `gcj02` (most Chinese providers) or `wgs84`.
+    pub tile_datum: Option<String>,
 }
 
 impl Settings {
@@ -68,6 +78,7 @@ impl Settings {
     ) -> anyhow::Result<Self> {
         let pick = |key: &str, from_file: Option<String>| env(key).or(from_file);
         let duty = duty_rules(&file, env)?;
+        let incidents = incident_settings(&file, env)?;
 
         let addr = pick("PINGAN_ADDR", file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
         let addr: SocketAddr = addr.parse().with_context(|| {
@@ -116,6 +127,7 @@ impl Settings {
             log,
             secure_cookies,
             duty,
+            incidents,
         })
     }
 }
@@ -187,6 +199,54 @@ fn duty_rules(
             })?;
     }
     Ok(rules)
+}
+
+/// Incident categories, the photo limit and the optional tile layer.
+fn incident_settings(
+    file: &FileSettings,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<IncidentSettings> {
+    let mut settings = IncidentSettings::default();
+    // An empty value (as `.env.sample` leaves them) means "not set".
+    let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    if let Some(text) =
+        set(env("PINGAN_INCIDENT_CATEGORIES").or_else(|| file.incident_categories.clone()))
+    {
+        settings.categories = domain::incident::Categories::parse(&text)
+            .map_err(|e| anyhow::anyhow!("PINGAN_INCIDENT_CATEGORIES: {e}"))?;
+    }
+    let photos = match env("PINGAN_MAX_PHOTOS") {
+        Some(text) => Some(
+            text.trim()
+                .parse::<u32>()
+                .with_context(|| format!("PINGAN_MAX_PHOTOS {text:?} is not a whole number"))?,
+        ),
+        None => file.max_photos,
+    };
+    if let Some(n) = photos {
+        if !(0..=9).contains(&n) {
+            bail!("PINGAN_MAX_PHOTOS must be from 0 to 9");
+        }
+        settings.max_photos = n as usize;
+    }
+    if let Some(url) = set(env("PINGAN_TILE_URL").or_else(|| file.tile_url.clone())) {
+        let datum = match env("PINGAN_TILE_DATUM")
+            .or_else(|| file.tile_datum.clone())
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("gcj02") | Some("GCJ02") | Some("GCJ-02") => app::areas::Datum::Gcj02,
+            Some("wgs84") | Some("WGS84") | Some("WGS-84") => app::areas::Datum::Wgs84,
+            Some(other) => bail!("PINGAN_TILE_DATUM {other:?} must be gcj02 or wgs84"),
+        };
+        let layer = app::incidents::TileLayer { url, datum };
+        let filled = ["{z}", "{x}", "{y}"].iter().all(|p| layer.url.contains(p));
+        if layer.origin().is_none() || !filled {
+            bail!("PINGAN_TILE_URL must be an http(s) URL with {{z}}, {{x}} and {{y}}");
+        }
+        settings.tiles = Some(layer);
+    }
+    Ok(settings)
 }
 
 impl Settings {
@@ -361,6 +421,47 @@ mod tests {
             let err = Settings::from_layers(FileSettings::default(), &env_of(&[(key, bad)]))
                 .expect_err("invalid");
             assert!(err.to_string().contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn incident_settings_default_and_can_be_configured() {
+        let s = Settings::from_layers(FileSettings::default(), &env_of(&[])).expect("valid");
+        assert_eq!(s.incidents.max_photos, 4);
+        assert_eq!(s.incidents.categories.all().len(), 8);
+        assert_eq!(s.incidents.tiles, None);
+        let s = Settings::from_layers(
+            FileSettings::default(),
+            &env_of(&[
+                (
+                    "PINGAN_INCIDENT_CATEGORIES",
+                    "fire=消防隐患|Fire hazard; noise=噪音扰民",
+                ),
+                ("PINGAN_MAX_PHOTOS", "2"),
+                (
+                    "PINGAN_TILE_URL",
+                    "https://tiles.example.cn/{z}/{x}/{y}.png",
+                ),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(s.incidents.categories.all().len(), 2);
+        assert_eq!(s.incidents.max_photos, 2);
+        let tiles = s.incidents.tiles.expect("a tile layer");
+        assert_eq!(
+            tiles.datum,
+            app::areas::Datum::Gcj02,
+            "Chinese providers by default"
+        );
+        for (key, bad) in [
+            ("PINGAN_INCIDENT_CATEGORIES", "Fire=火"),
+            ("PINGAN_MAX_PHOTOS", "12"),
+            ("PINGAN_TILE_URL", "https://tiles.example.cn/tile.png"),
+            ("PINGAN_TILE_URL", "javascript:{z}{x}{y}"),
+        ] {
+            let err = Settings::from_layers(FileSettings::default(), &env_of(&[(key, bad)]))
+                .expect_err("invalid");
+            assert!(err.to_string().contains(key), "{key}={bad}: {err}");
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod bench_fixture;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod photo;
 pub mod seed;
 pub mod startup;
 pub mod storage;

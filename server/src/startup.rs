@@ -2,7 +2,9 @@
 
 use crate::auth::{self, SessionPolicy};
 use crate::config::Settings;
-use crate::routes::{calendar, checks, csrf, health, import, lang, page_policy, service_worker};
+use crate::routes::{
+    calendar, checks, csrf, health, import, incidents, lang, page_policy, service_worker,
+};
 use crate::{assets, storage};
 use anyhow::Context;
 use app::{shell, App, AppState};
@@ -46,6 +48,7 @@ impl Application {
             target_rate: settings.target_rate,
             duty: Arc::new(settings.duty.clone()),
             checks: app::duty::writer::CheckWriter::start(storage.clone()),
+            incidents: Arc::new(settings.incidents.clone()),
             assets: Arc::new(manifest),
         };
         let options = LeptosOptions::builder()
@@ -142,6 +145,16 @@ pub fn router(
             app::duty::check::CHECKS_URL,
             post(checks::record).layer(axum::extract::DefaultBodyLimit::max(checks::MAX_BYTES)),
         )
+        .route(
+            app::incidents::report::INCIDENTS_URL,
+            post(incidents::report)
+                .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
+                    incidents::MAX_BYTES,
+                ))
+                // Photo decoding is CPU work: two reports at a time, the rest wait their turn.
+                .layer::<_, std::convert::Infallible>(tower::limit::ConcurrencyLimitLayer::new(2)),
+        )
+        .route("/incidents/{id}/photos/{photo}", get(incidents::photo))
         .route("/calendar/{file}", get(calendar::feed))
         .route(
             "/sw.js",
@@ -180,7 +193,10 @@ pub fn router(
             auth::resolve_session,
         ))
         .layer(axum::middleware::from_fn(csrf::same_origin_only))
-        .layer(axum::middleware::from_fn(page_policy::set_page_headers));
+        .layer(axum::middleware::from_fn_with_state(
+            page_policy::ImageSources::of(state.incidents.tiles.as_ref()),
+            page_policy::set_page_headers,
+        ));
     with_security_headers(app)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(

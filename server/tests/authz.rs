@@ -515,7 +515,98 @@ const ROWS: &[Row] = &[
         endpoint: "hours/decide#out",
         expect: [401, 404, 404, 404, 200, 200],
     },
+    Row {
+        name: "the report form",
+        endpoint: "incidents/form",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "incident list (scoped by the storage query)",
+        endpoint: "incidents/list",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "incident list narrowed to an area out of scope",
+        endpoint: "incidents/list#out",
+        expect: [401, 200, 404, 404, 200, 200],
+    },
+    Row {
+        name: "urgent incidents on the home page",
+        endpoint: "incidents/urgent",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "incident map",
+        endpoint: "incidents/map",
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "incident statistics (leaders only)",
+        endpoint: "incidents/stats",
+        expect: [401, 403, 200, 200, 200, 200],
+    },
+    Row {
+        name: "someone else's incident in scope",
+        endpoint: "incidents/detail",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "an incident out of scope",
+        endpoint: "incidents/detail#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "acknowledge an incident in scope",
+        endpoint: "incidents/step",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "acknowledge an incident out of scope",
+        endpoint: "incidents/step#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
+    Row {
+        name: "take an incident in scope",
+        endpoint: "incidents/assign",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "publish an incident in scope",
+        endpoint: "incidents/publish",
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "publish an incident out of scope",
+        endpoint: "incidents/publish#out",
+        expect: [401, 404, 404, 404, 200, 200],
+    },
 ];
+
+/// A new urgent report by `reporter` in `community`, so each state-changing call has its own.
+async fn incident(t: &TestApp, community: AreaId, reporter: i64, n: &mut u64) -> i64 {
+    *n += 1;
+    t.store
+        .insert_incident(&domain::incident::port::NewIncident {
+            client_key: format!("authz-incident-{n:012}"),
+            reporter: domain::VolunteerId(reporter),
+            area_id: community,
+            site_id: None,
+            assignment_id: None,
+            category: "fire".into(),
+            severity: domain::incident::Severity::Urgent,
+            body: "楼道堆放杂物".into(),
+            lat: 36.675,
+            lon: 117.058,
+            accuracy_m: Some(10.0),
+            made_at: 1_795_536_000_000,
+            received_at: 1_795_536_000_000,
+            photos: Vec::new(),
+        })
+        .await
+        .expect("incident")
+        .id()
+        .0
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_gets_exactly_what_its_scope_allows() {
@@ -601,6 +692,21 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     let (community, volunteer) = if variant == "out" { (f.out_of_scope_community, f.seeded_out_of_scope) } else { (f.in_scope_community, f.seeded_in_scope) };
                     let a = claimed_hours(&t, community, volunteer, &mut phones).await;
                     (format!("assignment_id={}&decision=confirm&minutes=&reason=", a.0), false)
+                }
+                ("incidents/list", "out") => (format!("filters[area]={}&filters[page]=1", f.out_of_scope_community.0), false),
+                ("incidents/list", _) => ("filters[page]=1".to_owned(), false),
+                ("incidents/map", _) => ("query[days]=30&query[layer]=pins&query[zoom]=1&query[tiles]=false".to_owned(), false),
+                ("incidents/stats", _) => ("days=365".to_owned(), false),
+                ("incidents/detail", variant) | ("incidents/step", variant) | ("incidents/assign", variant) | ("incidents/publish", variant) => {
+                    let (community, reporter) = if variant == "out" { (f.out_of_scope_community, f.seeded_out_of_scope) } else { (f.in_scope_community, f.seeded_in_scope) };
+                    let id = incident(&t, community, reporter, &mut phones).await;
+                    let rest = match endpoint {
+                        "incidents/step" => "&step=acknowledge&referral=&referral_name=&note=",
+                        "incidents/assign" => "&phone=",
+                        "incidents/publish" => "&public=true",
+                        _ => "",
+                    };
+                    (format!("id={id}{rest}"), false)
                 }
                 _ => (String::new(), false),
             };

@@ -142,6 +142,27 @@ async fn area_map(
     store: &dyn domain::Storage,
     id: domain::AreaId,
 ) -> Result<Option<super::MapData>, AppError> {
+    let (named, sites) = area_shapes(store, id).await?;
+    Ok(super::map::build_map(
+        &named,
+        &sites,
+        &[],
+        super::map::Datum::Wgs84,
+    ))
+}
+
+/// The named shapes (id, name, boundary) and the sites a map of `id` draws.
+#[cfg(feature = "ssr")]
+pub(crate) async fn area_shapes(
+    store: &dyn domain::Storage,
+    id: domain::AreaId,
+) -> Result<
+    (
+        Vec<(i64, String, domain::geometry::Shape)>,
+        Vec<domain::Site>,
+    ),
+    AppError,
+> {
     let below = |all: Vec<(domain::AreaId, domain::geometry::Shape)>, parent: domain::AreaId| {
         all.into_iter().filter(move |(a, _)| *a != parent)
     };
@@ -167,5 +188,5 @@ async fn area_map(
         named.push((area.0, name, shape));
     }
     let sites = store.sites_in(id).await.map_err(AppError::from)?;
-    Ok(super::map::build_map(&named, &sites))
+    Ok((named, sites))
 }

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapData {
     pub height: u32,
+    /// How lon/lat became these coordinates, so a tap on the map can be turned back into a
+    /// position (the report form) and further layers drawn on top (incidents, tiles).
+    pub projection: Projection,
     pub areas: Vec<MapArea>,
     pub sites: Vec<MapSite>,
 }
@@ -28,8 +31,116 @@ pub struct MapSite {
     pub path: Option<String>,
 }
 
+/// The datum positions are drawn in. Stored positions are WGS-84 (what phones report); a
+/// Chinese tile provider draws its streets in GCJ-02, so over its tiles everything is shifted
+/// the same way, or pins would land a few hundred metres off their street.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Datum {
+    #[default]
+    Wgs84,
+    Gcj02,
+}
+
+/// Web Mercator (the projection of every tile service), scaled so the map is 1000 units wide:
+/// `x = (world_x − x0)·k`, where world coordinates run 0..1 around the globe.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Projection {
+    pub x0: f64,
+    pub y0: f64,
+    pub k: f64,
+    pub datum: Datum,
+}
+
+/// World coordinates (0..1) of a position, Web Mercator.
+pub fn world(lat: f64, lon: f64) -> (f64, f64) {
+    let lat = lat.clamp(-85.0511, 85.0511).to_radians();
+    let x = (lon + 180.0) / 360.0;
+    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0;
+    (x, y)
+}
+
+impl Projection {
+    /// The projection fitting `positions` (lat, lon) 1000 units wide; `None` when they span
+    /// no width.
+    pub fn fit(positions: &[(f64, f64)], datum: Datum) -> Option<(Self, u32)> {
+        let shift = |(lat, lon): (f64, f64)| match datum {
+            Datum::Wgs84 => (lat, lon),
+            Datum::Gcj02 => domain::incident::gcj02::wgs84_to_gcj02(lat, lon),
+        };
+        let worlds: Vec<(f64, f64)> = positions
+            .iter()
+            .map(|p| {
+                let (lat, lon) = shift(*p);
+                world(lat, lon)
+            })
+            .collect();
+        let fold = |f: fn(f64, f64) -> f64, start: f64, pick: fn(&(f64, f64)) -> f64| {
+            worlds.iter().map(pick).fold(start, f)
+        };
+        let (x0, x1) = (
+            fold(f64::min, f64::MAX, |w| w.0),
+            fold(f64::max, f64::MIN, |w| w.0),
+        );
+        let (y0, y1) = (
+            fold(f64::min, f64::MAX, |w| w.1),
+            fold(f64::max, f64::MIN, |w| w.1),
+        );
+        if worlds.is_empty() || x1 <= x0 || y1 <= y0 {
+            return None;
+        }
+        let k = 1000.0 / (x1 - x0);
+        let height = ((y1 - y0) * k).round().clamp(100.0, 2000.0) as u32;
+        Some((Self { x0, y0, k, datum }, height))
+    }
+
+    /// SVG coordinates of a WGS-84 position.
+    pub fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
+        let (lat, lon) = match self.datum {
+            Datum::Wgs84 => (lat, lon),
+            Datum::Gcj02 => domain::incident::gcj02::wgs84_to_gcj02(lat, lon),
+        };
+        let (x, y) = world(lat, lon);
+        ((x - self.x0) * self.k, (y - self.y0) * self.k)
+    }
+
+    pub fn point(&self, lat: f64, lon: f64) -> (i32, i32) {
+        let (x, y) = self.project(lat, lon);
+        (x.round() as i32, y.round() as i32)
+    }
+
+    /// The WGS-84 position (lat, lon) under SVG coordinates: where a tap on the map points.
+    pub fn position(&self, x: f64, y: f64) -> (f64, f64) {
+        let wx = x / self.k + self.x0;
+        let wy = y / self.k + self.y0;
+        let lon = wx * 360.0 - 180.0;
+        let lat = (std::f64::consts::PI * (1.0 - 2.0 * wy))
+            .sinh()
+            .atan()
+            .to_degrees();
+        match self.datum {
+            Datum::Wgs84 => (lat, lon),
+            Datum::Gcj02 => domain::incident::gcj02::gcj02_to_wgs84(lat, lon),
+        }
+    }
+
+    /// SVG path data of a shape (geo's x is longitude, y latitude).
+    pub fn path(&self, shape: &domain::geometry::Shape) -> String {
+        let mut d = String::new();
+        for polygon in &shape.0 {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for (i, c) in ring.coords().enumerate() {
+                    let (x, y) = self.point(c.y, c.x);
+                    d.push_str(&format!("{}{x} {y}", if i == 0 { "M" } else { "L" }));
+                }
+                d.push('Z');
+            }
+        }
+        d
+    }
+}
+
 #[cfg(feature = "ssr")]
-pub use build::build_map;
+pub use build::{build_map, draw_map};
 
 #[cfg(feature = "ssr")]
 mod build {
@@ -37,76 +148,44 @@ mod build {
     use domain::geometry::{Fence, Shape};
     use geo::{BoundingRect, Centroid};
 
-    /// Projects lon/lat to the SVG plane: equirectangular, with longitude shrunk by cos(lat) so
-    /// a district of a few kilometres keeps its proportions.
-    struct Projection {
-        min_lon: f64,
-        max_lat: f64,
-        kx: f64,
-        ky: f64,
-    }
-
-    impl Projection {
-        fn point(&self, lon: f64, lat: f64) -> (i32, i32) {
-            (
-                ((lon - self.min_lon) * self.kx).round() as i32,
-                ((self.max_lat - lat) * self.ky).round() as i32,
-            )
-        }
-
-        fn path(&self, shape: &Shape) -> String {
-            let mut d = String::new();
-            for polygon in &shape.0 {
-                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                    for (i, c) in ring.coords().enumerate() {
-                        let (x, y) = self.point(c.x, c.y);
-                        d.push_str(&format!("{}{x} {y}", if i == 0 { "M" } else { "L" }));
-                    }
-                    d.push('Z');
-                }
-            }
-            d
-        }
-    }
-
-    /// The map of `areas` (id, name, boundary) and `sites`; `None` when nothing has a shape.
-    pub fn build_map(areas: &[(i64, String, Shape)], sites: &[domain::Site]) -> Option<MapData> {
-        let mut xs = Vec::new();
-        let mut ys = Vec::new();
+    /// The map of `areas` (id, name, boundary) and `sites`, framed to also hold `extra`
+    /// positions (lat, lon); `None` when nothing has a shape.
+    pub fn build_map(
+        areas: &[(i64, String, Shape)],
+        sites: &[domain::Site],
+        extra: &[(f64, f64)],
+        datum: Datum,
+    ) -> Option<MapData> {
+        let mut corners = Vec::new();
         for (_, _, shape) in areas {
             if let Some(r) = shape.bounding_rect() {
-                xs.extend([r.min().x, r.max().x]);
-                ys.extend([r.min().y, r.max().y]);
+                corners.extend([(r.min().y, r.min().x), (r.max().y, r.max().x)]);
             }
         }
         for s in sites {
             if let Fence::Circle { lat, lon, .. } = s.fence {
-                xs.push(lon);
-                ys.push(lat);
+                corners.push((lat, lon));
             }
         }
-        let fold = |v: &[f64], f: fn(f64, f64) -> f64, start: f64| v.iter().copied().fold(start, f);
-        let (min_lon, max_lon) = (fold(&xs, f64::min, f64::MAX), fold(&xs, f64::max, f64::MIN));
-        let (min_lat, max_lat) = (fold(&ys, f64::min, f64::MAX), fold(&ys, f64::max, f64::MIN));
-        if xs.is_empty() || max_lon <= min_lon || max_lat <= min_lat {
-            return None;
-        }
-        let shrink = ((min_lat + max_lat) / 2.0).to_radians().cos();
-        let width_deg = (max_lon - min_lon) * shrink;
-        let k = 1000.0 / width_deg;
-        let p = Projection {
-            min_lon,
-            max_lat,
-            kx: k * shrink,
-            ky: k,
-        };
-        let height = ((max_lat - min_lat) * k).round().clamp(100.0, 2000.0) as u32;
+        corners.extend_from_slice(extra);
+        let (p, height) = Projection::fit(&corners, datum)?;
+        Some(draw_map(p, height, areas, sites))
+    }
+
+    /// The areas and sites drawn with a given projection (a zoomed-in map keeps its frame's
+    /// projection and scales it).
+    pub fn draw_map(
+        p: Projection,
+        height: u32,
+        areas: &[(i64, String, Shape)],
+        sites: &[domain::Site],
+    ) -> MapData {
         let areas = areas
             .iter()
             .map(|(id, name, shape)| {
                 let label = shape
                     .centroid()
-                    .map(|c| p.point(c.x(), c.y()))
+                    .map(|c| p.point(c.y(), c.x()))
                     .unwrap_or((0, 0));
                 MapArea {
                     id: *id,
@@ -121,13 +200,13 @@ mod build {
             .map(|s| match &s.fence {
                 Fence::Circle { lat, lon, .. } => MapSite {
                     name: s.name.clone(),
-                    at: p.point(*lon, *lat),
+                    at: p.point(*lat, *lon),
                     path: None,
                 },
                 Fence::Polygon(shape) => {
                     let at = shape
                         .centroid()
-                        .map(|c| p.point(c.x(), c.y()))
+                        .map(|c| p.point(c.y(), c.x()))
                         .unwrap_or((0, 0));
                     MapSite {
                         name: s.name.clone(),
@@ -137,11 +216,12 @@ mod build {
                 }
             })
             .collect();
-        Some(MapData {
+        MapData {
             height,
+            projection: p,
             areas,
             sites,
-        })
+        }
     }
 }
 

@@ -9,7 +9,11 @@ mod page;
 
 pub use admin::{create_area, update_area, EditFigures, NewChildArea};
 pub use api::{current_area, AreaSummary};
+#[cfg(feature = "ssr")]
+pub(crate) use figures::area_shapes;
 pub use figures::{area_figures, AreaReport, Standing};
 pub use import::{describe as describe_import_error, ImportOutcome, ImportPage, IMPORT_URL};
-pub use map::{AreaMap, MapData};
+#[cfg(feature = "ssr")]
+pub use map::{build_map, draw_map};
+pub use map::{world, AreaMap, Datum, MapArea, MapData, MapSite, Projection};
 pub use page::{AreaPage, Figures};

@@ -92,6 +92,7 @@ pub fn use_texts() -> &'static Texts {
 
 pub mod duty;
 mod en;
+pub mod incident;
 mod texts;
 mod zh;
 

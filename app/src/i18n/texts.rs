@@ -22,8 +22,6 @@ pub struct Texts {
     pub target: &'static str,
     pub registered: &'static str,
     pub shifts_title: &'static str,
-    pub report_title: &'static str,
-    pub report_intro: &'static str,
     pub hours_title: &'static str,
     pub hours_empty: &'static str,
     pub me_title: &'static str,
@@ -189,6 +187,8 @@ pub struct Texts {
     pub messages: MessageTexts,
     /// Shifts, check-in and hours.
     pub duty: &'static super::duty::DutyTexts,
+    /// Reports, triage, the map and statistics.
+    pub incident: &'static super::incident::IncidentTexts,
 }
 
 /// Texts for the domain's validation messages.
@@ -232,6 +232,16 @@ pub struct MessageTexts {
     pub reason_required: &'static str,
     pub minutes_out_of_range: &'static str,
     pub already_decided: &'static str,
+    pub category_unknown: &'static str,
+    pub severity_invalid: &'static str,
+    pub text_invalid: &'static str,
+    pub accuracy_invalid: &'static str,
+    pub clock_out_of_range: &'static str,
+    pub too_many_photos: &'static str,
+    pub referral_invalid: &'static str,
+    pub step_not_allowed: &'static str,
+    pub photo_invalid: &'static str,
+    pub photo_too_large: &'static str,
 }
 
 impl Texts {
@@ -278,6 +288,16 @@ impl Texts {
             MessageKey::ReasonRequired => m.reason_required,
             MessageKey::MinutesOutOfRange => m.minutes_out_of_range,
             MessageKey::AlreadyDecided => m.already_decided,
+            MessageKey::CategoryUnknown => m.category_unknown,
+            MessageKey::SeverityInvalid => m.severity_invalid,
+            MessageKey::TextInvalid => m.text_invalid,
+            MessageKey::AccuracyInvalid => m.accuracy_invalid,
+            MessageKey::ClockOutOfRange => m.clock_out_of_range,
+            MessageKey::TooManyPhotos => m.too_many_photos,
+            MessageKey::ReferralInvalid => m.referral_invalid,
+            MessageKey::StepNotAllowed => m.step_not_allowed,
+            MessageKey::PhotoInvalid => m.photo_invalid,
+            MessageKey::PhotoTooLarge => m.photo_too_large,
         }
     }
 }

@@ -13,6 +13,7 @@ pub fn HomePage() -> impl IntoView {
     let figures = Resource::new(|| (), |_| area_figures(None));
     view! {
         <Title text=t.home_title />
+        <crate::incidents::UrgentAlerts />
         <section class="hero">
             <h1>{t.app_name}</h1>
             <p class="lead">{t.home_intro}</p>
@@ -34,6 +35,8 @@ pub fn HomePage() -> impl IntoView {
         <ul class="shortcut-list">
             <li><a class="shortcut" href="/shifts">{t.tab_shifts}</a></li>
             <li><a class="shortcut" href="/incidents/new">{t.tab_report}</a></li>
+            <li><a class="shortcut" href="/incidents">{t.incident.list_title}</a></li>
+            <li><a class="shortcut" href="/map">{t.incident.map_title}</a></li>
             <li><a class="shortcut" href="/me/hours">{t.tab_hours}</a></li>
         </ul>
     }

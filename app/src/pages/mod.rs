@@ -4,10 +4,8 @@ mod home;
 mod me;
 mod not_found;
 mod offline;
-mod tabs;
 
 pub use home::HomePage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
 pub use offline::OfflinePage;
-pub use tabs::ReportPage;

@@ -8,7 +8,8 @@ use crate::audit::AuditPage;
 use crate::auth::LoginPage;
 use crate::duty::{HoursPage, RosterPage, ShiftsPage};
 use crate::i18n::{use_lang, Lang};
-use crate::pages::{HomePage, MePage, NotFoundPage, OfflinePage, ReportPage};
+use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
+use crate::pages::{HomePage, MePage, NotFoundPage, OfflinePage};
 use crate::pwa::{mark_hydrated, register_service_worker, OfflineBanner};
 use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
 use header::Header;
@@ -39,6 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css />
                 // The outbox keeps check-ins made offline; the service worker loads it too.
                 <script src="/outbox.js" defer></script>
+                // Shrinks photos on the phone before a report keeps them.
+                <script src="/photo.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -73,6 +76,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/shifts") view=ShiftsPage ssr=SsrMode::Async />
                     <Route path=path!("/shifts/manage") view=RosterPage ssr=SsrMode::Async />
                     <Route path=path!("/incidents/new") view=ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/incidents/stats") view=StatsPage ssr=SsrMode::Async />
+                    <Route path=path!("/incidents/:id") view=IncidentPage ssr=SsrMode::Async />
+                    <Route path=path!("/incidents") view=IncidentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/map") view=MapPage ssr=SsrMode::Async />
                     <Route path=path!("/me/hours") view=HoursPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />

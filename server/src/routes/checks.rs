@@ -51,7 +51,8 @@ pub async fn record(
     }
 }
 
-fn refuse(lang: Lang, e: AppError) -> Response {
+/// The JSON refusal the outbox reads: the status says drop (4xx) or retry (5xx).
+pub(crate) fn refuse(lang: Lang, e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let error = e.user_message(lang.texts());
     (status, Json(serde_json::json!({ "error": error }))).into_response()

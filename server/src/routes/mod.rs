@@ -5,6 +5,7 @@ pub mod checks;
 pub mod csrf;
 pub mod health;
 pub mod import;
+pub mod incidents;
 pub mod lang;
 pub mod page_policy;
 pub mod service_worker;

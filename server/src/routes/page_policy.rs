@@ -31,20 +31,40 @@ pub fn remember_nonce() {
     }
 }
 
+/// Image origins beyond this one a page may load: the configured map tile service, if any.
+#[derive(Debug, Clone, Default)]
+pub struct ImageSources(Option<Arc<str>>);
+
+impl ImageSources {
+    pub fn of(tiles: Option<&app::incidents::TileLayer>) -> Self {
+        Self(tiles.and_then(|t| t.origin()).map(Arc::from))
+    }
+}
+
 /// The policy of a page: only scripts carrying this response's nonce (Leptos' own hydration
-/// scripts) run inline; everything else must come from this origin.
-pub fn page_policy(nonce: Option<&str>) -> String {
+/// scripts) run inline; everything else must come from this origin (images also from the
+/// tile service).
+pub fn page_policy(nonce: Option<&str>, images: &ImageSources) -> String {
     let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let tiles = images
+        .0
+        .as_deref()
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
 /// Middleware: gives the request a nonce slot; an HTML answer gets the page policy with the
 /// nonce its render noted, and `private, no-cache` (pages hold personal data).
-pub async fn set_page_headers(mut req: Request, next: Next) -> Response {
+pub async fn set_page_headers(
+    axum::extract::State(images): axum::extract::State<ImageSources>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     // Pages are GETs; the hot POST routes (check-ins) skip the slot entirely.
     if req.method() != axum::http::Method::GET {
         return next.run(req).await;
@@ -65,7 +85,7 @@ pub async fn set_page_headers(mut req: Request, next: Next) -> Response {
     if nonce.is_none() {
         tracing::warn!(path = %uri.path(), "page rendered without a nonce: its scripts will not run");
     }
-    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref())) {
+    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref(), &images)) {
         res.headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
     }

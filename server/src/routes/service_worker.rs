@@ -14,6 +14,7 @@ pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
     vec![
         "/offline".into(),
         "/outbox.js".into(),
+        "/photo.js".into(),
         assets.css.clone(),
         assets.js.clone(),
         assets.wasm.clone(),

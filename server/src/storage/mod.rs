@@ -3,6 +3,7 @@
 
 mod common;
 mod duty;
+mod incident;
 mod postgres;
 mod sqlite;
 

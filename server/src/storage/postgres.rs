@@ -2,6 +2,7 @@
 
 use super::common::storage_impl;
 use super::duty::duty_storage_impl;
+use super::incident::incident_storage_impl;
 use super::{
     area_kind, backend_err, corrupt, count, exactly_one, map_err, site_from_parts,
     unique_of_volunteers,
@@ -43,3 +44,4 @@ const BEGIN_WRITE: &str = "BEGIN";
 
 storage_impl!(PostgresStorage, sqlx::postgres::PgRow, "postgres");
 duty_storage_impl!(PostgresStorage, sqlx::postgres::PgRow);
+incident_storage_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);

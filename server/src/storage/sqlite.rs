@@ -3,6 +3,7 @@
 
 use super::common::storage_impl;
 use super::duty::duty_storage_impl;
+use super::incident::incident_storage_impl;
 use super::{
     area_kind, backend_err, corrupt, count, exactly_one, map_err, site_from_parts,
     unique_of_volunteers,
@@ -53,3 +54,4 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
 storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, "sqlite");
 duty_storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow);
+incident_storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);

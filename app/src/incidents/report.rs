@@ -1,0 +1,505 @@
+//! `/incidents/new` (上报隐患): a report in under 30 seconds with one thumb — a category chip,
+//! a severity, a line of text, the position the phone found (moved by tapping the map when it
+//! is off), and photos shrunk on the phone. It leaves through the outbox, so a report made in a
+//! basement with no signal is kept on the phone and sent, exactly once, when the network returns.
+
+use crate::areas::MapData;
+use crate::i18n::use_texts;
+use crate::AppError;
+use domain::incident::Category;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// Where the outbox sends reports.
+pub const INCIDENTS_URL: &str = "/api/incidents";
+
+/// The longest edge a photo is shrunk to on the phone before it is kept or sent.
+pub const PHOTO_EDGE_PX: u32 = 1600;
+
+/// A report on the wire: what the outbox sends to `POST /api/incidents`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportInput {
+    /// A UUIDv7 made on the phone when the report was sent off.
+    pub client_key: String,
+    /// The phone's clock then (epoch ms).
+    pub made_at: i64,
+    pub category: String,
+    /// "1", "2" or "3".
+    pub severity: String,
+    pub body: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: Option<f64>,
+    /// Photos as `data:` URLs (or bare base64), already shrunk by the phone.
+    #[serde(default)]
+    pub photos: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportAnswer {
+    pub id: i64,
+    /// `false` when this report had arrived before.
+    pub stored: bool,
+}
+
+/// What the form needs: the categories, the photo limit, a map of the reporter's street to tap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportFormData {
+    pub categories: Vec<Category>,
+    pub max_photos: usize,
+    pub map: Option<MapData>,
+}
+
+#[server(endpoint = "incidents/form")]
+pub async fn report_form() -> Result<ReportFormData, AppError> {
+    crate::error::answer(async move {
+        let state = crate::AppState::current()?;
+        let who = crate::auth::require_login()?;
+        if !who.status.on_duty_roll() {
+            return Err(AppError::Forbidden);
+        }
+        let street = crate::duty::shifts::sign_up_area(&who);
+        let map = match street {
+            Some(street) => {
+                let (shapes, sites) =
+                    crate::areas::area_shapes(state.storage.as_ref(), street).await?;
+                crate::areas::build_map(&shapes, &sites, &[], crate::areas::Datum::Wgs84)
+            }
+            None => None,
+        };
+        Ok(ReportFormData {
+            categories: state.incidents.categories.all().to_vec(),
+            max_photos: state.incidents.max_photos,
+            map,
+        })
+    })
+    .await
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let t = use_texts();
+    let form = Resource::new(|| (), |_| report_form());
+    view! {
+        <Title text=t.incident.report_title />
+        <div class="section-head">
+            <h1>{t.incident.report_title}</h1>
+            <a class="button small" href="/incidents">{t.incident.list_title}</a>
+        </div>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(form) => view! { <ReportFormView form /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents/new" /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// What became of the last report sent off.
+#[cfg_attr(
+    not(feature = "hydrate"),
+    allow(dead_code, reason = "only the browser sends reports")
+)]
+#[derive(Debug, Clone, PartialEq)]
+enum Sent {
+    Stored(i64),
+    Queued,
+}
+
+#[component]
+fn ReportFormView(form: ReportFormData) -> impl IntoView {
+    let t = use_texts();
+    let lang = crate::i18n::use_lang();
+    let i = t.incident;
+    let category = RwSignal::new(String::new());
+    let severity = RwSignal::new("1".to_owned());
+    let body = RwSignal::new(String::new());
+    // The phone's fix (lat, lon, accuracy); a tap on the map replaces it (accuracy unknown).
+    let fix = RwSignal::new(None::<(f64, f64, Option<f64>)>);
+    let adjusted = RwSignal::new(false);
+    let locating = RwSignal::new(false);
+    let no_fix = RwSignal::new(false);
+    let photos = RwSignal::new(Vec::<String>::new());
+    let photo_error = RwSignal::new(false);
+    let error = RwSignal::new(None::<(String, String)>);
+    let sending = RwSignal::new(false);
+    let sent = RwSignal::new(None::<Sent>);
+    let max_photos = form.max_photos;
+    let categories = StoredValue::new(form.categories.clone());
+
+    let locate = move || {
+        locating.set(true);
+        no_fix.set(false);
+        #[cfg(feature = "hydrate")]
+        crate::geolocation::request_position(30_000, move |f| {
+            locating.set(false);
+            match f {
+                crate::geolocation::Fix::Found {
+                    lat,
+                    lon,
+                    accuracy_m,
+                } => {
+                    fix.set(Some((lat, lon, Some(accuracy_m))));
+                    adjusted.set(false);
+                }
+                _ => no_fix.set(true),
+            }
+        });
+    };
+    // Ask for the position as soon as the form is on screen: it is usually ready by the time
+    // the text is typed.
+    Effect::new(move |_| locate());
+
+    let submit = move || {
+        error.set(None);
+        let Some((lat, lon, accuracy_m)) = fix.get_untracked() else {
+            error.set(Some(("position".into(), i.no_position.to_owned())));
+            return;
+        };
+        let made_at = chrono::Utc::now().timestamp_millis();
+        let checked = categories.with_value(|all| {
+            domain::incident::IncidentDraft::parse(
+                &domain::incident::Categories::from_list(all.clone()),
+                &category.get_untracked(),
+                &severity.get_untracked(),
+                &body.get_untracked(),
+                lat,
+                lon,
+                accuracy_m,
+                made_at,
+                made_at,
+            )
+        });
+        if let Err(e) = checked {
+            error.set(Some((e.field.to_string(), t.message(e.key).to_owned())));
+        } else {
+            #[cfg(feature = "hydrate")]
+            send_report(
+                ReportInput {
+                    client_key: String::new(),
+                    made_at,
+                    category: category.get_untracked(),
+                    severity: severity.get_untracked(),
+                    body: body.get_untracked(),
+                    lat,
+                    lon,
+                    accuracy_m,
+                    photos: photos.get_untracked(),
+                },
+                sending,
+                sent,
+                error,
+                t,
+            );
+        }
+    };
+    let error_for = move |field: &'static str| {
+        move || {
+            error
+                .get()
+                .filter(|(f, _)| f == field)
+                .map(|(_, m)| view! { <p class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</p> })
+        }
+    };
+    let reset = move |_| {
+        body.set(String::new());
+        photos.set(Vec::new());
+        category.set(String::new());
+        severity.set("1".into());
+        sent.set(None);
+        locate();
+    };
+    let map = StoredValue::new(form.map.clone());
+
+    view! {
+        <Show when=move || sent.get().is_none() fallback=move || view! {
+            <div class="card stack" data-testid="report-done">
+                {move || match sent.get() {
+                    Some(Sent::Stored(id)) => view! {
+                        <p class="alert ok" role="status" data-testid="report-sent">{i.sent}</p>
+                        <a class="button block" href=format!("/incidents/{id}")>{i.view_it}</a>
+                    }.into_any(),
+                    _ => view! {
+                        <p class="alert warn" role="status" data-testid="report-queued">{i.queued}</p>
+                    }.into_any(),
+                }}
+                <button type="button" class="button block" on:click=reset>{i.report_another}</button>
+            </div>
+        }>
+        <form class="stack report-form" data-testid="report-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <fieldset class="choice-grid">
+                <legend>{i.category}</legend>
+                {categories.get_value().into_iter().map(|c| {
+                    let code = c.code.clone();
+                    let code2 = c.code.clone();
+                    let label = if lang == crate::i18n::Lang::Zh { c.zh.clone() } else { c.en.clone() };
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="category" value=code.clone()
+                                prop:checked=move || category.get() == code2
+                                on:change=move |_| category.set(code.clone()) />
+                            <span>{label}</span>
+                        </label>
+                    }
+                }).collect_view()}
+                {error_for("category")}
+            </fieldset>
+            <fieldset class="segmented" data-testid="severity">
+                <legend>{i.severity}</legend>
+                {[("1", i.severity_normal), ("2", i.severity_serious), ("3", i.severity_urgent)].into_iter().map(|(v, label)| view! {
+                    <label class="segment" data-severity=v>
+                        <input type="radio" name="severity" value=v
+                            prop:checked=move || severity.get() == v
+                            on:change=move |_| severity.set(v.to_owned()) />
+                        <span>{label}</span>
+                    </label>
+                }).collect_view()}
+                {error_for("severity")}
+            </fieldset>
+            <label class="field">
+                <span>{i.body}</span>
+                <textarea name="body" rows="3" maxlength="500" placeholder=i.body_placeholder
+                    prop:value=move || body.get()
+                    on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <span class="muted counter">{move || body.with(|b| b.chars().count())} "/500"</span>
+                {error_for("body")}
+            </label>
+            <section class="field" aria-labelledby="position-title">
+                <span id="position-title">{i.position}</span>
+                <p class="muted" data-testid="position" role="status">
+                    {move || match (fix.get(), locating.get(), adjusted.get()) {
+                        (_, true, _) => i.locating.to_owned(),
+                        (Some(_), _, true) => i.adjusted.to_owned(),
+                        (Some((lat, lon, Some(acc))), _, _) => format!("{lat:.5}, {lon:.5} · {} {acc:.0} m", i.accuracy),
+                        (Some((lat, lon, None)), _, _) => format!("{lat:.5}, {lon:.5}"),
+                        (None, _, _) if no_fix.get() => i.no_position.to_owned(),
+                        (None, _, _) => String::new(),
+                    }}
+                </p>
+                {map.get_value().map(|map| view! { <TapMap map fix adjusted /> })}
+                <p class="muted">{i.tap_map}</p>
+                <button type="button" class="button small" on:click=move |_| locate()
+                    disabled=move || locating.get()>{i.relocate}</button>
+                {error_for("position")}
+                {error_for("lat")}
+                {error_for("lon")}
+                {error_for("accuracy")}
+            </section>
+            <PhotoPicker photos max_photos photo_error />
+            {error_for("photos")}
+            {error_for("made_at")}
+            {error_for("client_key")}
+            {error_for("form")}
+            <button type="submit" class="button primary block big" data-testid="report-submit"
+                disabled=move || sending.get()>
+                {move || if sending.get() { i.sending } else { i.submit }}
+            </button>
+        </form>
+        </Show>
+    }
+    .into_any()
+}
+
+/// Hands a checked report to the outbox (with the UUIDv7 that makes it exactly-once) and
+/// reports what became of it.
+#[cfg(feature = "hydrate")]
+fn send_report(
+    mut input: ReportInput,
+    sending: RwSignal<bool>,
+    sent: RwSignal<Option<Sent>>,
+    error: RwSignal<Option<(String, String)>>,
+    t: &'static crate::i18n::Texts,
+) {
+    let Some(client_key) = crate::duty::outbox::new_key() else {
+        error.set(Some(("form".into(), t.error_internal.to_owned())));
+        return;
+    };
+    input.client_key = client_key;
+    let Ok(json) = serde_json::to_string(&input) else {
+        return;
+    };
+    sending.set(true);
+    leptos::task::spawn_local(async move {
+        let outcome = crate::duty::outbox::submit(INCIDENTS_URL, &json).await;
+        sending.set(false);
+        match outcome {
+            Ok(o) if o.status == "sent" => {
+                let id = o
+                    .answer
+                    .and_then(|a| serde_json::from_value::<ReportAnswer>(a).ok())
+                    .map(|a| a.id)
+                    .unwrap_or_default();
+                sent.set(Some(Sent::Stored(id)));
+            }
+            Ok(o) if o.status == "waiting" => sent.set(Some(Sent::Queued)),
+            Ok(o) => error.set(Some((
+                "form".into(),
+                o.error.unwrap_or_else(|| t.error_internal.to_owned()),
+            ))),
+            Err(_) => error.set(Some(("form".into(), t.error_internal.to_owned()))),
+        }
+    });
+}
+
+/// The street map; a tap moves the report's position there.
+#[component]
+fn TapMap(
+    map: MapData,
+    fix: RwSignal<Option<(f64, f64, Option<f64>)>>,
+    adjusted: RwSignal<bool>,
+) -> impl IntoView {
+    let t = use_texts();
+    let pad = 40.0;
+    let (width, height) = (1000.0 + 2.0 * pad, f64::from(map.height) + 2.0 * pad);
+    let view_box = format!("{} {} {width} {height}", -pad, -pad);
+    let projection = map.projection;
+    let marker = move || {
+        fix.get().map(|(lat, lon, _)| {
+            let (x, y) = projection.point(lat, lon);
+            let at = format!("translate({x} {y})");
+            view! {
+                <g class="map-marker" data-testid="report-marker" transform=at>
+                    <circle r="14" />
+                    <circle r="4" class="dot" />
+                </g>
+            }
+        })
+    };
+    let on_tap = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(svg) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let rect = svg.get_bounding_client_rect();
+            if rect.width() <= 0.0 || rect.height() <= 0.0 {
+                return;
+            }
+            let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * width - pad;
+            let y = (f64::from(ev.client_y()) - rect.top()) / rect.height() * height - pad;
+            let (lat, lon) = projection.position(x, y);
+            fix.set(Some((lat, lon, None)));
+            adjusted.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, adjusted);
+    };
+    view! {
+        <figure class="card area-map tap-map">
+            <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg"
+                data-testid="report-map" on:click=on_tap>
+                {map.areas.into_iter().map(|a| view! {
+                    <path class="map-area" d=a.path><title>{a.name.clone()}</title></path>
+                    <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
+                }).collect_view()}
+                {map.sites.into_iter().map(|s| view! {
+                    <g class="map-site">
+                        {s.path.map(|d| view! { <path class="map-site-area" d=d /> })}
+                        <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle>
+                    </g>
+                }).collect_view()}
+                {marker}
+            </svg>
+        </figure>
+    }
+}
+
+/// Photos: the camera or the gallery; each is shrunk on the phone (`public/photo.js`) before it
+/// is kept, so the outbox holds and sends a few hundred kilobytes, not a 5 MB original.
+#[component]
+fn PhotoPicker(
+    photos: RwSignal<Vec<String>>,
+    max_photos: usize,
+    photo_error: RwSignal<bool>,
+) -> impl IntoView {
+    let i = use_texts().incident;
+    let on_pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(files) = input.files() else { return };
+            photo_error.set(false);
+            let mut picked = Vec::new();
+            for n in 0..files.length() {
+                if let Some(file) = files.get(n) {
+                    picked.push(file);
+                }
+            }
+            input.set_value("");
+            leptos::task::spawn_local(async move {
+                for file in picked {
+                    if photos.with_untracked(|p| p.len()) >= max_photos {
+                        break;
+                    }
+                    match shrink(&file, PHOTO_EDGE_PX).await {
+                        Some(url) => photos.update(|p| p.push(url)),
+                        None => photo_error.set(true),
+                    }
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <section class="field photos" aria-labelledby="photos-title">
+            <span id="photos-title">{i.photos} " · " {i.photo_limit} " " {max_photos} " " {i.photo_unit}</span>
+            <div class="photo-strip" data-testid="photo-strip">
+                {move || photos.get().into_iter().enumerate().map(|(n, url)| view! {
+                    <figure class="thumb" data-testid="photo-thumb">
+                        <img src=url alt=i.photo_of />
+                        <button type="button" class="thumb-remove" aria-label=i.remove_photo
+                            on:click=move |_| photos.update(|p| { if n < p.len() { p.remove(n); } })>"×"</button>
+                    </figure>
+                }).collect_view()}
+            </div>
+            <Show when=move || photos.with(|p| p.len()) < max_photos>
+                <label class="button block photo-add">
+                    {i.add_photo}
+                    <input type="file" accept="image/*" capture="environment" multiple
+                        class="visually-hidden" data-testid="photo-input" on:change=on_pick />
+                </label>
+            </Show>
+            <Show when=move || photo_error.get()>
+                <p class="field-error" role="alert">{i.photo_unreadable}</p>
+            </Show>
+        </section>
+    }
+}
+
+/// `PinganPhoto.shrink(file, edge)` from `public/photo.js`: a JPEG `data:` URL, or `None` when
+/// the browser cannot read the file as an image.
+#[cfg(feature = "hydrate")]
+async fn shrink(file: &web_sys::File, edge: u32) -> Option<String> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let window = web_sys::window()?;
+    let photo = Reflect::get(&window, &JsValue::from_str("PinganPhoto")).ok()?;
+    let shrink: Function = Reflect::get(&photo, &JsValue::from_str("shrink"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: Promise = shrink
+        .call2(&photo, file, &JsValue::from(edge))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
+}

@@ -1,0 +1,139 @@
+//! `POST /api/incidents`: reports from the phone's outbox, photos inside as base64 — a plain
+//! JSON route like `/api/checks`, so the service worker can replay it without the app. And
+//! `GET /incidents/{id}/photos/{photo}`: a stored photo, to those who may see its incident.
+//!
+//! Photos are judged by their bytes, never by a name or a claimed type, and re-encoded (which
+//! drops EXIF and its GPS position) before anything is stored; see `crate::photo`.
+
+use super::checks::refuse;
+use crate::photo::{clean_photo, PhotoError, PhotoRules};
+use app::auth::CurrentUser;
+use app::i18n::Lang;
+use app::incidents::report::{ReportAnswer, ReportInput};
+use app::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use base64::Engine;
+use domain::incident::port::NewPhoto;
+use domain::{FieldError, MessageKey};
+
+/// The largest report accepted: a few photos already shrunk by the phone, in base64.
+pub const MAX_BYTES: usize = 24 * 1024 * 1024;
+
+pub async fn report(
+    State(state): State<AppState>,
+    Extension(CurrentUser(who)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let lang = Lang::of_request(&headers);
+    let Some(who) = who else {
+        return refuse(lang, AppError::Unauthenticated);
+    };
+    let input: ReportInput = match serde_json::from_slice(&body) {
+        Ok(input) => input,
+        Err(_) => return refuse(lang, FieldError::new("body", MessageKey::Required).into()),
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    // Refuse a bad report before spending time on its photos.
+    if let Err(e) = app::incidents::service::check_report(&state.incidents, &input, now) {
+        return refuse(lang, e);
+    }
+    let photos = match clean_all(input.photos.clone()).await {
+        Ok(photos) => photos,
+        Err(e) => return refuse(lang, e),
+    };
+    match app::incidents::service::record_report(&state, &who, &input, photos, now).await {
+        Ok(answer) => {
+            let status = if answer.stored {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (status, Json::<ReportAnswer>(answer)).into_response()
+        }
+        Err(e) => refuse(lang, e),
+    }
+}
+
+/// Decodes and cleans every photo off the async threads (decoding is CPU work).
+async fn clean_all(photos: Vec<String>) -> Result<Vec<NewPhoto>, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let rules = PhotoRules::default();
+        photos
+            .iter()
+            .map(|text| {
+                // A `data:image/…;base64,` prefix or bare base64; the prefix's type is ignored.
+                let b64 = text.split_once(',').map_or(text.as_str(), |(_, b)| b);
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim())
+                    .map_err(|_| FieldError::new("photos", MessageKey::PhotoInvalid))?;
+                let clean = clean_photo(&bytes, &rules).map_err(|e| {
+                    FieldError::new(
+                        "photos",
+                        match e {
+                            PhotoError::TooLarge | PhotoError::TooManyPixels => {
+                                MessageKey::PhotoTooLarge
+                            }
+                            PhotoError::NotAnImage | PhotoError::Unreadable => {
+                                MessageKey::PhotoInvalid
+                            }
+                        },
+                    )
+                })?;
+                Ok(NewPhoto {
+                    content_type: clean.content_type.to_owned(),
+                    width: clean.width,
+                    height: clean.height,
+                    sha256: clean.sha256,
+                    bytes: clean.bytes,
+                })
+            })
+            .collect::<Result<Vec<_>, FieldError>>()
+            .map_err(AppError::from)
+    })
+    .await
+    .map_err(|e| AppError::internal("photo cleaning", e))?
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    Extension(CurrentUser(who)): Extension<CurrentUser>,
+    Path((incident, photo)): Path<(i64, i64)>,
+) -> Response {
+    let Some(who) = who else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let store = state.storage.as_ref();
+    if app::incidents::access::incident_in_sight(store, &who, incident)
+        .await
+        .is_err()
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match store
+        .incident_photo(domain::incident::port::IncidentId(incident), photo)
+        .await
+    {
+        Ok(Some((content_type, bytes))) => {
+            let mut res = bytes.into_response();
+            let headers = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                headers.insert(header::CONTENT_TYPE, v);
+            }
+            // Personal data: the phone may keep it, shared caches may not; never changes.
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=86400, immutable"),
+            );
+            res
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading an incident photo failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
