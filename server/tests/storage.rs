@@ -154,4 +154,20 @@ async fn the_demo_seed_builds_the_district_once(store: &dyn Storage) {
         roots[0].population, street_sum,
         "the district is the sum of its streets"
     );
+    // Incidents in every community but 山大路社区 (whose map the browser tests read), in
+    // several workflow states.
+    use domain::incident::port::{IncidentQuery, Viewer};
+    let all = store
+        .incident_facts(Viewer::Area(roots[0].id), &IncidentQuery::default(), 1_000)
+        .await
+        .expect("incidents");
+    assert!(all.len() >= 30, "{} demo incidents", all.len());
+    let states: std::collections::HashSet<_> = all.iter().map(|f| f.status).collect();
+    assert!(states.len() >= 4, "{states:?}");
+    for s in &streets {
+        for c in store.child_areas(Some(s.id)).await.expect("communities") {
+            let here = all.iter().filter(|f| f.area_id == c.id).count();
+            assert_eq!(here == 0, c.name == "山大路社区", "{}: {here}", c.name);
+        }
+    }
 }

@@ -49,6 +49,8 @@ pub struct ReportFormData {
     pub categories: Vec<Category>,
     pub max_photos: usize,
     pub map: Option<MapData>,
+    /// The site of the reader's shift under way: a report now is linked to it.
+    pub shift_site: Option<String>,
 }
 
 #[server(endpoint = "incidents/form")]
@@ -68,10 +70,13 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
             }
             None => None,
         };
+        let now = chrono::Utc::now().timestamp_millis();
+        let shift = super::service::shift_under_way(&state, &who, now).await?;
         Ok(ReportFormData {
             categories: state.incidents.categories.all().to_vec(),
             max_photos: state.incidents.max_photos,
             map,
+            shift_site: shift.map(|m| m.shift.site_name),
         })
     })
     .await
@@ -290,6 +295,9 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                 {error_for("accuracy")}
             </section>
             <PhotoPicker photos max_photos photo_error />
+            {form.shift_site.clone().map(|site| view! {
+                <p class="muted" data-testid="on-shift">{i.on_shift} " " {site}</p>
+            })}
             {error_for("photos")}
             {error_for("made_at")}
             {error_for("client_key")}

@@ -50,17 +50,17 @@ pub async fn record_report(
     }
     let draft = check_report(&state.incidents, input, now)?;
     let store = state.storage.as_ref();
-    let (site_id, assignment_id, shift_area) = shift_under_way(state, who, draft.made_at).await?;
-    let area_id = match shift_area {
-        Some(area) => area,
+    let shift = shift_under_way(state, who, draft.made_at).await?;
+    let area_id = match &shift {
+        Some(m) => m.shift.area_id,
         None => community_at(store, who, draft.at.lat(), draft.at.lon()).await?,
     };
     let new = NewIncident {
         client_key: input.client_key.trim().to_owned(),
         reporter: who.volunteer_id,
         area_id,
-        site_id,
-        assignment_id,
+        site_id: shift.as_ref().map(|m| m.shift.site_id),
+        assignment_id: shift.as_ref().map(|m| m.assignment.id),
         category: draft.category,
         severity: draft.severity,
         body: draft.body,
@@ -84,39 +84,24 @@ pub async fn record_report(
     })
 }
 
-/// The reporter's shift around `made_at` (its window plus grace), as (site, assignment, area).
-async fn shift_under_way(
+/// The reporter's shift around `made_at` (its window plus grace), if any.
+pub async fn shift_under_way(
     state: &crate::AppState,
     who: &Principal,
     made_at: i64,
-) -> Result<
-    (
-        Option<domain::SiteId>,
-        Option<domain::AssignmentId>,
-        Option<AreaId>,
-    ),
-    AppError,
-> {
+) -> Result<Option<domain::MyShift>, AppError> {
     let grace = i64::from(state.duty.grace_minutes) * domain::duty::MINUTE_MS;
     let mine = state
         .storage
         .my_shifts(who.volunteer_id, made_at - grace)
         .await
         .map_err(AppError::from)?;
-    let on = mine.into_iter().find(|m| {
+    Ok(mine.into_iter().find(|m| {
         m.assignment.state == domain::AssignmentState::SignedUp
             && m.shift.cancelled.is_none()
             && m.shift.window.starts_at - grace <= made_at
             && made_at <= m.shift.window.ends_at + grace
-    });
-    Ok(match on {
-        Some(m) => (
-            Some(m.shift.site_id),
-            Some(m.assignment.id),
-            Some(m.shift.area_id),
-        ),
-        None => (None, None, None),
-    })
+    }))
 }
 
 /// The community of the reporter's district whose boundary holds the position: the street
