@@ -367,9 +367,9 @@ fn PinMap(map: MapData, lat: f64, lon: f64) -> impl IntoView {
             <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg">
                 {map.areas.into_iter().map(|a| view! { <path class="map-area" d=a.path /> }).collect_view()}
                 {map.sites.into_iter().map(|s| view! {
-                    <circle class="map-site" cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle>
+                    <g class="map-site"><circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle></g>
                 }).collect_view()}
-                <g class="map-marker" transform=marker><circle r="16" /><circle r="5" class="dot" /></g>
+                <g class="map-marker" transform=marker><circle r="26" /><circle r="8" class="dot" /></g>
             </svg>
         </figure>
     }
@@ -448,8 +448,8 @@ fn Triage(detail: DetailData, refresh: RwSignal<u32>) -> impl IntoView {
                         disabled=move || step.pending().get()>{i.act}</button>
                 </form>
             })}
-            <form class="row" on:submit=move |ev| { ev.prevent_default(); assign.dispatch(phone.get_untracked()); }>
-                <label class="field grow"><span>{i.assign_to}</span>
+            <form class="row assign" on:submit=move |ev| { ev.prevent_default(); assign.dispatch(phone.get_untracked()); }>
+                <label class="field"><span>{i.assign_to}</span>
                     <input type="tel" name="phone" inputmode="numeric" maxlength="11" data-testid="assign-phone"
                         on:input=move |ev| phone.set(event_target_value(&ev)) /></label>
                 <button type="submit" class="button" data-testid="assign-submit"

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 /// Pins closer than this (SVG units; the map is 1000 wide) merge into a cluster.
-pub const CLUSTER_RADIUS: f64 = 40.0;
+pub const CLUSTER_RADIUS: f64 = 70.0;
 /// The heat layer's grid cell (SVG units).
 pub const HEAT_CELL: f64 = 50.0;
 /// The most incidents one map draws.
@@ -373,7 +373,7 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
                         <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
                     }).collect_view()}
                     {shape.sites.into_iter().map(|s| view! {
-                        <circle class="map-site" cx=s.at.0.to_string() cy=s.at.1.to_string() r="7"><title>{s.name}</title></circle>
+                        <g class="map-site"><circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="7"><title>{s.name}</title></circle></g>
                     }).collect_view()}
                     {heat_on.then(|| map.heat.into_iter().map(|c| view! {
                         <rect class="heat" data-testid="heat-cell" x=format!("{:.1}", c.x) y=format!("{:.1}", c.y)
@@ -391,9 +391,9 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
                                 data-incident=pin.id.map(|i| i.to_string()).unwrap_or_default()
                                 data-incident-status=pin.status.clone() data-urgent=pin.urgent.then_some("true")>
                                 <circle cx=format!("{:.1}", pin.x) cy=format!("{:.1}", pin.y)
-                                    r=if single { "18" } else { "26" } />
+                                    r=if single { "30" } else { "42" } />
                                 {(!single).then(|| view! {
-                                    <text x=format!("{:.1}", pin.x) y=format!("{:.1}", pin.y + 8.0) text-anchor="middle">{pin.count}</text>
+                                    <text x=format!("{:.1}", pin.x) y=format!("{:.1}", pin.y + 12.0) text-anchor="middle">{pin.count}</text>
                                 })}
                             </a>
                         }

@@ -53,6 +53,25 @@ pub struct ReportFormData {
     pub shift_site: Option<String>,
 }
 
+/// The corners of the shapes' bounding box grown by a quarter of its size each way (at least
+/// about 50 m), as (lat, lon): a position just outside the boundary can still be tapped.
+#[cfg(feature = "ssr")]
+fn framed_with_margin(shapes: &[(i64, String, domain::geometry::Shape)]) -> Vec<(f64, f64)> {
+    use geo::BoundingRect;
+    shapes
+        .iter()
+        .filter_map(|(_, _, s)| s.bounding_rect())
+        .flat_map(|r| {
+            let dy = (r.height() * 0.25).max(0.0005);
+            let dx = (r.width() * 0.25).max(0.0005);
+            [
+                (r.min().y - dy, r.min().x - dx),
+                (r.max().y + dy, r.max().x + dx),
+            ]
+        })
+        .collect()
+}
+
 #[server(endpoint = "incidents/form")]
 pub async fn report_form() -> Result<ReportFormData, AppError> {
     crate::error::answer(async move {
@@ -61,12 +80,14 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
         if !who.status.on_duty_roll() {
             return Err(AppError::Forbidden);
         }
-        let street = crate::duty::shifts::sign_up_area(&who);
-        let map = match street {
-            Some(street) => {
+        // The reporter's own community with a little of its surroundings: the place they
+        // patrol, large enough on a phone to tap a doorway.
+        let map = match who.home.0.last() {
+            Some(&home) => {
                 let (shapes, sites) =
-                    crate::areas::area_shapes(state.storage.as_ref(), street).await?;
-                crate::areas::build_map(&shapes, &sites, &[], crate::areas::Datum::Wgs84)
+                    crate::areas::area_shapes(state.storage.as_ref(), home).await?;
+                let margin = framed_with_margin(&shapes);
+                crate::areas::build_map(&shapes, &sites, &margin, crate::areas::Datum::Wgs84)
             }
             None => None,
         };
@@ -165,7 +186,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
             error.set(Some(("position".into(), i.no_position.to_owned())));
             return;
         };
-        let made_at = chrono::Utc::now().timestamp_millis();
+        let made_at = phone_clock_ms();
         let checked = categories.with_value(|all| {
             domain::incident::IncidentDraft::parse(
                 &domain::incident::Categories::from_list(all.clone()),
@@ -246,7 +267,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                         <label class="choice">
                             <input type="radio" name="category" value=code.clone()
                                 prop:checked=move || category.get() == code2
-                                on:change=move |_| category.set(code.clone()) />
+                                on:change=move |_| { category.set(code.clone()); error.set(None); } />
                             <span>{label}</span>
                         </label>
                     }
@@ -259,7 +280,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                     <label class="segment" data-severity=v>
                         <input type="radio" name="severity" value=v
                             prop:checked=move || severity.get() == v
-                            on:change=move |_| severity.set(v.to_owned()) />
+                            on:change=move |_| { severity.set(v.to_owned()); error.set(None); } />
                         <span>{label}</span>
                     </label>
                 }).collect_view()}
@@ -269,7 +290,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                 <span>{i.body}</span>
                 <textarea name="body" rows="3" maxlength="500" placeholder=i.body_placeholder
                     prop:value=move || body.get()
-                    on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| { body.set(event_target_value(&ev)); error.set(None); }></textarea>
                 <span class="muted counter">{move || body.with(|b| b.chars().count())} "/500"</span>
                 {error_for("body")}
             </label>
@@ -353,6 +374,18 @@ fn send_report(
     });
 }
 
+/// The phone's clock (epoch ms). `chrono`'s clock is not available in wasm; the browser's is.
+fn phone_clock_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
 /// The street map; a tap moves the report's position there.
 #[component]
 fn TapMap(
@@ -371,8 +404,8 @@ fn TapMap(
             let at = format!("translate({x} {y})");
             view! {
                 <g class="map-marker" data-testid="report-marker" transform=at>
-                    <circle r="14" />
-                    <circle r="4" class="dot" />
+                    <circle r="26" />
+                    <circle r="8" class="dot" />
                 </g>
             }
         })

@@ -184,20 +184,21 @@ fn StatsView(stats: StatsData) -> impl IntoView {
 #[component]
 fn BarChart(title: &'static str, bars: Vec<Bar>, testid: &'static str) -> impl IntoView {
     let max = bars.iter().map(|b| b.count).max().unwrap_or(1).max(1);
-    let row = 36;
+    // 400 units across a phone's card: 1 unit is about 1 px, so the labels read at 14 px.
+    let row = 30;
     let height = (bars.len() as i32 * row).max(row);
     view! {
         <section class="card stack chart" data-testid=testid>
             <h2>{title}</h2>
-            <svg viewBox=format!("0 0 1000 {height}") role="img" aria-label=title xmlns="http://www.w3.org/2000/svg">
+            <svg viewBox=format!("0 0 400 {height}") role="img" aria-label=title xmlns="http://www.w3.org/2000/svg">
                 {bars.into_iter().enumerate().map(|(n, b)| {
                     let y = n as i32 * row;
-                    let w = 560.0 * f64::from(b.count) / f64::from(max);
+                    let w = 190.0 * f64::from(b.count) / f64::from(max);
                     view! {
                         <g class="bar" data-label=b.label.clone() data-count=b.count.to_string()>
-                            <text x="0" y=(y + 24).to_string() class="bar-label">{b.label.clone()}</text>
-                            <rect x="360" y=(y + 6).to_string() width=format!("{w:.1}") height="24" rx="4" />
-                            <text x=format!("{:.1}", 370.0 + w) y=(y + 24).to_string() class="bar-value">{b.count}</text>
+                            <text x="0" y=(y + 20).to_string() class="bar-label">{b.label.clone()}</text>
+                            <rect x="150" y=(y + 6).to_string() width=format!("{w:.1}") height="18" rx="3" />
+                            <text x=format!("{:.1}", 156.0 + w) y=(y + 20).to_string() class="bar-value">{b.count}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -211,24 +212,24 @@ fn BarChart(title: &'static str, bars: Vec<Bar>, testid: &'static str) -> impl I
 fn ColumnChart(title: &'static str, bars: Vec<Bar>, testid: &'static str) -> impl IntoView {
     let max = bars.iter().map(|b| b.count).max().unwrap_or(1).max(1);
     let n = bars.len().max(1) as f64;
-    let slot = 1000.0 / n;
+    let slot = 400.0 / n;
     view! {
         <section class="card stack chart" data-testid=testid>
             <h2>{title}</h2>
-            <svg viewBox="0 0 1000 300" role="img" aria-label=title xmlns="http://www.w3.org/2000/svg">
+            <svg viewBox="0 0 400 150" role="img" aria-label=title xmlns="http://www.w3.org/2000/svg">
                 {bars.into_iter().enumerate().map(|(k, b)| {
-                    let h = 220.0 * f64::from(b.count) / f64::from(max);
+                    let h = 100.0 * f64::from(b.count) / f64::from(max);
                     let x = k as f64 * slot;
                     // Month numbers only, so twelve labels fit a phone's width.
                     let label = b.label.rsplit('-').next().unwrap_or("").trim_start_matches('0').to_owned();
                     view! {
                         <g class="bar" data-label=b.label.clone() data-count=b.count.to_string()>
-                            <rect x=format!("{:.1}", x + slot * 0.15) y=format!("{:.1}", 250.0 - h)
+                            <rect x=format!("{:.1}", x + slot * 0.15) y=format!("{:.1}", 125.0 - h)
                                 width=format!("{:.1}", slot * 0.7) height=format!("{h:.1}") rx="4" />
                             {(b.count > 0).then(|| view! {
-                                <text x=format!("{:.1}", x + slot / 2.0) y=format!("{:.1}", 242.0 - h) text-anchor="middle" class="bar-value">{b.count}</text>
+                                <text x=format!("{:.1}", x + slot / 2.0) y=format!("{:.1}", 120.0 - h) text-anchor="middle" class="bar-value">{b.count}</text>
                             })}
-                            <text x=format!("{:.1}", x + slot / 2.0) y="285" text-anchor="middle" class="bar-label">{label}</text>
+                            <text x=format!("{:.1}", x + slot / 2.0) y="144" text-anchor="middle" class="bar-label">{label}</text>
                         </g>
                     }
                 }).collect_view()}
