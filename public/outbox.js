@@ -41,6 +41,8 @@
 
   const put = (item) => withStore("readwrite", (s) => s.put(item));
   const remove = (key) => withStore("readwrite", (s) => s.delete(key));
+  // Counting without reading: a waiting report holds its photos.
+  const count = () => withStore("readonly", (s) => s.count());
   const all = () =>
     withStore("readonly", (s) => s.getAll()).then((items) =>
       (items || []).sort((a, b) => a.body.made_at - b.body.made_at),
@@ -98,7 +100,7 @@
   }
 
   async function announce(results) {
-    const pending = await all().then((items) => items.length, () => 0);
+    const pending = await count().then((n) => n || 0, () => 0);
     const detail = { pending, results: results || [] };
     if (scope.document) {
       scope.dispatchEvent(new CustomEvent("pingan-outbox", { detail }));
@@ -152,8 +154,10 @@
       const direct = await sendOne(item).catch(() => ({ status: "waiting" }));
       return JSON.stringify(direct);
     }
-    askForSync();
     const result = await sendOne(item);
+    // The worker is asked to send it later only if it has to wait: asked at once, the sync
+    // fires while the page is still sending and the same report (photos and all) goes twice.
+    if (result.status === "waiting") askForSync();
     await announce([result]);
     return JSON.stringify(result);
   }
@@ -162,7 +166,7 @@
     submit,
     flush,
     uuidv7,
-    pending: () => all().then((items) => items.length, () => 0),
+    pending: () => count().then((n) => n || 0, () => 0),
   };
 
   if (scope.document) {

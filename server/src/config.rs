@@ -242,7 +242,7 @@ fn incident_settings(
         let layer = app::incidents::TileLayer { url, datum };
         let filled = ["{z}", "{x}", "{y}"].iter().all(|p| layer.url.contains(p));
         if layer.origin().is_none() || !filled {
-            bail!("PINGAN_TILE_URL must be an http(s) URL with {{z}}, {{x}} and {{y}}");
+            bail!("PINGAN_TILE_URL must be an https URL with {{z}}, {{x}} and {{y}}");
         }
         settings.tiles = Some(layer);
     }

@@ -52,7 +52,9 @@ impl Default for PhotoRules {
         Self {
             max_upload_bytes: 8 * 1024 * 1024,
             max_edge_px: 1600,
-            max_input_pixels: 40_000_000,
+            // 24 MP (6000 × 4000): phones shrink photos to 1600 px before sending, so only a
+            // report made without the app's script comes near this; it bounds decode memory.
+            max_input_pixels: 24_000_000,
             jpeg_quality: 82,
         }
     }

@@ -151,8 +151,7 @@ pub fn router(
                 .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
                     incidents::MAX_BYTES,
                 ))
-                // Photo decoding is CPU work: two reports at a time, the rest wait their turn.
-                .layer::<_, std::convert::Infallible>(tower::limit::ConcurrencyLimitLayer::new(2)),
+                .layer::<_, std::convert::Infallible>(axum::Extension(incidents::photo_permits())),
         )
         .route("/incidents/{id}/photos/{photo}", get(incidents::photo))
         .route("/calendar/{file}", get(calendar::feed))

@@ -143,6 +143,41 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
     let image = image::load_from_memory(&bytes).expect("a readable JPEG");
     assert_eq!((image.width(), image.height()), (480, 640));
 
+    // Asked again, the phone's copy is still good: 304 without the bytes.
+    let (etag_status, _, _) = {
+        let res = send(
+            &t,
+            Request::get(&url)
+                .header(header::COOKIE, &volunteer)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+        let etag = res
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .expect("an ETag")
+            .to_owned();
+        assert_eq!(
+            res.headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("private, no-cache")
+        );
+        let again = send(
+            &t,
+            Request::get(&url)
+                .header(header::COOKIE, &volunteer)
+                .header(header::IF_NONE_MATCH, etag)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+        (again.status().as_u16(), (), ())
+    };
+    assert_eq!(etag_status, 304);
+
     // Who sees the photo: the reporter and the community's leader; not a neighbour, nobody
     // logged out.
     let leader = log_in(&t, LEADER).await;
@@ -154,6 +189,63 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
     let theirs = send(&t, post(Some(&neighbour), &body)).await;
     assert_eq!(theirs.status().as_u16(), 422);
     assert!(!body_text(theirs).await.contains(&id.to_string()));
+
+    // Made public by the leader, the neighbour reads it — without who reported it.
+    let reporter = t
+        .store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("reporter");
+    let leader_id = t
+        .store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(LEADER).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("leader")
+        .id;
+    t.store
+        .change_incident(
+            domain::incident::port::IncidentId(id),
+            &domain::incident::port::IncidentChange {
+                actor: leader_id,
+                at: chrono::Utc::now().timestamp_millis(),
+                step: "publish".into(),
+                what: domain::incident::port::ChangeKind::Publish(true),
+                note: None,
+            },
+        )
+        .await
+        .expect("publish");
+    for endpoint in ["detail", "list"] {
+        let form = if endpoint == "detail" {
+            format!("id={id}")
+        } else {
+            "filters[page]=1".to_owned()
+        };
+        let res = send(
+            &t,
+            Request::post(format!("/api/incidents/{endpoint}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, &neighbour)
+                .body(Body::from(form))
+                .expect("request"),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 200, "{endpoint}");
+        let text = body_text(res).await;
+        assert!(
+            text.contains("3号楼楼道"),
+            "{endpoint}: the public incident is listed"
+        );
+        assert!(
+            !text.contains(reporter.name.as_str()) && !text.contains("reporter_id"),
+            "{endpoint} leaks the reporter: {text}"
+        );
+    }
+    assert_eq!(get_photo(&t, &url, Some(&neighbour)).await.0, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -241,6 +333,11 @@ async fn bad_reports_are_refused_in_the_readers_language_and_store_nothing() {
         assert_eq!(status, 422, "{body}: {text}");
         assert!(text.contains(message), "{message:?} not in {text}");
     }
+    // Not JSON (a cross-site form post, say): refused before the body is read.
+    let mut form = post(Some(&volunteer), &report(&key(), vec![]));
+    form.headers_mut()
+        .insert(header::CONTENT_TYPE, "text/plain".parse().expect("header"));
+    assert_eq!(send(&t, form).await.status().as_u16(), 422);
     assert_eq!(stored_count(&t).await, 0, "nothing stored");
     // Not logged in: 401, so the outbox keeps the report for after the next login.
     let res = send(&t, post(None, &report(&key(), vec![]))).await;

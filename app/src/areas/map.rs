@@ -88,7 +88,8 @@ impl Projection {
         if worlds.is_empty() || x1 <= x0 || y1 <= y0 {
             return None;
         }
-        let k = 1000.0 / (x1 - x0);
+        // 1000 units wide, unless that would make a tall area more than 2000 high.
+        let k = (1000.0 / (x1 - x0)).min(2000.0 / (y1 - y0));
         let height = ((y1 - y0) * k).round().clamp(100.0, 2000.0) as u32;
         Some((Self { x0, y0, k, datum }, height))
     }

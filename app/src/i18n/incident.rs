@@ -32,6 +32,7 @@ incident_texts! {
     photo_unit: "张", "photos";
     remove_photo: "删除照片", "Remove photo";
     photo_unreadable: "这张照片无法读取，请换一张。", "This photo could not be read; choose another.";
+    photo_too_many: "照片数已到上限，多选的没有加入。", "The photo limit is reached; the extra ones were left out.";
     on_shift: "将关联到你当前的班次：", "Linked to your shift now:";
     submit: "上报", "Send report";
     sending: "正在发送…", "Sending…";

@@ -12,7 +12,7 @@ use domain::{Action, Principal, Role, Storage};
 pub enum Sight {
     /// A leader over its area: everything, and the triage steps.
     Triage,
-    /// The reporter.
+    /// The reporter, or the person it is assigned to.
     Own,
     /// A public incident of the reader's community: no reporter.
     Public,
@@ -78,7 +78,13 @@ pub async fn incident_in_sight(
         .map_err(AppError::from)?;
     let sight = if who.may(Action::TriageIncidents, &path) {
         Sight::Triage
-    } else if summary.reporter_id == who.volunteer_id && who.status.on_duty_roll() {
+    } else if who.status.on_duty_roll()
+        && (summary.reporter_id == who.volunteer_id
+            || incident
+                .assignee
+                .as_ref()
+                .is_some_and(|(id, _)| *id == who.volunteer_id))
+    {
         Sight::Own
     } else if summary.public
         && who.status.on_duty_roll()

@@ -65,17 +65,19 @@ pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
             .await
             .map_err(AppError::from)?;
         let reporter_id = incident.summary.reporter_id;
+        // A public incident shows the community what happened and where it stands, not who
+        // reported it, who works on it or the leaders' notes.
+        let public = sight == Sight::Public;
         let timeline = events
             .into_iter()
             .map(|e| TimelineRow {
                 at: e.at,
-                actor: (sight != Sight::Public || e.actor_id != reporter_id)
-                    .then_some(e.actor_name),
+                actor: (!public || e.actor_id != reporter_id).then_some(e.actor_name),
                 step: e.step,
                 status: e.status,
                 referred_to: e.referred_to,
-                assignee: e.assignee.map(|(_, name)| name),
-                note: e.note,
+                assignee: e.assignee.filter(|_| !public).map(|(_, name)| name),
+                note: e.note.filter(|_| !public),
             })
             .collect();
         let (shapes, sites) = crate::areas::area_shapes(store, incident.summary.area_id).await?;
@@ -88,10 +90,15 @@ pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
         let can_triage = sight == Sight::Triage;
         Ok(DetailData {
             categories: state.incidents.categories.all().to_vec(),
-            reporter: (sight != Sight::Public).then_some(incident.reporter_name),
-            site: incident.site_name,
+            reporter: (!public).then_some(incident.reporter_name),
+            // The shift's site and when the report arrived could point at the reporter.
+            site: incident.site_name.filter(|_| !public),
             accuracy_m: incident.accuracy_m,
-            received_at: incident.received_at,
+            received_at: if public {
+                incident.summary.made_at
+            } else {
+                incident.received_at
+            },
             assignee: incident.assignee.map(|(_, name)| name),
             referred_to: incident.referred_to,
             photo_urls: incident
@@ -199,7 +206,7 @@ pub async fn incident_assign(id: i64, phone: String) -> Result<(), AppError> {
         use domain::{FieldError, MessageKey};
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
-        let (who, incident) = for_triage(store, id).await?;
+        let (who, _) = for_triage(store, id).await?;
         let assignee = if phone.trim().is_empty() {
             who.volunteer_id
         } else {
@@ -211,15 +218,13 @@ pub async fn incident_assign(id: i64, phone: String) -> Result<(), AppError> {
                 .map_err(AppError::from)?
                 .filter(|v| v.status == domain::VolunteerStatus::Registered)
                 .ok_or_else(unknown)?;
+            // Someone the leader leads: their home is within the leader's scope (a leader of one
+            // community cannot look people up in another by number).
             let theirs = store
                 .area_path(person.home_area_id)
                 .await
                 .map_err(AppError::from)?;
-            let here = store
-                .area_path(incident.summary.area_id)
-                .await
-                .map_err(AppError::from)?;
-            if theirs.0.first() != here.0.first() {
+            if !who.may(domain::Action::TriageIncidents, &theirs) {
                 return Err(unknown());
             }
             person.id
@@ -324,7 +329,7 @@ fn Detail(detail: DetailData, refresh: RwSignal<u32>) -> impl IntoView {
             {(!detail.photo_urls.is_empty()).then(|| view! {
                 <div class="photo-strip">
                     {detail.photo_urls.iter().map(|url| view! {
-                        <a href=url.clone() class="thumb"><img src=url.clone() alt=i.photo_of loading="lazy" data-testid="incident-photo" /></a>
+                        <figure class="thumb large"><img src=url.clone() alt=i.photo_of loading="lazy" data-testid="incident-photo" /></figure>
                     }).collect_view()}
                 </div>
             })}

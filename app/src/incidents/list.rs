@@ -77,6 +77,8 @@ fn url_escape(v: &str) -> String {
 pub struct ListData {
     pub items: Vec<IncidentSummary>,
     pub total: u32,
+    /// The page shown: the one asked for, or the last one when it asked past the end.
+    pub page: u32,
     pub categories: Vec<Category>,
     /// The areas a leader can narrow the list to (their scope and the areas below it).
     pub areas: Vec<(i64, String)>,
@@ -157,18 +159,24 @@ pub async fn incident_list(filters: ListFilters) -> Result<ListData, AppError> {
         };
         let viewer = super::access::narrowed(store, &who, viewer, filters.area).await?;
         let query = query_of(&filters)?;
-        let page = store
-            .incidents(
-                viewer,
-                &query,
-                PER_PAGE,
-                (filters.page.max(1) - 1).saturating_mul(PER_PAGE),
-            )
+        let offset = |page: u32| (page.max(1) - 1).saturating_mul(PER_PAGE);
+        let mut shown = filters.page.max(1);
+        let mut page = store
+            .incidents(viewer, &query, PER_PAGE, offset(shown))
             .await
             .map_err(AppError::from)?;
+        if page.items.is_empty() && page.total > 0 {
+            // Past the end (an old link, a list that shrank): the last page instead.
+            shown = page.total.div_ceil(PER_PAGE);
+            page = store
+                .incidents(viewer, &query, PER_PAGE, offset(shown))
+                .await
+                .map_err(AppError::from)?;
+        }
         Ok(ListData {
             items: page.items,
             total: page.total,
+            page: shown,
             categories: state.incidents.categories.all().to_vec(),
             areas,
             can_triage: matches!(viewer, Viewer::Area(_)),
@@ -214,7 +222,7 @@ fn ListView(list: ListData, filters: ListFilters) -> impl IntoView {
     let lang = use_lang();
     let categories = StoredValue::new(list.categories.clone());
     let pages = list.total.div_ceil(PER_PAGE).max(1);
-    let page = filters.page.min(pages);
+    let page = list.page.min(pages);
     let status_options = [("open", i.status_open)].into_iter().chain(
         IncidentStatus::ALL
             .iter()

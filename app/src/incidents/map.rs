@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 /// Pins closer than this (SVG units; the map is 1000 wide) merge into a cluster.
-pub const CLUSTER_RADIUS: f64 = 70.0;
+pub const CLUSTER_RADIUS: f64 = 90.0;
 /// The heat layer's grid cell (SVG units).
 pub const HEAT_CELL: f64 = 50.0;
 /// The most incidents one map draws.
@@ -163,6 +163,34 @@ fn tiles_for(layer: &super::TileLayer, p: &crate::areas::Projection, height: u32
     out
 }
 
+/// The positions that frame the map: those within half the areas' size around them. One report
+/// made with a wild position (0°, 0°) must not shrink the district to a dot; its pin is drawn
+/// off the frame instead.
+#[cfg(feature = "ssr")]
+fn near_the_areas(
+    shapes: &[(i64, String, domain::geometry::Shape)],
+    positions: impl Iterator<Item = (f64, f64)>,
+) -> Vec<(f64, f64)> {
+    use geo::BoundingRect;
+    let rects: Vec<_> = shapes
+        .iter()
+        .filter_map(|(_, _, s)| s.bounding_rect())
+        .collect();
+    let Some(first) = rects.first() else {
+        return positions.collect();
+    };
+    let (mut x0, mut y0, mut x1, mut y1) =
+        (first.min().x, first.min().y, first.max().x, first.max().y);
+    for r in &rects {
+        (x0, y0) = (x0.min(r.min().x), y0.min(r.min().y));
+        (x1, y1) = (x1.max(r.max().x), y1.max(r.max().y));
+    }
+    let (dx, dy) = ((x1 - x0) / 2.0, (y1 - y0) / 2.0);
+    positions
+        .filter(|(lat, lon)| (x0 - dx..=x1 + dx).contains(lon) && (y0 - dy..=y1 + dy).contains(lat))
+        .collect()
+}
+
 #[server(endpoint = "incidents/map")]
 pub async fn incident_map(query: MapQuery) -> Result<MapPageData, AppError> {
     crate::error::answer(async move {
@@ -195,7 +223,7 @@ pub async fn incident_map(query: MapQuery) -> Result<MapPageData, AppError> {
             _ => Datum::Wgs84,
         };
         let (shapes, sites) = crate::areas::area_shapes(store, root).await?;
-        let positions: Vec<(f64, f64)> = facts.iter().map(|f| (f.lat, f.lon)).collect();
+        let positions = near_the_areas(&shapes, facts.iter().map(|f| (f.lat, f.lon)));
         let Some(whole) = build_map(&shapes, &sites, &positions, datum) else {
             return Ok(MapPageData {
                 map: None,
@@ -391,7 +419,7 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
                                 data-incident=pin.id.map(|i| i.to_string()).unwrap_or_default()
                                 data-incident-status=pin.status.clone() data-urgent=pin.urgent.then_some("true")>
                                 <circle cx=format!("{:.1}", pin.x) cy=format!("{:.1}", pin.y)
-                                    r=if single { "30" } else { "42" } />
+                                    r=if single { "40" } else { "50" } />
                                 {(!single).then(|| view! {
                                     <text x=format!("{:.1}", pin.x) y=format!("{:.1}", pin.y + 12.0) text-anchor="middle">{pin.count}</text>
                                 })}

@@ -63,12 +63,12 @@ impl TileLayer {
             .replace("{y}", &y.to_string())
     }
 
-    /// The service's origin (`https://host:port`), for the page's image policy.
+    /// The service's origin (`https://host:port`), for the page's image policy. HTTPS only:
+    /// plain-HTTP tiles on an HTTPS site are blocked as mixed content.
     pub fn origin(&self) -> Option<String> {
-        let (scheme, rest) = self.url.split_once("://")?;
+        let rest = self.url.strip_prefix("https://")?;
         let host = rest.split('/').next()?;
-        (matches!(scheme, "https" | "http") && !host.is_empty() && !host.contains('{'))
-            .then(|| format!("{scheme}://{host}"))
+        (!host.is_empty() && !host.contains('{')).then(|| format!("https://{host}"))
     }
 }
 
@@ -90,10 +90,15 @@ mod tests {
             layer.origin().as_deref(),
             Some("https://tiles.example.cn:8443")
         );
-        let bad = TileLayer {
-            url: "javascript:alert(1)".into(),
-            datum: crate::areas::Datum::Wgs84,
-        };
-        assert_eq!(bad.origin(), None);
+        for bad in [
+            "javascript:alert(1)",
+            "http://tiles.example.cn/{z}/{x}/{y}.png",
+        ] {
+            let layer = TileLayer {
+                url: bad.into(),
+                datum: crate::areas::Datum::Wgs84,
+            };
+            assert_eq!(layer.origin(), None, "{bad}");
+        }
     }
 }

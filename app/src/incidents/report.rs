@@ -150,7 +150,9 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     let locating = RwSignal::new(false);
     let no_fix = RwSignal::new(false);
     let photos = RwSignal::new(Vec::<String>::new());
-    let photo_error = RwSignal::new(false);
+    let photo_error = RwSignal::new(None::<&'static str>);
+    // Photos still being shrunk: the report waits for them.
+    let shrinking = RwSignal::new(0u32);
     let error = RwSignal::new(None::<(String, String)>);
     let sending = RwSignal::new(false);
     let sent = RwSignal::new(None::<Sent>);
@@ -160,18 +162,18 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     let locate = move || {
         locating.set(true);
         no_fix.set(false);
+        adjusted.set(false);
         #[cfg(feature = "hydrate")]
         crate::geolocation::request_position(30_000, move |f| {
             locating.set(false);
             match f {
+                // A fix arriving after the volunteer tapped the map does not move their pin.
+                crate::geolocation::Fix::Found { .. } if adjusted.get_untracked() => {}
                 crate::geolocation::Fix::Found {
                     lat,
                     lon,
                     accuracy_m,
-                } => {
-                    fix.set(Some((lat, lon, Some(accuracy_m))));
-                    adjusted.set(false);
-                }
+                } => fix.set(Some((lat, lon, Some(accuracy_m)))),
                 _ => no_fix.set(true),
             }
         });
@@ -234,6 +236,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     let reset = move |_| {
         body.set(String::new());
         photos.set(Vec::new());
+        photo_error.set(None);
         category.set(String::new());
         severity.set("1".into());
         sent.set(None);
@@ -315,7 +318,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                 {error_for("lon")}
                 {error_for("accuracy")}
             </section>
-            <PhotoPicker photos max_photos photo_error />
+            <PhotoPicker photos max_photos photo_error shrinking />
             {form.shift_site.clone().map(|site| view! {
                 <p class="muted" data-testid="on-shift">{i.on_shift} " " {site}</p>
             })}
@@ -324,7 +327,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
             {error_for("client_key")}
             {error_for("form")}
             <button type="submit" class="button primary block big" data-testid="report-submit"
-                disabled=move || sending.get()>
+                disabled=move || sending.get() || shrinking.get() != 0>
                 {move || if sending.get() { i.sending } else { i.submit }}
             </button>
         </form>
@@ -459,7 +462,8 @@ fn TapMap(
 fn PhotoPicker(
     photos: RwSignal<Vec<String>>,
     max_photos: usize,
-    photo_error: RwSignal<bool>,
+    photo_error: RwSignal<Option<&'static str>>,
+    shrinking: RwSignal<u32>,
 ) -> impl IntoView {
     let i = use_texts().incident;
     let on_pick = move |ev: leptos::ev::Event| {
@@ -473,7 +477,7 @@ fn PhotoPicker(
                 return;
             };
             let Some(files) = input.files() else { return };
-            photo_error.set(false);
+            photo_error.set(None);
             let mut picked = Vec::new();
             for n in 0..files.length() {
                 if let Some(file) = files.get(n) {
@@ -482,19 +486,23 @@ fn PhotoPicker(
             }
             input.set_value("");
             leptos::task::spawn_local(async move {
+                shrinking.update(|n| *n += 1);
                 for file in picked {
                     if photos.with_untracked(|p| p.len()) >= max_photos {
+                        // More were chosen than a report carries: say so, keep the first ones.
+                        photo_error.set(Some(i.photo_too_many));
                         break;
                     }
                     match shrink(&file, PHOTO_EDGE_PX).await {
                         Some(url) => photos.update(|p| p.push(url)),
-                        None => photo_error.set(true),
+                        None => photo_error.set(Some(i.photo_unreadable)),
                     }
                 }
+                shrinking.update(|n| *n = n.saturating_sub(1));
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        let _ = (ev, shrinking);
     };
     view! {
         <section class="field photos" aria-labelledby="photos-title">
@@ -511,13 +519,12 @@ fn PhotoPicker(
             <Show when=move || photos.with(|p| p.len()) < max_photos>
                 <label class="button block photo-add">
                     {i.add_photo}
-                    <input type="file" accept="image/*" capture="environment" multiple
+                    // No `capture`: the phone offers the camera and the gallery both.
+                    <input type="file" accept="image/*" multiple
                         class="visually-hidden" data-testid="photo-input" on:change=on_pick />
                 </label>
             </Show>
-            <Show when=move || photo_error.get()>
-                <p class="field-error" role="alert">{i.photo_unreadable}</p>
-            </Show>
+            {move || photo_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
         </section>
     }
 }

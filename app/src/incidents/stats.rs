@@ -46,6 +46,21 @@ fn bars(keys: impl Iterator<Item = String>) -> Vec<Bar> {
     out
 }
 
+/// The start of a period of about `days` in whole calendar months (China time), ending with
+/// the current one: 365 days → the last 12 months from the 1st, so no month is counted in
+/// part and every bar of the month chart is a whole month.
+#[cfg(feature = "ssr")]
+fn period_start(now: i64, days: u32) -> i64 {
+    use chrono::Datelike;
+    let months = (f64::from(days.clamp(28, 366)) / 30.4).round().max(1.0) as u32;
+    let today = domain::duty::local_date(now);
+    let first = today
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(months - 1)))
+        .unwrap_or(today);
+    domain::duty::local_ms(first, 0)
+}
+
 /// Every month from `from` to `to` (China dates) as `YYYY-MM`, with the facts' counts.
 #[cfg(feature = "ssr")]
 fn months(from: i64, to: i64, made: &[i64]) -> Vec<Bar> {
@@ -79,7 +94,7 @@ pub async fn incident_stats(days: u32) -> Result<StatsData, AppError> {
             return Err(AppError::Forbidden);
         }
         let now = chrono::Utc::now().timestamp_millis();
-        let from = now - i64::from(days.clamp(7, 366)) * domain::duty::DAY_MS;
+        let from = period_start(now, days);
         let facts = store
             .incident_facts(
                 viewer,
@@ -103,6 +118,11 @@ pub async fn incident_stats(days: u32) -> Result<StatsData, AppError> {
                 slot.insert(name);
             }
         }
+        // A rejected report was not an incident (a mistake, a duplicate): it is not counted.
+        let facts: Vec<_> = facts
+            .into_iter()
+            .filter(|f| f.status != domain::incident::IncidentStatus::Rejected)
+            .collect();
         let made: Vec<i64> = facts.iter().map(|f| f.made_at).collect();
         Ok(StatsData {
             total: facts.len() as u32,
@@ -258,6 +278,24 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn a_year_is_the_last_twelve_whole_months() {
+        // 2026-11-25 12:00 China time.
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T04:00:00Z")
+            .expect("time")
+            .timestamp_millis();
+        let from = period_start(now, 365);
+        let labels: Vec<_> = months(from, now, &[])
+            .into_iter()
+            .map(|b| b.label)
+            .collect();
+        assert_eq!(labels.len(), 12);
+        assert_eq!(labels[0], "2025-12");
+        assert_eq!(labels[11], "2026-11");
+        assert_eq!(months(period_start(now, 30), now, &[]).len(), 1);
+        assert_eq!(months(period_start(now, 90), now, &[]).len(), 3);
     }
 
     #[test]

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UrgentList {
+    /// Whether the reader leads an area (only then is the list looked up again).
+    pub leading: bool,
     pub items: Vec<IncidentSummary>,
     pub categories: Vec<Category>,
 }
@@ -25,6 +27,7 @@ pub async fn urgent_incidents() -> Result<UrgentList, AppError> {
         let store = state.storage.as_ref();
         let who = crate::auth::require_login()?;
         let viewer = super::access::viewer_of(store, &who).await?;
+        let leading = matches!(viewer, Viewer::Area(_));
         let items = match viewer {
             Viewer::Area(_) => {
                 store
@@ -45,6 +48,7 @@ pub async fn urgent_incidents() -> Result<UrgentList, AppError> {
             Viewer::Volunteer { .. } => Vec::new(),
         };
         Ok(UrgentList {
+            leading,
             items,
             categories: state.incidents.categories.all().to_vec(),
         })
@@ -63,10 +67,21 @@ pub fn UrgentAlerts() -> impl IntoView {
     // The newest urgent incident seen so far; a newer one is "new".
     let seen = RwSignal::new(None::<i64>);
     let fresh = RwSignal::new(false);
+    // Looked up again only for leaders, and only while the page is on screen.
+    let leading = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     {
+        let visible = || {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .is_none_or(|d| !d.hidden())
+        };
         let handle = set_interval_with_handle(
-            move || tick.update(|n| *n += 1),
+            move || {
+                if leading.get_untracked() && visible() {
+                    tick.update(|n| *n += 1);
+                }
+            },
             std::time::Duration::from_millis(u64::from(POLL_MS)),
         );
         on_cleanup(move || {
@@ -80,6 +95,7 @@ pub fn UrgentAlerts() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) if !list.items.is_empty() => {
+                        leading.set(list.leading);
                         let newest = list.items.iter().map(|i| i.id.0).max();
                         let before = seen.get_untracked();
                         if before.is_some() && newest > before {
@@ -92,7 +108,11 @@ pub fn UrgentAlerts() -> impl IntoView {
                         seen.set(newest.max(before));
                         view! { <UrgentBox list fresh /> }.into_any()
                     }
-                    _ => ().into_any(),
+                    Ok(list) => {
+                        leading.set(list.leading);
+                        ().into_any()
+                    }
+                    Err(_) => ().into_any(),
                 }
             })}
         </Transition>

@@ -16,6 +16,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IncidentId(pub i64);
 
+/// What a summary read back in a browser holds instead of its reporter.
+fn nobody() -> VolunteerId {
+    VolunteerId(0)
+}
+
 /// A photo already cleaned (re-encoded, metadata gone) by the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPhoto {
@@ -67,6 +72,9 @@ impl Stored {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentSummary {
     pub id: IncidentId,
+    /// Never sent to a browser: other volunteers must not learn who reported, and nobody's
+    /// page needs the number.
+    #[serde(skip, default = "nobody")]
     pub reporter_id: VolunteerId,
     pub area_id: AreaId,
     pub area_name: String,

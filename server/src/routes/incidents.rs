@@ -18,19 +18,48 @@ use axum::{Extension, Json};
 use base64::Engine;
 use domain::incident::port::NewPhoto;
 use domain::{FieldError, MessageKey};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// The largest report accepted: a few photos already shrunk by the phone, in base64.
 pub const MAX_BYTES: usize = 24 * 1024 * 1024;
 
+/// How many reports may have their photos decoded at once (CPU and memory bound); the others
+/// wait their turn. Taken only after the caller is known and the report checked.
+pub fn photo_permits() -> Arc<Semaphore> {
+    Arc::new(Semaphore::new(2))
+}
+
 pub async fn report(
     State(state): State<AppState>,
     Extension(CurrentUser(who)): Extension<CurrentUser>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    Extension(permits): Extension<Arc<Semaphore>>,
+    request: axum::extract::Request,
 ) -> Response {
-    let lang = Lang::of_request(&headers);
+    let lang = Lang::of_request(request.headers());
+    // Who and what first: an anonymous or non-JSON request is refused before its body is read.
     let Some(who) = who else {
         return refuse(lang, AppError::Unauthenticated);
+    };
+    if !who.status.on_duty_roll() {
+        return refuse(lang, AppError::Forbidden);
+    }
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return refuse(lang, FieldError::new("body", MessageKey::Required).into());
+    }
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BYTES).await {
+        Ok(body) => body,
+        Err(_) => {
+            return refuse(
+                lang,
+                FieldError::new("photos", MessageKey::PhotoTooLarge).into(),
+            )
+        }
     };
     let input: ReportInput = match serde_json::from_slice(&body) {
         Ok(input) => input,
@@ -41,9 +70,17 @@ pub async fn report(
     if let Err(e) = app::incidents::service::check_report(&state.incidents, &input, now) {
         return refuse(lang, e);
     }
-    let photos = match clean_all(input.photos.clone()).await {
-        Ok(photos) => photos,
-        Err(e) => return refuse(lang, e),
+    let photos = {
+        let Ok(_permit) = permits.acquire().await else {
+            return refuse(
+                lang,
+                AppError::internal("photo permits", "semaphore closed"),
+            );
+        };
+        match clean_all(input.photos.clone()).await {
+            Ok(photos) => photos,
+            Err(e) => return refuse(lang, e),
+        }
     };
     match app::incidents::service::record_report(&state, &who, &input, photos, now).await {
         Ok(answer) => {
@@ -102,6 +139,7 @@ pub async fn photo(
     State(state): State<AppState>,
     Extension(CurrentUser(who)): Extension<CurrentUser>,
     Path((incident, photo)): Path<(i64, i64)>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(who) = who else {
         return StatusCode::UNAUTHORIZED.into_response();
@@ -118,15 +156,29 @@ pub async fn photo(
         .await
     {
         Ok(Some((content_type, bytes))) => {
-            let mut res = bytes.into_response();
-            let headers = res.headers_mut();
+            use sha2::Digest;
+            // Asked again on every view (access can end: a logout, a role taken away, an
+            // incident hidden), but answered with 304 when the phone already holds it.
+            let etag = format!("\"{:x}\"", sha2::Sha256::digest(&bytes));
+            let fresh = headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v == etag);
+            let mut res = if fresh {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                bytes.into_response()
+            };
+            let out = res.headers_mut();
             if let Ok(v) = HeaderValue::from_str(&content_type) {
-                headers.insert(header::CONTENT_TYPE, v);
+                out.insert(header::CONTENT_TYPE, v);
             }
-            // Personal data: the phone may keep it, shared caches may not; never changes.
-            headers.insert(
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                out.insert(header::ETAG, v);
+            }
+            out.insert(
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=86400, immutable"),
+                HeaderValue::from_static("private, no-cache"),
             );
             res
         }

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 const TEMPLATE: &str = include_str!("../../../public/sw.template.js");
 /// The outbox script the pages and the worker share (`public/outbox.js`).
 pub const OUTBOX: &str = include_str!("../../../public/outbox.js");
+/// The photo shrinker the report page loads (`public/photo.js`), precached by the worker.
+const PHOTO: &str = include_str!("../../../public/photo.js");
 
 /// The pages and files the shell needs to open offline.
 pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
@@ -37,11 +39,13 @@ pub fn render(assets: &AssetManifest) -> String {
 /// A short FNV-1a hash of the app version and the hashed asset names.
 fn version_of(list: &[String]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    // The outbox script is part of the worker, so a change to it is a new version too.
+    // The outbox script is part of the worker and the photo script is precached under a fixed
+    // name, so a change to either is a new version too.
     for byte in env!("CARGO_PKG_VERSION")
         .bytes()
         .chain(list.iter().flat_map(|s| s.bytes()))
         .chain(OUTBOX.bytes())
+        .chain(PHOTO.bytes())
     {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
