@@ -64,7 +64,8 @@
   }
 
   // One attempt. "sent" and "refused" are final (the item leaves the outbox); "waiting" keeps
-  // it for the next attempt: no network, a server error, or a session that needs a new login.
+  // it for the next attempt: no network, a server error, or a session that needs a new login;
+  // "held" keeps it for the person who made it, while the others' events go on.
   async function sendOne(item) {
     let res;
     try {
@@ -87,6 +88,10 @@
     if (res.ok) {
       await remove(item.client_key);
       return { status: "sent", client_key: item.client_key, answer };
+    }
+    // Made on this phone by someone else who is not logged in now: keep it for them.
+    if (answer && answer.held) {
+      return { status: "held", client_key: item.client_key };
     }
     if (res.status >= 400 && res.status < 500 && ![401, 408, 425, 429].includes(res.status)) {
       await remove(item.client_key);

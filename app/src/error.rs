@@ -30,6 +30,10 @@ pub enum AppError {
     /// The data changed underneath the request.
     #[error("conflict")]
     Conflict,
+    /// An event from the phone's outbox that another person made on this phone (a shared
+    /// phone, a different login since): kept on the phone until its maker logs in again.
+    #[error("made by another person")]
+    MadeByAnother,
     /// Too many attempts in a short time (login, for instance).
     #[error("rate limited")]
     RateLimited,
@@ -52,7 +56,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::CrossSite => 403,
             AppError::NotFound => 404,
-            AppError::Conflict => 409,
+            AppError::Conflict | AppError::MadeByAnother => 409,
             AppError::RateLimited => 429,
             AppError::Transport(_) => 502,
             AppError::Internal { .. } => 500,
@@ -68,6 +72,7 @@ impl AppError {
             AppError::NotFound => t.error_not_found.to_owned(),
             AppError::Conflict => t.error_conflict.to_owned(),
             AppError::RateLimited => t.error_rate_limited.to_owned(),
+            AppError::MadeByAnother => t.error_made_by_another.to_owned(),
             AppError::CrossSite => t.error_cross_site.to_owned(),
             AppError::Transport(_) => t.offline_banner.to_owned(),
             AppError::Internal { request_id } => match request_id {

@@ -13,14 +13,21 @@ const HERE = { latitude: 36.675, longitude: 117.0591, accuracy: 10 };
 // A real JPEG with EXIF GPS tags (server/tests/fixtures/make_gps_photo.py).
 const PHOTO = path.join(__dirname, "../../server/tests/fixtures/gps-photo.jpg");
 
-async function phone(browser: Browser, baseURL: string | undefined): Promise<BrowserContext> {
+// About 3 km away, so the shared-phone test's reports never cluster with the first test's pin.
+const ELSEWHERE = { latitude: 36.69, longitude: 117.09, accuracy: 10 };
+
+async function phone(
+  browser: Browser,
+  baseURL: string | undefined,
+  position = HERE,
+): Promise<BrowserContext> {
   return browser.newContext({
     baseURL,
     locale: "zh-CN",
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
-    geolocation: HERE,
+    geolocation: position,
     permissions: ["geolocation"],
   });
 }
@@ -155,6 +162,55 @@ test.describe("incidents", () => {
     await expect(leader.getByTestId("by-category")).toContainText("消防隐患");
     await shot(leader, "incident-stats");
     await leaderContext.close();
+  });
+
+  test("on a shared phone a report waiting in the outbox goes out under its maker, not the next person", async ({ browser, baseURL }) => {
+    test.setTimeout(90_000);
+    const maker = "13800000006";
+    const next = "13800000007";
+    const first = `共用手机-甲-${Date.now()}`;
+    const second = `共用手机-乙-${Date.now()}`;
+    const context = await phone(browser, baseURL, ELSEWHERE);
+    const page = await context.newPage();
+
+    async function report(category: string, text: string) {
+      await expect(page.getByTestId("position")).toContainText("精度约 10 m");
+      await page.getByRole("radio", { name: category }).check();
+      await page.getByLabel("情况说明").fill(text);
+      await page.getByTestId("report-submit").click();
+    }
+
+    await logIn(page, maker, "/incidents/new");
+    await context.setOffline(true);
+    await report("治安隐患", first);
+    await expect(page.getByTestId("report-queued")).toBeVisible();
+    // The maker's session ends (the phone changes hands) before the network returns.
+    await context.clearCookies();
+    await context.setOffline(false);
+
+    // The next person logs in: their own report goes out; the maker's stays on the phone.
+    await logIn(page, next, "/incidents/new");
+    await report("可疑情况", second);
+    await expect(page.getByTestId("report-sent")).toBeVisible();
+    await page.goto("/incidents");
+    await ready(page);
+    await expect(page.getByTestId("incident-card").filter({ hasText: second })).toHaveCount(1);
+    await expect(page.getByTestId("incident-card").filter({ hasText: first })).toHaveCount(0);
+
+    // The maker logs in again on this phone: the waiting report goes out under their name.
+    await context.clearCookies();
+    await logIn(page, maker, "/incidents");
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await ready(page);
+          return page.getByTestId("incident-card").filter({ hasText: first }).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await context.close();
   });
 
   test("another community's volunteer cannot open the report", async ({ browser, baseURL }) => {

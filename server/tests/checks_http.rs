@@ -212,8 +212,9 @@ async fn bad_or_foreign_check_events_are_refused_in_the_readers_language_and_sto
                 now,
                 AT_SITE,
             ),
-            404,
-            "",
+            // Someone else's check-in (a shared phone): kept on the phone for its maker.
+            409,
+            "\"held\":true",
         ),
         (
             Some(&cookie),

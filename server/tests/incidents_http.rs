@@ -189,6 +189,28 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
     let theirs = send(&t, post(Some(&neighbour), &body)).await;
     assert_eq!(theirs.status().as_u16(), 422);
     assert!(!body_text(theirs).await.contains(&id.to_string()));
+    // A report the volunteer made, sent from a shared phone while the neighbour is logged in:
+    // held for its maker (409, "held"), not filed under the neighbour.
+    let reporter_id = t
+        .store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("reporter")
+        .id
+        .0;
+    let mut made_by_volunteer = report("0193a1b2-0000-7000-8000-0000000000ff", vec![]);
+    made_by_volunteer["reporter"] = json!(reporter_id);
+    let held = send(&t, post(Some(&neighbour), &made_by_volunteer)).await;
+    assert_eq!(held.status().as_u16(), 409);
+    assert!(body_text(held).await.contains("\"held\":true"));
+    assert_eq!(stored_count(&t).await, 1, "not stored under the neighbour");
+    let mine = send(&t, post(Some(&volunteer), &made_by_volunteer)).await;
+    assert_eq!(
+        mine.status().as_u16(),
+        201,
+        "stored once its maker sends it"
+    );
 
     // Made public by the leader, the neighbour reads it — without who reported it.
     let reporter = t

@@ -37,8 +37,12 @@ pub async fn record_check(
         .check_context(AssignmentId(input.assignment_id))
         .await
         .map_err(AppError::from)?
-        .filter(|c| c.assignment.volunteer_id == who.volunteer_id)
         .ok_or(AppError::NotFound)?;
+    if context.assignment.volunteer_id != who.volunteer_id {
+        // Someone else's check-in still waiting in a shared phone's outbox: it stays there
+        // until its maker logs in again, instead of being dropped.
+        return Err(AppError::MadeByAnother);
+    }
     let assignment = &context.assignment;
 
     // A repeat of an event already stored (same key, or a second check-in for the same shift)

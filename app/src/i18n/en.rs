@@ -43,6 +43,7 @@ pub static EN: Texts = Texts {
     error_unauthenticated: "Please log in first.",
     error_not_found: "Not found.",
     error_conflict: "Someone else changed this; reload and try again.",
+    error_made_by_another: "Another volunteer made this on this phone; it is sent when they log in again.",
     error_rate_limited: "Too many attempts; please wait a moment.",
     error_cross_site: "Request refused: it came from another site.",
     request_id: "Request id",

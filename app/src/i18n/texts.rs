@@ -44,6 +44,7 @@ pub struct Texts {
     pub error_unauthenticated: &'static str,
     pub error_not_found: &'static str,
     pub error_conflict: &'static str,
+    pub error_made_by_another: &'static str,
     pub error_rate_limited: &'static str,
     pub error_cross_site: &'static str,
     pub request_id: &'static str,

@@ -43,6 +43,7 @@ pub static ZH: Texts = Texts {
     error_unauthenticated: "请先登录。",
     error_not_found: "要找的内容不存在。",
     error_conflict: "数据已被他人修改，请刷新后再试。",
+    error_made_by_another: "这条记录是另一位志愿者在这部手机上做的，他登录后会自动发送。",
     error_rate_limited: "尝试次数过多，请稍后再试。",
     error_cross_site: "请求来源不可信，已拒绝。",
     request_id: "请求编号",

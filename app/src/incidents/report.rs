@@ -34,6 +34,10 @@ pub struct ReportInput {
     /// Photos as `data:` URLs (or bare base64), already shrunk by the phone.
     #[serde(default)]
     pub photos: Vec<String>,
+    /// Who made it: on a shared phone the outbox may send it while someone else is logged in,
+    /// and then it must wait for its maker rather than be filed under the wrong name.
+    #[serde(default)]
+    pub reporter: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +55,8 @@ pub struct ReportFormData {
     pub map: Option<MapData>,
     /// The site of the reader's shift under way: a report now is linked to it.
     pub shift_site: Option<String>,
+    /// The reader, whose reports these are.
+    pub me: i64,
 }
 
 /// The corners of the shapes' bounding box grown by a quarter of its size each way (at least
@@ -98,6 +104,7 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
             max_photos: state.incidents.max_photos,
             map,
             shift_site: shift.map(|m| m.shift.site_name),
+            me: who.volunteer_id.0,
         })
     })
     .await
@@ -157,6 +164,8 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     let sending = RwSignal::new(false);
     let sent = RwSignal::new(None::<Sent>);
     let max_photos = form.max_photos;
+    #[cfg(feature = "hydrate")]
+    let me = form.me;
     let categories = StoredValue::new(form.categories.clone());
 
     let locate = move || {
@@ -217,6 +226,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                     lon,
                     accuracy_m,
                     photos: photos.get_untracked(),
+                    reporter: Some(me),
                 },
                 sending,
                 sent,

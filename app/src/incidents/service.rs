@@ -48,6 +48,9 @@ pub async fn record_report(
     if !who.status.on_duty_roll() {
         return Err(AppError::Forbidden);
     }
+    if input.reporter.is_some_and(|r| r != who.volunteer_id.0) {
+        return Err(AppError::MadeByAnother);
+    }
     let draft = check_report(&state.incidents, input, now)?;
     let store = state.storage.as_ref();
     let shift = shift_under_way(state, who, draft.made_at).await?;

@@ -51,9 +51,15 @@ pub async fn record(
     }
 }
 
-/// The JSON refusal the outbox reads: the status says drop (4xx) or retry (5xx).
+/// The JSON refusal the outbox reads: the status says drop (4xx) or retry (5xx); `held` says
+/// keep it for the person who made it (a shared phone).
 pub(crate) fn refuse(lang: Lang, e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let error = e.user_message(lang.texts());
-    (status, Json(serde_json::json!({ "error": error }))).into_response()
+    let held = e == AppError::MadeByAnother;
+    (
+        status,
+        Json(serde_json::json!({ "error": error, "held": held })),
+    )
+        .into_response()
 }

@@ -66,7 +66,11 @@ pub async fn report(
         Err(_) => return refuse(lang, FieldError::new("body", MessageKey::Required).into()),
     };
     let now = chrono::Utc::now().timestamp_millis();
-    // Refuse a bad report before spending time on its photos.
+    // Refuse a bad report, or one made by someone else on this phone, before spending time
+    // on its photos.
+    if input.reporter.is_some_and(|r| r != who.volunteer_id.0) {
+        return refuse(lang, AppError::MadeByAnother);
+    }
     if let Err(e) = app::incidents::service::check_report(&state.incidents, &input, now) {
         return refuse(lang, e);
     }
