@@ -436,3 +436,51 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
     }
     .into_any()
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::areas::{world, Datum, Projection};
+
+    #[test]
+    fn tiles_cover_the_frame_and_line_up_with_the_projection() {
+        // A frame about 4 km wide around 泉城广场, 济南.
+        let (p, height) =
+            Projection::fit(&[(36.655, 117.00), (36.685, 117.045)], Datum::Wgs84).expect("fit");
+        let layer = super::super::TileLayer {
+            url: "https://tiles.example.cn/{z}/{x}/{y}.png".into(),
+            datum: Datum::Wgs84,
+        };
+        let tiles = tiles_for(&layer, &p, height);
+        assert!(
+            !tiles.is_empty() && tiles.len() <= 64,
+            "{} tiles",
+            tiles.len()
+        );
+        // Every tile is a square of one size; together they cover the frame's corners.
+        let size = tiles[0].size;
+        assert!(tiles.iter().all(|t| (t.size - size).abs() < 1e-9));
+        let covers = |x: f64, y: f64| {
+            tiles
+                .iter()
+                .any(|t| t.x <= x && x <= t.x + t.size && t.y <= y && y <= t.y + t.size)
+        };
+        assert!(covers(0.0, 0.0) && covers(1000.0, f64::from(height)));
+        // The tile under a position is the one the slippy-map formula names for it.
+        let (lat, lon) = (36.6702, 117.0211);
+        let (x, y) = p.project(lat, lon);
+        let under = tiles
+            .iter()
+            .find(|t| t.x <= x && x < t.x + t.size && t.y <= y && y < t.y + t.size)
+            .expect("a tile under the point");
+        let z: u32 = under.href.split('/').nth(3).expect("z").parse().expect("z");
+        let n = f64::from(1u32 << z);
+        let (wx, wy) = world(lat, lon);
+        let expected = format!(
+            "https://tiles.example.cn/{z}/{}/{}.png",
+            (wx * n).floor(),
+            (wy * n).floor()
+        );
+        assert_eq!(under.href, expected);
+    }
+}
