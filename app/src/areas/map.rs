@@ -226,34 +226,70 @@ mod build {
     }
 }
 
+/// Room around the 1000-unit-wide drawing for labels and pins at its edge.
+pub const MAP_PAD: i32 = 40;
+
+impl MapData {
+    /// The SVG `viewBox`: the drawing with [`MAP_PAD`] around it.
+    pub fn view_box(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            -MAP_PAD,
+            -MAP_PAD,
+            1000 + 2 * MAP_PAD,
+            self.height as i32 + 2 * MAP_PAD
+        )
+    }
+}
+
+/// The areas (named at their centre, linked to their page when `linked`) and the sites (dots
+/// with their name as a tooltip, outlined when a polygon): what every map draws first.
+#[leptos::component]
+pub fn MapShapes(
+    areas: Vec<MapArea>,
+    sites: Vec<MapSite>,
+    #[prop(optional)] linked: bool,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    view! {
+        {areas.into_iter().map(|a| {
+            let shape = view! {
+                <path class="map-area" d=a.path><title>{a.name.clone()}</title></path>
+                <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
+            };
+            if linked {
+                view! { <a href=format!("/areas/{}", a.id)>{shape}</a> }.into_any()
+            } else {
+                shape.into_any()
+            }
+        }).collect_view()}
+        {sites.into_iter().map(|s| view! {
+            <g class="map-site">
+                {s.path.map(|d| view! { <path class="map-site-area" d=d /> })}
+                <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle>
+            </g>
+        }).collect_view()}
+    }
+}
+
+/// A position marker (the report's position, an incident's place) at SVG point `at`.
+#[leptos::component]
+pub fn MapMarker(at: (i32, i32)) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let transform = format!("translate({} {})", at.0, at.1);
+    view! { <g class="map-marker" transform=transform><circle r="26" /><circle r="8" class="dot" /></g> }
+}
+
 /// The SVG itself. Areas link to their page; sites are dots with their name as a tooltip.
 #[leptos::component]
 pub fn AreaMap(map: MapData) -> impl leptos::IntoView {
     use leptos::prelude::*;
     let t = crate::i18n::use_texts();
-    let pad = 40;
-    let view_box = format!(
-        "{} {} {} {}",
-        -pad,
-        -pad,
-        1000 + 2 * pad,
-        map.height as i32 + 2 * pad
-    );
+    let view_box = map.view_box();
     view! {
         <figure class="card area-map" data-testid="area-map">
             <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg">
-                {map.areas.into_iter().map(|a| view! {
-                    <a href=format!("/areas/{}", a.id)>
-                        <path class="map-area" d=a.path><title>{a.name.clone()}</title></path>
-                        <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
-                    </a>
-                }).collect_view()}
-                {map.sites.into_iter().map(|s| view! {
-                    <g class="map-site">
-                        {s.path.map(|d| view! { <path class="map-site-area" d=d /> })}
-                        <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle>
-                    </g>
-                }).collect_view()}
+                <MapShapes areas=map.areas sites=map.sites linked=true />
             </svg>
             <figcaption class="muted">{t.map_caption}</figcaption>
         </figure>

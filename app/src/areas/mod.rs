@@ -15,5 +15,7 @@ pub use figures::{area_figures, AreaReport, Standing};
 pub use import::{describe as describe_import_error, ImportOutcome, ImportPage, IMPORT_URL};
 #[cfg(feature = "ssr")]
 pub use map::{build_map, draw_map};
-pub use map::{world, AreaMap, Datum, MapArea, MapData, MapSite, Projection};
+pub use map::{
+    world, AreaMap, Datum, MapArea, MapData, MapMarker, MapShapes, MapSite, Projection, MAP_PAD,
+};
 pub use page::{AreaPage, Figures};

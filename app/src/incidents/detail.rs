@@ -138,12 +138,23 @@ async fn for_triage(
     Ok((who, incident))
 }
 
+/// Writes `what` by `who` now, with its timeline row named `step`.
 #[cfg(feature = "ssr")]
 async fn apply(
     store: &dyn domain::Storage,
     id: i64,
-    change: domain::incident::port::IncidentChange,
+    who: &domain::Principal,
+    step: &str,
+    what: domain::incident::port::ChangeKind,
+    note: Option<String>,
 ) -> Result<(), AppError> {
+    let change = domain::incident::port::IncidentChange {
+        actor: who.volunteer_id,
+        at: chrono::Utc::now().timestamp_millis(),
+        step: step.to_owned(),
+        what,
+        note,
+    };
     store
         .change_incident(domain::incident::port::IncidentId(id), &change)
         .await
@@ -165,7 +176,7 @@ pub async fn incident_step(
     note: String,
 ) -> Result<(), AppError> {
     crate::error::answer(async move {
-        use domain::incident::port::{ChangeKind, IncidentChange};
+        use domain::incident::port::ChangeKind;
         use domain::incident::workflow::{next_status, parse_step};
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
@@ -177,22 +188,12 @@ pub async fn incident_step(
             domain::incident::Step::Refer(r) => Some(r.clone()),
             _ => None,
         };
-        apply(
-            store,
-            id,
-            IncidentChange {
-                actor: who.volunteer_id,
-                at: chrono::Utc::now().timestamp_millis(),
-                step: step.as_str().to_owned(),
-                what: ChangeKind::Status {
-                    from,
-                    to,
-                    referred_to,
-                },
-                note,
-            },
-        )
-        .await
+        let what = ChangeKind::Status {
+            from,
+            to,
+            referred_to,
+        };
+        apply(store, id, &who, step.as_str(), what, note).await
     })
     .await
 }
@@ -202,7 +203,7 @@ pub async fn incident_step(
 #[server(endpoint = "incidents/assign")]
 pub async fn incident_assign(id: i64, phone: String) -> Result<(), AppError> {
     crate::error::answer(async move {
-        use domain::incident::port::{ChangeKind, IncidentChange};
+        use domain::incident::port::ChangeKind;
         use domain::{FieldError, MessageKey};
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
@@ -232,13 +233,10 @@ pub async fn incident_assign(id: i64, phone: String) -> Result<(), AppError> {
         apply(
             store,
             id,
-            IncidentChange {
-                actor: who.volunteer_id,
-                at: chrono::Utc::now().timestamp_millis(),
-                step: "assign".into(),
-                what: ChangeKind::Assign(Some(assignee)),
-                note: None,
-            },
+            &who,
+            "assign",
+            ChangeKind::Assign(Some(assignee)),
+            None,
         )
         .await
     })
@@ -249,22 +247,12 @@ pub async fn incident_assign(id: i64, phone: String) -> Result<(), AppError> {
 #[server(endpoint = "incidents/publish")]
 pub async fn incident_publish(id: i64, public: bool) -> Result<(), AppError> {
     crate::error::answer(async move {
-        use domain::incident::port::{ChangeKind, IncidentChange};
+        use domain::incident::port::ChangeKind;
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let (who, _) = for_triage(store, id).await?;
-        apply(
-            store,
-            id,
-            IncidentChange {
-                actor: who.volunteer_id,
-                at: chrono::Utc::now().timestamp_millis(),
-                step: if public { "publish" } else { "unpublish" }.into(),
-                what: ChangeKind::Publish(public),
-                note: None,
-            },
-        )
-        .await
+        let step = if public { "publish" } else { "unpublish" };
+        apply(store, id, &who, step, ChangeKind::Publish(public), None).await
     })
     .await
 }
@@ -356,25 +344,15 @@ fn Detail(detail: DetailData, refresh: RwSignal<u32>) -> impl IntoView {
 /// The incident's community with its pin.
 #[component]
 fn PinMap(map: MapData, lat: f64, lon: f64) -> impl IntoView {
+    use crate::areas::{MapMarker, MapShapes};
     let t = use_texts();
-    let pad = 40;
-    let view_box = format!(
-        "{} {} {} {}",
-        -pad,
-        -pad,
-        1000 + 2 * pad,
-        map.height as i32 + 2 * pad
-    );
-    let (x, y) = map.projection.point(lat, lon);
-    let marker = format!("translate({x} {y})");
+    let view_box = map.view_box();
+    let at = map.projection.point(lat, lon);
     view! {
         <figure class="area-map">
             <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg">
-                {map.areas.into_iter().map(|a| view! { <path class="map-area" d=a.path /> }).collect_view()}
-                {map.sites.into_iter().map(|s| view! {
-                    <g class="map-site"><circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle></g>
-                }).collect_view()}
-                <g class="map-marker" transform=marker><circle r="26" /><circle r="8" class="dot" /></g>
+                <MapShapes areas=map.areas sites=map.sites />
+                <MapMarker at />
             </svg>
         </figure>
     }

@@ -366,14 +366,8 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
     let Some(shape) = map.map else {
         return view! { {controls} <p class="empty-state">{i.map_empty}</p> }.into_any();
     };
-    let pad = 40;
-    let view_box = format!(
-        "{} {} {} {}",
-        -pad,
-        -pad,
-        1000 + 2 * pad,
-        shape.height as i32 + 2 * pad
-    );
+    let pad = crate::areas::MAP_PAD;
+    let view_box = shape.view_box();
     let heat_on = q.layer == "heat";
     let zoom = q.zoom;
     let cluster_href = {
@@ -396,13 +390,7 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
                         <image href=tile.href x=format!("{:.1}", tile.x) y=format!("{:.1}", tile.y)
                             width=format!("{:.1}", tile.size) height=format!("{:.1}", tile.size) />
                     }).collect_view()}
-                    {shape.areas.into_iter().map(|a| view! {
-                        <path class="map-area" d=a.path><title>{a.name.clone()}</title></path>
-                        <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
-                    }).collect_view()}
-                    {shape.sites.into_iter().map(|s| view! {
-                        <g class="map-site"><circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="7"><title>{s.name}</title></circle></g>
-                    }).collect_view()}
+                    <crate::areas::MapShapes areas=shape.areas sites=shape.sites />
                     {heat_on.then(|| map.heat.into_iter().map(|c| view! {
                         <rect class="heat" data-testid="heat-cell" x=format!("{:.1}", c.x) y=format!("{:.1}", c.y)
                             width=format!("{:.1}", c.size) height=format!("{:.1}", c.size)

@@ -407,21 +407,15 @@ fn TapMap(
     adjusted: RwSignal<bool>,
 ) -> impl IntoView {
     let t = use_texts();
-    let pad = 40.0;
-    let (width, height) = (1000.0 + 2.0 * pad, f64::from(map.height) + 2.0 * pad);
-    let view_box = format!("{} {} {width} {height}", -pad, -pad);
+    #[cfg(feature = "hydrate")]
+    use crate::areas::MAP_PAD;
+    use crate::areas::{MapMarker, MapShapes};
+    let map_height = map.height;
+    let view_box = map.view_box();
     let projection = map.projection;
     let marker = move || {
-        fix.get().map(|(lat, lon, _)| {
-            let (x, y) = projection.point(lat, lon);
-            let at = format!("translate({x} {y})");
-            view! {
-                <g class="map-marker" data-testid="report-marker" transform=at>
-                    <circle r="26" />
-                    <circle r="8" class="dot" />
-                </g>
-            }
-        })
+        fix.get()
+            .map(|(lat, lon, _)| view! { <MapMarker at=projection.point(lat, lon) /> })
     };
     let on_tap = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
@@ -433,6 +427,9 @@ fn TapMap(
             else {
                 return;
             };
+            // From the tap's pixel to the viewBox (the drawing plus MAP_PAD around it).
+            let pad = f64::from(MAP_PAD);
+            let (width, height) = (1000.0 + 2.0 * pad, f64::from(map_height) + 2.0 * pad);
             let rect = svg.get_bounding_client_rect();
             if rect.width() <= 0.0 || rect.height() <= 0.0 {
                 return;
@@ -444,22 +441,13 @@ fn TapMap(
             adjusted.set(true);
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, adjusted);
+        let _ = (ev, adjusted, map_height);
     };
     view! {
         <figure class="card area-map tap-map">
             <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg"
                 data-testid="report-map" on:click=on_tap>
-                {map.areas.into_iter().map(|a| view! {
-                    <path class="map-area" d=a.path><title>{a.name.clone()}</title></path>
-                    <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
-                }).collect_view()}
-                {map.sites.into_iter().map(|s| view! {
-                    <g class="map-site">
-                        {s.path.map(|d| view! { <path class="map-site-area" d=d /> })}
-                        <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle>
-                    </g>
-                }).collect_view()}
+                <MapShapes areas=map.areas sites=map.sites />
                 {marker}
             </svg>
         </figure>
