@@ -1,11 +1,10 @@
-import { test, expect, type Page } from "./fixtures";
-import type { Browser, BrowserContext } from "@playwright/test";
+import { test, expect, logIn, phone, ready, type Page } from "./fixtures";
+import type { Browser } from "@playwright/test";
 
 // The volunteer's core loop on a phone: a leader plans a shift, a volunteer signs up, checks
 // in on site (the geofence judges the emulated position), checks out, and the leader confirms
 // the hours. Each test has its own demo volunteer (server/src/seed.rs), so they run in parallel
 // without one's shifts overlapping another's.
-const PASSWORD = "pingan2026";
 const LEADER = "13800000004";
 const MINUTE = 60_000;
 
@@ -13,35 +12,6 @@ const MINUTE = 60_000;
 const SITE = "山大路科技市场";
 const AT_SITE = { latitude: 36.675, longitude: 117.0591, accuracy: 10 };
 const FAR_AWAY = { latitude: 36.69, longitude: 117.09, accuracy: 15 };
-
-async function phone(
-  browser: Browser,
-  baseURL: string | undefined,
-  position: { latitude: number; longitude: number; accuracy: number },
-): Promise<BrowserContext> {
-  return browser.newContext({
-    baseURL,
-    locale: "zh-CN",
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    geolocation: position,
-    permissions: ["geolocation"],
-  });
-}
-
-async function ready(page: Page) {
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-}
-
-async function logIn(page: Page, phoneNumber: string, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("手机号").fill(phoneNumber);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL((url) => url.pathname === next);
-  await ready(page);
-}
 
 /// China Standard Time (UTC+8) date and clock of an instant, as the roster form takes them.
 function china(ms: number) {

@@ -1,4 +1,4 @@
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 // Every page's browser-side errors (a wasm panic, a failed hydration) go to the test output,
 // so a failure says why instead of only "button still disabled".
@@ -13,3 +13,38 @@ export const test = base.extend({
 });
 export { expect };
 export type { Page } from "@playwright/test";
+
+/// The password of every demo login (`pingan seed --demo`, server/src/seed.rs).
+export const DEMO_PASSWORD = "pingan2026";
+
+/// A phone at 390×844 in Chinese, with location permission and its position set.
+export async function phone(
+  browser: Browser,
+  baseURL: string | undefined,
+  position: { latitude: number; longitude: number; accuracy: number },
+): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL,
+    locale: "zh-CN",
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    geolocation: position,
+    permissions: ["geolocation"],
+  });
+}
+
+/// Waits until the app has hydrated (its buttons work).
+export async function ready(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+/// Logs a demo login in and waits on `next`, hydrated.
+export async function logIn(page: Page, phoneNumber: string, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("手机号").fill(phoneNumber);
+  await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL((url) => url.pathname === next);
+  await ready(page);
+}

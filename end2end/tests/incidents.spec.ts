@@ -1,11 +1,9 @@
-import { test, expect, type Page } from "./fixtures";
-import type { Browser, BrowserContext } from "@playwright/test";
+import { test, expect, logIn, phone, ready, type Page } from "./fixtures";
 import * as path from "node:path";
 
 // Incidents on a phone: a volunteer reports a fire hazard with a photo while offline; when the
 // network returns the report arrives once, shows on the leader's map, and the leader refers it
 // to the police station and resolves it. The photo the leader sees carries no EXIF/GPS.
-const PASSWORD = "pingan2026";
 const LEADER = "13800000004";
 const VOLUNTEER = "13800000005";
 // Inside 山大路社区 in the demo district.
@@ -15,35 +13,6 @@ const PHOTO = path.join(__dirname, "../../server/tests/fixtures/gps-photo.jpg");
 
 // About 3 km away, so the shared-phone test's reports never cluster with the first test's pin.
 const ELSEWHERE = { latitude: 36.69, longitude: 117.09, accuracy: 10 };
-
-async function phone(
-  browser: Browser,
-  baseURL: string | undefined,
-  position = HERE,
-): Promise<BrowserContext> {
-  return browser.newContext({
-    baseURL,
-    locale: "zh-CN",
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    geolocation: position,
-    permissions: ["geolocation"],
-  });
-}
-
-async function ready(page: Page) {
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-}
-
-async function logIn(page: Page, phoneNumber: string, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("手机号").fill(phoneNumber);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL((url) => url.pathname === next);
-  await ready(page);
-}
 
 async function shot(page: Page, name: string) {
   if (process.env.PINGAN_SCREENSHOTS) {
@@ -55,7 +24,7 @@ test.describe("incidents", () => {
   test("a report with a photo made offline arrives once, shows on the leader's map, is referred and resolved", async ({ browser, baseURL }) => {
     test.setTimeout(90_000);
     const text = `消防通道被杂物堵住-${Date.now()}`;
-    const context = await phone(browser, baseURL);
+    const context = await phone(browser, baseURL, HERE);
     const page = await context.newPage();
     const sent: string[] = [];
     page.on("request", (r) => {
@@ -109,7 +78,7 @@ test.describe("incidents", () => {
     await context.close();
 
     // The leader: an urgent alert on the home page, the pin on the map, then the triage.
-    const leaderContext = await phone(browser, baseURL);
+    const leaderContext = await phone(browser, baseURL, HERE);
     const leader = await leaderContext.newPage();
     await logIn(leader, LEADER, "/");
     await expect(leader.getByTestId("urgent-alerts")).toContainText("消防隐患");
@@ -216,7 +185,7 @@ test.describe("incidents", () => {
   test("another community's volunteer cannot open the report", async ({ browser, baseURL }) => {
     // The coordinator's home is 山大路社区 too; 13800000006 lives there as well, so use the
     // HTTP API with an id that does not exist and one the volunteer may not see.
-    const context = await phone(browser, baseURL);
+    const context = await phone(browser, baseURL, HERE);
     const page = await context.newPage();
     await logIn(page, "13800000006", "/incidents");
     await page.goto("/incidents/999999");

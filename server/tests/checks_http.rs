@@ -16,25 +16,12 @@ const VOLUNTEER: &str = "13800000005";
 const AT_SITE: (f64, f64) = (36.675, 117.0591);
 
 fn post_check(cookie: Option<&str>, body: &serde_json::Value) -> Request<Body> {
-    let mut req = Request::post("/api/checks")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT_LANGUAGE, "zh-CN")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::from(body.to_string())).expect("request")
+    common::app::post_json("/api/checks", cookie, body)
 }
 
 /// 山大路科技市场: a site of the demo volunteer's community.
 async fn demo_site(t: &TestApp) -> domain::Site {
-    let home = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("demo volunteer")
-        .home_area_id;
+    let home = common::app::demo_person(t, VOLUNTEER).await.home_area_id;
     t.store
         .sites_in(home)
         .await
@@ -74,12 +61,7 @@ async fn new_shift(t: &TestApp, site: domain::SiteId, window: ShiftWindow) -> do
 /// A shift at 山大路科技市场 from `starts_in` ms from now, four hours long, with the demo
 /// volunteer signed up. Returns their assignment and the window.
 async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
-    let community = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("demo volunteer");
+    let community = common::app::demo_person(t, VOLUNTEER).await;
     let site = demo_site(t).await;
     let now = chrono::Utc::now().timestamp_millis();
     let window = ShiftWindow::new(now + starts_in, now + starts_in + 4 * HOUR_MS).expect("window");
@@ -493,12 +475,7 @@ async fn a_second_shift_at_the_same_time_is_refused_with_the_reason() {
     let res = send(&t, sign_up(other.0)).await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(body_text(res).await.contains("ShiftOverlaps"));
-    let v = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("volunteer");
+    let v = common::app::demo_person(&t, VOLUNTEER).await;
     let mine = t.store.my_shifts(v.id, 0).await.expect("mine");
     assert!(mine.iter().all(|m| m.shift.id != other), "nothing stored");
 }

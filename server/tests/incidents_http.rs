@@ -21,14 +21,7 @@ const HERE: (f64, f64) = (36.675, 117.0591);
 const PHOTO: &[u8] = include_bytes!("fixtures/gps-photo.jpg");
 
 fn post(cookie: Option<&str>, body: &Value) -> Request<Body> {
-    let mut req = Request::post("/api/incidents")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT_LANGUAGE, "zh-CN")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::from(body.to_string())).expect("request")
+    common::app::post_json("/api/incidents", cookie, body)
 }
 
 fn report(key: &str, photos: Vec<String>) -> Value {
@@ -54,13 +47,7 @@ fn data_url(bytes: &[u8]) -> String {
 
 /// Incidents in 山大路社区, the demo volunteer's community (the demo seeds none there).
 async fn stored_count(t: &TestApp) -> u32 {
-    let home = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("demo volunteer")
-        .home_area_id;
+    let home = common::app::demo_person(t, VOLUNTEER).await.home_area_id;
     t.store
         .incidents(Viewer::Area(home), &IncidentQuery::default(), 1, 0)
         .await
@@ -191,14 +178,7 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
     assert!(!body_text(theirs).await.contains(&id.to_string()));
     // A report the volunteer made, sent from a shared phone while the neighbour is logged in:
     // held for its maker (409, "held"), not filed under the neighbour.
-    let reporter_id = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("reporter")
-        .id
-        .0;
+    let reporter_id = common::app::demo_person(&t, VOLUNTEER).await.id.0;
     let mut made_by_volunteer = report("0193a1b2-0000-7000-8000-0000000000ff", vec![]);
     made_by_volunteer["reporter"] = json!(reporter_id);
     let held = send(&t, post(Some(&neighbour), &made_by_volunteer)).await;
@@ -213,19 +193,8 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
     );
 
     // Made public by the leader, the neighbour reads it — without who reported it.
-    let reporter = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(VOLUNTEER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("reporter");
-    let leader_id = t
-        .store
-        .volunteer_by_phone(&domain::PhoneNumber::parse(LEADER).expect("phone"))
-        .await
-        .expect("lookup")
-        .expect("leader")
-        .id;
+    let reporter = common::app::demo_person(&t, VOLUNTEER).await;
+    let leader_id = common::app::demo_person(&t, LEADER).await.id;
     t.store
         .change_incident(
             domain::incident::port::IncidentId(id),

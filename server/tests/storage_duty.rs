@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use domain::duty::{local_date, HOUR_MS, MINUTE_MS};
 use domain::geometry::Fence;
 use domain::{
-    AreaId, AssignmentId, AuditEntry, CheckKind, Decision, NewCheck, NewShift, NewVolunteer,
-    PersonName, PhoneNumber, Proof, ServiceState, ShiftId, ShiftWindow, SignUpOutcome, SiteDraft,
-    SiteId, Storage, StorageError, Verdict, VolunteerId, VolunteerStatus,
+    AreaId, AssignmentId, AuditEntry, CheckKind, Decision, NewCheck, NewShift, Proof, ServiceState,
+    ShiftId, ShiftWindow, SignUpOutcome, SiteDraft, SiteId, Storage, StorageError, Verdict,
+    VolunteerId,
 };
 
 conformance!(
@@ -65,22 +65,7 @@ async fn place(store: &dyn Storage) -> Place {
 async fn volunteers(store: &dyn Storage, home: AreaId, n: u32) -> Vec<VolunteerId> {
     let mut ids = Vec::new();
     for i in 0..n {
-        let id = store
-            .insert_volunteer(&NewVolunteer {
-                name: PersonName::parse(&format!("队员{i}")).expect("name"),
-                phone: PhoneNumber::parse(&format!("1370000{i:04}")).expect("phone"),
-                id_number: None,
-                home_area_id: home,
-                skills: vec![],
-                location_consent_version: Some("2026-1".into()),
-                status: VolunteerStatus::Registered,
-                vest_no: None,
-                password_hash: None,
-                now_ms: 1,
-            })
-            .await
-            .expect("volunteer");
-        ids.push(id);
+        ids.push(common::volunteer(store, home, i).await);
     }
     ids
 }

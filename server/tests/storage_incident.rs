@@ -9,8 +9,7 @@ use domain::incident::port::{
     ChangeKind, IncidentChange, IncidentQuery, NewIncident, NewPhoto, Stored, Viewer,
 };
 use domain::incident::{IncidentStatus, Referral, Severity};
-use domain::{AreaId, NewVolunteer, PersonName, PhoneNumber, Storage, StorageError};
-use domain::{VolunteerId, VolunteerStatus};
+use domain::{AreaId, Storage, StorageError, VolunteerId};
 
 conformance!(
     a_report_is_stored_once_with_its_photos_and_first_step,
@@ -20,24 +19,6 @@ conformance!(
 
 /// 2026-11-25 08:00 China time.
 const EIGHT: i64 = 1_795_536_000_000 + 8 * HOUR_MS;
-
-async fn volunteer(store: &dyn Storage, home: AreaId, n: u32) -> VolunteerId {
-    store
-        .insert_volunteer(&NewVolunteer {
-            name: PersonName::parse(&format!("队员{n}")).expect("name"),
-            phone: PhoneNumber::parse(&format!("1370000{n:04}")).expect("phone"),
-            id_number: None,
-            home_area_id: home,
-            skills: vec![],
-            location_consent_version: Some("2026-1".into()),
-            status: VolunteerStatus::Registered,
-            vest_no: None,
-            password_hash: None,
-            now_ms: 1,
-        })
-        .await
-        .expect("volunteer")
-}
 
 fn report(key: &str, reporter: VolunteerId, area: AreaId, made_at: i64) -> NewIncident {
     NewIncident {
@@ -70,8 +51,8 @@ fn photo(sha: &str) -> NewPhoto {
 
 async fn a_report_is_stored_once_with_its_photos_and_first_step(store: &dyn Storage) {
     let [_, _, c] = common::area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
-    let reporter = volunteer(store, c, 1).await;
-    let other = volunteer(store, c, 2).await;
+    let reporter = common::volunteer(store, c, 1).await;
+    let other = common::volunteer(store, c, 2).await;
     let mut new = report("0192f0c4-0000-7000-8000-000000000001", reporter, c, EIGHT);
     // The same photo twice is kept once.
     new.photos = vec![photo("aa"), photo("bb"), photo("aa")];
@@ -127,9 +108,9 @@ async fn lists_keep_to_the_viewer_and_filter_and_page(store: &dyn Storage) {
         })
         .await
         .expect("community");
-    let me = volunteer(store, c, 1).await;
-    let neighbour = volunteer(store, c, 2).await;
-    let elsewhere = volunteer(store, other, 3).await;
+    let me = common::volunteer(store, c, 1).await;
+    let neighbour = common::volunteer(store, c, 2).await;
+    let elsewhere = common::volunteer(store, other, 3).await;
     let mut ids = Vec::new();
     for (n, (who, area, severity)) in [
         (me, c, Severity::Normal),
@@ -261,8 +242,8 @@ async fn lists_keep_to_the_viewer_and_filter_and_page(store: &dyn Storage) {
 
 async fn a_status_change_needs_the_status_it_saw_and_writes_the_timeline(store: &dyn Storage) {
     let [_, _, c] = common::area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
-    let reporter = volunteer(store, c, 1).await;
-    let leader = volunteer(store, c, 2).await;
+    let reporter = common::volunteer(store, c, 1).await;
+    let leader = common::volunteer(store, c, 2).await;
     let id = store
         .insert_incident(&report(
             "0192f0c4-0000-7000-8000-00000000000a",

@@ -107,3 +107,24 @@ pub async fn log_in(t: &TestApp, phone: &str) -> String {
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     cookie.split(';').next().expect("pair").to_owned()
 }
+
+/// A JSON `POST` to one of the outbox's routes, as the phone sends it (in Chinese).
+pub fn post_json(uri: &str, cookie: Option<&str>, body: &serde_json::Value) -> Request<Body> {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body.to_string())).expect("request")
+}
+
+/// A demo login (`13800000005`…) as the database holds them.
+pub async fn demo_person(t: &TestApp, phone: &str) -> domain::Volunteer {
+    t.store
+        .volunteer_by_phone(&domain::PhoneNumber::parse(phone).expect("phone"))
+        .await
+        .expect("lookup")
+        .expect("demo login")
+}

@@ -133,6 +133,26 @@ pub async fn area_chain(store: &dyn Storage, names: [&str; 3]) -> [domain::AreaI
     [ids[0], ids[1], ids[2]]
 }
 
+/// A registered volunteer 队员`n` (mobile 1370000`nnnn`) living in `home`.
+pub async fn volunteer(store: &dyn Storage, home: domain::AreaId, n: u32) -> domain::VolunteerId {
+    use domain::{NewVolunteer, PersonName, PhoneNumber, VolunteerStatus};
+    store
+        .insert_volunteer(&NewVolunteer {
+            name: PersonName::parse(&format!("队员{n}")).expect("name"),
+            phone: PhoneNumber::parse(&format!("1370000{n:04}")).expect("phone"),
+            id_number: None,
+            home_area_id: home,
+            skills: vec![],
+            location_consent_version: Some("2026-1".into()),
+            status: VolunteerStatus::Registered,
+            vest_no: None,
+            password_hash: None,
+            now_ms: 1,
+        })
+        .await
+        .expect("volunteer")
+}
+
 /// Runs each named `async fn(&dyn Storage)` of the calling file once per backend.
 #[macro_export]
 macro_rules! conformance {
