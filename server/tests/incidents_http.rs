@@ -342,3 +342,127 @@ async fn bad_reports_are_refused_in_the_readers_language_and_store_nothing() {
     assert_eq!(res.status().as_u16(), 201);
     assert_eq!(stored_count(&t).await, 1);
 }
+
+/// A server function called as the page calls it (a form post), answered with its status and
+/// body (a refusal names the field and the message key the page translates).
+async fn call(t: &TestApp, endpoint: &str, form: String, cookie: &str) -> (u16, String) {
+    let res = send(
+        t,
+        Request::post(format!("/api/incidents/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::ACCEPT_LANGUAGE, "zh-CN")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(form))
+            .expect("request"),
+    )
+    .await;
+    let status = res.status().as_u16();
+    (status, body_text(res).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_triage_input_is_refused_and_changes_nothing() {
+    let t = spawn_app().await;
+    let volunteer = log_in(&t, VOLUNTEER).await;
+    let res = send(
+        &t,
+        post(
+            Some(&volunteer),
+            &report("0193a1b2-0000-7000-8000-0000000000aa", vec![]),
+        ),
+    )
+    .await;
+    let id: i64 = serde_json::from_str::<Value>(&body_text(res).await).expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let leader = log_in(&t, LEADER).await;
+    // A registered volunteer of 建新社区, which the leader of 山大路社区 does not lead.
+    let district = t.store.child_areas(None).await.expect("roots")[0].id;
+    let mut elsewhere = None;
+    for street in t.store.child_areas(Some(district)).await.expect("streets") {
+        for c in t
+            .store
+            .child_areas(Some(street.id))
+            .await
+            .expect("communities")
+        {
+            if c.name == "建新社区" {
+                elsewhere = Some(c.id);
+            }
+        }
+    }
+    let outsider = t
+        .store
+        .volunteers_in(&domain::VolunteerFilter {
+            within: elsewhere.expect("建新社区"),
+            status: Some(domain::VolunteerStatus::Registered),
+            search: None,
+            offset: 0,
+            limit: 1,
+        })
+        .await
+        .expect("volunteers")
+        .items
+        .remove(0);
+    let cases = [
+        (
+            "assign",
+            format!("id={id}&phone=12345"),
+            r#""field":"phone","key":"PhoneInvalid""#,
+        ),
+        (
+            "assign",
+            format!("id={id}&phone={}", outsider.phone.as_str()),
+            r#""field":"phone","key":"VolunteerUnknown""#,
+        ),
+        (
+            "step",
+            format!("id={id}&step=close&referral=&referral_name=&note="),
+            r#""key":"StepNotAllowed""#,
+        ),
+        (
+            "step",
+            format!("id={id}&step=refer&referral=named&referral_name=&note="),
+            r#""field":"referral_name","key":"Required""#,
+        ),
+        (
+            "step",
+            format!("id={id}&step=fly&referral=&referral_name=&note="),
+            r#""key":"StepNotAllowed""#,
+        ),
+        (
+            "list",
+            "filters[from]=2026-13-01&filters[page]=1".to_owned(),
+            r#""field":"from","key":"DateMalformed""#,
+        ),
+    ];
+    for (endpoint, form, message) in cases {
+        let (status, text) = call(&t, endpoint, form.clone(), &leader).await;
+        assert_eq!(status, 422, "{endpoint} {form}: {text}");
+        assert!(
+            text.contains(message),
+            "{endpoint} {form}: {message:?} not in {text}"
+        );
+    }
+    let incident = t
+        .store
+        .incident(domain::incident::port::IncidentId(id))
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(
+        incident.summary.status,
+        domain::incident::IncidentStatus::Reported
+    );
+    assert_eq!(incident.assignee, None);
+    assert_eq!(
+        t.store
+            .incident_events(incident.summary.id)
+            .await
+            .expect("events")
+            .len(),
+        1
+    );
+}
