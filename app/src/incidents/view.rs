@@ -105,7 +105,7 @@ pub fn IncidentCard(
             <p>{excerpt}</p>
             <p class="muted">
                 {item.area_name.clone()} " · " {local_time(item.made_at)}
-                {(item.photo_count > 0).then(|| format!(" · 📷 {}", item.photo_count))}
+                {(item.photo_count > 0).then(|| format!(" · {} {}", i.photos, item.photo_count))}
             </p>
         </a>
     }
