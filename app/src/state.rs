@@ -27,6 +27,9 @@ pub struct AssetManifest {
     pub css: String,
     pub js: String,
     pub wasm: String,
+    /// The lazily loaded pieces of a split build (page chunks, the split loader and its
+    /// manifest), so the service worker can pre-cache every page for offline use.
+    pub chunks: Vec<String>,
 }
 
 impl AppState {

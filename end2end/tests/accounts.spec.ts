@@ -1,15 +1,22 @@
-import { test, expect, type Page } from "./fixtures";
+import { test, expect, logIn as logInAndWait, type Page } from "./fixtures";
 
 // Demo logins seeded by `pingan seed --demo` (server/src/seed.rs).
 const PASSWORD = "pingan2026";
 const VOLUNTEER = "13800000005";
 const LEADER = "13800000004";
 
-async function logIn(page: Page, phone: string, next = "/me") {
+/// Fills and posts the login form, nothing more: with JavaScript off no page hydrates.
+async function postLogin(page: Page, phone: string, next = "/me") {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel("手机号").fill(phone);
   await page.getByLabel("密码").fill(PASSWORD);
   await page.getByRole("button", { name: "登录" }).click();
+}
+
+/// Logs in and waits until `next` has hydrated: a field filled on the server-rendered page before
+/// its handlers are attached would be lost.
+function logIn(page: Page, phone: string, next = "/me") {
+  return logInAndWait(page, phone, next);
 }
 
 test.describe("accounts", () => {
@@ -30,7 +37,7 @@ test.describe("accounts", () => {
   test("login works as a plain form with JavaScript off", async ({ browser, baseURL }) => {
     const context = await browser.newContext({ javaScriptEnabled: false, baseURL, locale: "zh-CN" });
     const page = await context.newPage();
-    await logIn(page, LEADER);
+    await postLogin(page, LEADER);
     await expect(page).toHaveURL(/\/me$/);
     await expect(page.getByTestId("me-role")).toHaveText("队长");
     await context.close();
@@ -68,7 +75,8 @@ test.describe("the 2% target", () => {
       els.map((e) => Number((e as HTMLProgressElement).value)),
     );
     expect([...values].sort((a, b) => b - a)).toEqual(values);
-    await streets.first().getByRole("link").click();
+    // A street no other test adds communities to (tests run in parallel, in any order).
+    await streets.getByRole("link", { name: "千佛山街道" }).click();
     await expect(page).toHaveURL(/\/areas\/\d+$/);
     await expect(page.getByTestId("ranking").getByRole("listitem")).toHaveCount(4);
     await expect(page.getByRole("navigation", { name: "所属区域" })).toContainText("历下区");

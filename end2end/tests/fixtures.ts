@@ -44,7 +44,14 @@ export async function logIn(page: Page, phoneNumber: string, next: string) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel("手机号").fill(phoneNumber);
   await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  // The login page can finish hydrating while its form is being posted; marked, it cannot be
+  // mistaken for the hydrated next page in the moment before the browser swaps documents.
+  await page.evaluate(() => {
+    (window as unknown as { leaving?: boolean }).leaving = true;
+  });
   await page.getByRole("button", { name: "登录" }).click();
   await page.waitForURL((url) => url.pathname === next);
-  await ready(page);
+  await page.waitForFunction(
+    () => !(window as unknown as { leaving?: boolean }).leaving && document.documentElement.dataset.hydrated === "true",
+  );
 }

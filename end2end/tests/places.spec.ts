@@ -1,11 +1,8 @@
-import { test, expect, type Page } from "./fixtures";
+import { test, expect, logIn, type Page } from "./fixtures";
 
-async function logInAdmin(page: Page, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("手机号").fill("13800000002");
-  await page.getByLabel("密码").fill("pingan2026");
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(new RegExp(`${next}$`));
+/// The association admin of the demo district, waiting until `next` has hydrated.
+function logInAdmin(page: Page, next: string) {
+  return logIn(page, "13800000002", next);
 }
 
 const point = (name: string, coords: [number, number]) => ({

@@ -51,6 +51,13 @@ test("the service worker registers and serves the offline page without a network
   // A page read online before is served from the cache.
   await page.goto("/").catch(() => undefined);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("平安马甲");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  // A page whose code was never fetched online still opens: its wasm chunk was pre-cached with
+  // the shell (the split build, app/src/shell/lazy.rs).
+  await page.getByRole("navigation").getByRole("link", { name: "我的", exact: true }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByTestId("gps-check")).toBeEnabled();
+  expect(errors).toEqual([]);
   await context.setOffline(false);
 });
 

@@ -41,7 +41,7 @@ impl Application {
         if !assets::site_built(&settings.site_root) {
             tracing::warn!(site_root = %settings.site_root.display(), "no built site (pkg/) found: pages render but will not hydrate; build with cargo leptos");
         }
-        let (manifest, hashed) = assets::load("/pkg");
+        let (manifest, hashed) = assets::load(&settings.site_root.join("pkg"), "/pkg");
         let state = AppState {
             storage: storage.clone(),
             secrets: Arc::new(crate::crypto::ServerSecrets::new(&secret)),

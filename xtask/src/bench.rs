@@ -19,9 +19,15 @@ pub fn bench() -> Result<()> {
     let ws = Workspace::locate()?;
     ws.leptos_build_release()?;
 
-    let wasm_path = find_wasm(&ws.site_root().join("pkg"))?;
+    let pkg = ws.site_root().join("pkg");
+    let wasm_path = find_wasm(&pkg)?;
     let wasm = std::fs::read(&wasm_path)?;
     let sizes = Sizes::of(&wasm)?;
+    let chunks = chunk_sizes(&pkg, &wasm_path)?;
+    let chunk_total = chunks
+        .iter()
+        .fold(Sizes::default(), |sum, (_, s)| sum.plus(s));
+    let largest = chunks.iter().max_by_key(|(_, s)| s.brotli);
 
     let server = ws.start_test_server("bench")?;
     let html_br = download_size(&server.addr, "/", "br")?;
@@ -30,24 +36,46 @@ pub fn bench() -> Result<()> {
     drop(server);
 
     let within = sizes.brotli <= WASM_BUDGET_BROTLI;
-    let section = format!(
-        "## Shell size (issue #2)\n\n\
-         Measured {date} on {machine}.\n\n\
-         Method: `cargo xtask bench` builds with `cargo leptos build --release` (wasm profile \
-         `wasm-release`: opt-level z, LTO, one codegen unit, then `wasm-opt -Oz` from npm \
-         binaryen@{binaryen}), compresses the wasm as the server's precompressed files are \
-         (gzip level 9, brotli quality 11), and fetches `/` from the release server with each \
-         `Accept-Encoding`.\n\n\
-         | what | raw | gzip | brotli |\n|---|---:|---:|---:|\n\
-         | `{wasm_name}` | {} | {} | {} |\n\
-         | first HTML response, `/` | {} | {} | {} |\n\n\
-         Budget: shell wasm ≤ 250 KB brotli — **{}** ({} of {}).\n",
+    let mut table = format!(
+        "| what | raw | gzip | brotli |\n|---|---:|---:|---:|\n\
+         | shell: `{}` | {} | {} | {} |\n",
+        file_name(&wasm_path),
         kb(sizes.raw),
         kb(sizes.gzip),
         kb(sizes.brotli),
+    );
+    if let Some((name, largest)) = largest {
+        table.push_str(&format!(
+            "| {} page chunks and shared chunks, together | {} | {} | {} |\n\
+             | largest chunk: `{name}` | {} | {} | {} |\n",
+            chunks.len(),
+            kb(chunk_total.raw),
+            kb(chunk_total.gzip),
+            kb(chunk_total.brotli),
+            kb(largest.raw),
+            kb(largest.gzip),
+            kb(largest.brotli),
+        ));
+    }
+    table.push_str(&format!(
+        "| first HTML response, `/` | {} | {} | {} |\n",
         kb(html_raw),
         kb(html_gz),
         kb(html_br),
+    ));
+    let section = format!(
+        "## Shell size (issue #2)\n\n\
+         Measured {date} on {machine}.\n\n\
+         Method: `cargo xtask bench` builds with `cargo leptos build --release --split` (wasm \
+         profile `wasm-release`: opt-level z, LTO, one codegen unit, then `wasm-opt -Oz` from \
+         npm binaryen@{binaryen}); `--split` cuts the wasm at the lazy routes, so the shell \
+         (router, header, tab bar, reactive runtime) is the first download and each page's \
+         code a chunk fetched when the page is first shown and pre-cached by the service \
+         worker. Each file is compressed as the server's precompressed files are (gzip level \
+         9, brotli quality 11); `/` is fetched from the release server with each \
+         `Accept-Encoding`.\n\n\
+         {table}\n\
+         Budget: shell wasm ≤ 250 KB brotli — **{}** ({} of {}).\n",
         if within {
             "within budget"
         } else {
@@ -58,10 +86,6 @@ pub fn bench() -> Result<()> {
         date = today(),
         machine = machine(),
         binaryen = tools::BINARYEN,
-        wasm_name = wasm_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
     );
     print!("\n{section}");
     write_section(
@@ -220,6 +244,7 @@ fn burst_on(
     Ok((name, outcome, fixture.raw_inserts_per_s))
 }
 
+#[derive(Default)]
 struct Sizes {
     raw: usize,
     gzip: usize,
@@ -227,6 +252,14 @@ struct Sizes {
 }
 
 impl Sizes {
+    fn plus(&self, other: &Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+
     fn of(bytes: &[u8]) -> Result<Self> {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(bytes)?;
@@ -246,12 +279,38 @@ impl Sizes {
     }
 }
 
+/// The shell's wasm: the main module is named after the output (`pingan.<hash>.wasm`); a split
+/// build's chunks carry other names.
 fn find_wasm(pkg: &Path) -> Result<std::path::PathBuf> {
-    std::fs::read_dir(pkg)
+    wasm_files(pkg)?
+        .into_iter()
+        .find(|p| file_name(p).starts_with("pingan"))
+        .context("no pingan*.wasm in the built site")
+}
+
+/// Every other wasm in `pkg/`, with its sizes.
+fn chunk_sizes(pkg: &Path, main: &Path) -> Result<Vec<(String, Sizes)>> {
+    wasm_files(pkg)?
+        .into_iter()
+        .filter(|p| p != main)
+        .map(|p| Ok((file_name(&p), Sizes::of(&std::fs::read(&p)?)?)))
+        .collect()
+}
+
+fn wasm_files(pkg: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut files: Vec<_> = std::fs::read_dir(pkg)
         .with_context(|| format!("no built site at {}", pkg.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "wasm"))
-        .context("no .wasm file in the built site")
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Body bytes as sent on the wire for one `Accept-Encoding`.

@@ -116,10 +116,12 @@ impl Workspace {
         ]))
     }
 
+    /// `--split` cuts the wasm at the lazy routes (app/src/shell/lazy.rs): the first download
+    /// is the shell, each page's code a chunk fetched when the page is first shown.
     pub fn leptos_build_release(&self) -> Result<()> {
         run(self
             .cargo()
-            .args(["leptos", "build", "--release", "--precompress"]))
+            .args(["leptos", "build", "--release", "--precompress", "--split"]))
     }
 
     /// Runs the release binary with the settings `cargo xtask run` and the tests use.

@@ -1,23 +1,19 @@
 //! The frame around every page: the HTML document, the header, the tab bar, the routes.
 
 mod header;
+mod lazy;
 mod tab_bar;
 
-use crate::areas::{AreaPage, ImportPage};
-use crate::audit::AuditPage;
-use crate::auth::LoginPage;
-use crate::duty::{HoursPage, RosterPage, ShiftsPage};
 use crate::i18n::{use_lang, Lang};
-use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
-use crate::pages::{HomePage, MePage, NotFoundPage, OfflinePage};
-use crate::pwa::{mark_hydrated, register_service_worker, OfflineBanner};
-use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
+use crate::pages::{NotFoundPage, OfflinePage};
+use crate::pwa::{register_service_worker, OfflineBanner};
 use header::Header;
+use lazy::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 use tab_bar::TabBar;
 
@@ -58,10 +54,10 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(current_lang());
     let t = use_lang().texts();
-    Effect::new(move |_| {
-        register_service_worker();
-        mark_hydrated();
-    });
+    // `data-hydrated` is set by the entry point once the whole page, lazy route included, has
+    // hydrated (frontend/src/lib.rs), not here: this effect can run while a route's chunk is
+    // still loading.
+    Effect::new(move |_| register_service_worker());
 
     view! {
         <Title formatter=move |page: String| {
@@ -72,24 +68,24 @@ pub fn App() -> impl IntoView {
             <OfflineBanner />
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/shifts") view=ShiftsPage ssr=SsrMode::Async />
-                    <Route path=path!("/shifts/manage") view=RosterPage ssr=SsrMode::Async />
-                    <Route path=path!("/incidents/new") view=ReportPage ssr=SsrMode::Async />
-                    <Route path=path!("/incidents/stats") view=StatsPage ssr=SsrMode::Async />
-                    <Route path=path!("/incidents/:id") view=IncidentPage ssr=SsrMode::Async />
-                    <Route path=path!("/incidents") view=IncidentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/map") view=MapPage ssr=SsrMode::Async />
-                    <Route path=path!("/me/hours") view=HoursPage ssr=SsrMode::Async />
-                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/shifts") view={Lazy::<ShiftsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/shifts/manage") view={Lazy::<RosterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/incidents/new") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/incidents/stats") view={Lazy::<StatsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/incidents/:id") view={Lazy::<IncidentRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/incidents") view={Lazy::<IncidentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/me/hours") view={Lazy::<HoursRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/areas/import") view=ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/areas/:id") view=AreaPage ssr=SsrMode::Async />
-                    <Route path=path!("/apply") view=ApplyPage ssr=SsrMode::Async />
-                    <Route path=path!("/volunteers") view=VolunteersPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/areas/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/areas/:id") view={Lazy::<AreaRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/apply") view={Lazy::<ApplyRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/volunteers") view={Lazy::<VolunteersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <TabBar />

@@ -12,8 +12,10 @@ pub const OUTBOX: &str = include_str!("../../../public/outbox.js");
 const PHOTO: &str = include_str!("../../../public/photo.js");
 
 /// The pages and files the shell needs to open offline.
+/// Every page's chunk is among them: a volunteer who opened only the shifts page online can
+/// still open the report form in a basement.
 pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
-    vec![
+    let mut list: Vec<String> = vec![
         "/offline".into(),
         "/outbox.js".into(),
         "/photo.js".into(),
@@ -23,7 +25,9 @@ pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
         "/manifest.webmanifest".into(),
         "/icons/icon.svg".into(),
         "/icons/icon-192.png".into(),
-    ]
+    ];
+    list.extend(assets.chunks.iter().cloned());
+    list
 }
 
 /// Renders the worker script once at start-up.
@@ -74,6 +78,7 @@ mod tests {
             css: format!("/pkg/pingan.{hash}.css"),
             js: format!("/pkg/pingan.{hash}.js"),
             wasm: format!("/pkg/pingan.{hash}.wasm"),
+            chunks: vec![format!("/pkg/report_route.{hash}.wasm")],
         }
     }
 
@@ -81,6 +86,7 @@ mod tests {
     fn the_worker_lists_the_hashed_assets_and_the_offline_page() {
         let js = render(&manifest("abc"));
         assert!(js.contains("/pkg/pingan.abc.wasm") && js.contains("\"/offline\""));
+        assert!(js.contains("/pkg/report_route.abc.wasm"));
         assert!(!js.contains("__PINGAN_"));
     }
 
