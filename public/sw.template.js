@@ -69,9 +69,21 @@ self.addEventListener("fetch", (event) => {
   }
 
   if (PRECACHE.includes(url.pathname) || url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/icons/")) {
-    // Content-hashed or versioned: the cached copy is the right one.
+    // Content-hashed or versioned: the cached copy is the right one. A build file not
+    // pre-cached (the office pages' wasm chunk) is kept the first time it is fetched, so it
+    // too opens offline afterwards; the next deploy's cache starts without it.
     event.respondWith(
-      caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)),
+      caches.match(request, { cacheName: SHELL_CACHE }).then(
+        (hit) =>
+          hit ||
+          fetch(request).then((response) => {
+            if (response.ok && url.pathname.startsWith("/pkg/")) {
+              const copy = response.clone();
+              caches.open(SHELL_CACHE).then((cache) => cache.put(request, copy));
+            }
+            return response;
+          }),
+      ),
     );
   }
 });

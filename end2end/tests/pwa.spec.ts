@@ -1,4 +1,4 @@
-import { test, expect } from "./fixtures";
+import { test, expect, ready } from "./fixtures";
 
 test("the manifest is valid and its icons exist at their stated sizes", async ({ page, request }) => {
   await page.goto("/");
@@ -35,6 +35,21 @@ test("the service worker registers and serves the offline page without a network
   });
   await page.reload();
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+
+  // The office pages' wasm chunk is not pre-cached (a volunteer's phone never runs it); the
+  // first time an office page fetches it, the worker keeps it.
+  const officeChunkCached = () =>
+    page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        if ((await cache.keys()).some((r) => r.url.includes("split_office_pages"))) return true;
+      }
+      return false;
+    });
+  expect(await officeChunkCached()).toBe(false);
+  await page.goto("/teams");
+  await ready(page);
+  await expect.poll(officeChunkCached).toBe(true);
 
   await context.setOffline(true);
   // A page never visited: the pre-cached offline page stands in.

@@ -3,6 +3,7 @@
 //! split build's chunks, read from the site's `pkg/` folder.
 
 use app::AssetManifest;
+use std::collections::HashMap;
 use std::path::Path;
 
 pub const OUTPUT_NAME: &str = "pingan";
@@ -23,18 +24,46 @@ pub fn load(pkg_dir: &Path, pkg_url: &str) -> (AssetManifest, bool) {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    manifest.chunks = chunks(&manifest, files, pkg_url);
+    let split = files
+        .iter()
+        .find(|f| f.starts_with("__wasm_split_manifest") && f.ends_with(".json"))
+        .and_then(|f| std::fs::read_to_string(pkg_dir.join(f)).ok())
+        .and_then(|text| serde_json::from_str(&text).ok());
+    manifest.chunks = chunks(&manifest, files, split.as_ref(), pkg_url);
     (manifest, hashed)
 }
 
-/// Every wasm, script and manifest in `pkg/` that is not the main css/js/wasm: with
-/// `cargo leptos build --split` these are the pages' chunks and the loader. Precompressed
-/// copies (`.br`, `.gz`) are the same files and are left out. Sorted, so the service worker's
-/// version does not depend on the order the folder is read in.
-fn chunks(main: &AssetManifest, files: Vec<String>, pkg_url: &str) -> Vec<String> {
+/// What the service worker pre-caches of a split build (`cargo leptos build --split`): the
+/// loader, its manifest, and the wasm chunks of the pages a volunteer needs offline
+/// (`app::shell::OFFLINE_GROUP`). The office pages' chunk is left to be cached the first time
+/// it is fetched, so a volunteer's phone does not download code it will never run. Without a
+/// split manifest every wasm is listed. Precompressed copies (`.br`, `.gz`) are the same
+/// files and are left out; sorted, so the worker's version does not depend on the order the
+/// folder is read in.
+fn chunks(
+    main: &AssetManifest,
+    files: Vec<String>,
+    split: Option<&HashMap<String, Vec<String>>>,
+    pkg_url: &str,
+) -> Vec<String> {
+    let offline = split.map(|groups| {
+        groups
+            .get(app::shell::OFFLINE_GROUP)
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| format!("{n}.wasm"))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     let mut chunks: Vec<String> = files
         .into_iter()
         .filter(|f| [".wasm", ".js", ".json"].iter().any(|ext| f.ends_with(ext)))
+        .filter(|f| match &offline {
+            Some(names) if f.ends_with(".wasm") => names.contains(f),
+            _ => true,
+        })
         .map(|f| format!("{pkg_url}/{f}"))
         .filter(|url| ![&main.css, &main.js, &main.wasm].contains(&url))
         .collect();
@@ -88,10 +117,8 @@ mod tests {
         assert_eq!(m.css, "/pkg/pingan.ccc.css");
     }
 
-    #[test]
-    fn the_split_builds_chunks_are_listed_without_the_main_files_or_compressed_copies() {
-        let main = parse("js: aaa\nwasm: bbb\ncss: ccc\n", "/pkg");
-        let files = [
+    fn split_build() -> Vec<String> {
+        [
             "pingan.bbb.wasm",
             "pingan.bbb.wasm.br",
             "pingan.aaa.js",
@@ -99,19 +126,41 @@ mod tests {
             "__wasm_split.ddd.js",
             "__wasm_split.ddd.js.gz",
             "__wasm_split_manifest.eee.json",
-            "shifts_route_123.fff.wasm",
-            "chunk_1.ggg.wasm",
+            "split_field_pages.fff.wasm",
+            "split_office_pages.ggg.wasm",
+            "chunk_3.hhh.wasm",
         ]
         .map(String::from)
-        .to_vec();
+        .to_vec()
+    }
+
+    #[test]
+    fn the_offline_groups_chunks_and_the_loader_are_precached_not_the_office_pages() {
+        let main = parse("js: aaa\nwasm: bbb\ncss: ccc\n", "/pkg");
+        let split: HashMap<String, Vec<String>> = serde_json::from_str(
+            r#"{"field_pages": ["chunk_3.hhh", "split_field_pages.fff"],
+                "office_pages": ["chunk_3.hhh", "split_office_pages.ggg"]}"#,
+        )
+        .unwrap_or_default();
         assert_eq!(
-            chunks(&main, files, "/pkg"),
+            chunks(&main, split_build(), Some(&split), "/pkg"),
             [
                 "/pkg/__wasm_split.ddd.js",
                 "/pkg/__wasm_split_manifest.eee.json",
-                "/pkg/chunk_1.ggg.wasm",
-                "/pkg/shifts_route_123.fff.wasm",
+                "/pkg/chunk_3.hhh.wasm",
+                "/pkg/split_field_pages.fff.wasm",
             ]
         );
+    }
+
+    #[test]
+    fn without_a_split_manifest_every_chunk_is_precached() {
+        let main = parse("js: aaa\nwasm: bbb\ncss: ccc\n", "/pkg");
+        let listed = chunks(&main, split_build(), None, "/pkg");
+        assert_eq!(listed.len(), 5);
+        assert!(listed.contains(&"/pkg/split_office_pages.ggg.wasm".to_owned()));
+        assert!(!listed
+            .iter()
+            .any(|u| u.contains("pingan.") || u.ends_with(".gz")));
     }
 }

@@ -24,6 +24,11 @@ use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
+/// The group the service worker pre-caches (server/src/assets.rs): the pages a volunteer must
+/// be able to open without a network. It names the first argument of the `lazy_page!` lines
+/// below.
+pub const OFFLINE_GROUP: &str = "field_pages";
+
 /// A route whose page lives in the wasm chunk `$group`: the split function that renders it
 /// (all functions naming one group land in one chunk), its preloader, and the `LazyRoute`.
 ///

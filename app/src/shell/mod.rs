@@ -8,6 +8,7 @@ use crate::i18n::{use_lang, Lang};
 use crate::pages::{NotFoundPage, OfflinePage};
 use crate::pwa::{register_service_worker, OfflineBanner};
 use header::Header;
+pub use lazy::OFFLINE_GROUP;
 use lazy::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};

@@ -43,11 +43,12 @@ pub fn render(assets: &AssetManifest) -> String {
 /// A short FNV-1a hash of the app version and the hashed asset names.
 fn version_of(list: &[String]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    // The outbox script is part of the worker and the photo script is precached under a fixed
-    // name, so a change to either is a new version too.
+    // The worker's own code, the outbox script that is part of it and the photo script
+    // precached under a fixed name: a change to any of them is a new version too.
     for byte in env!("CARGO_PKG_VERSION")
         .bytes()
         .chain(list.iter().flat_map(|s| s.bytes()))
+        .chain(TEMPLATE.bytes())
         .chain(OUTBOX.bytes())
         .chain(PHOTO.bytes())
     {
