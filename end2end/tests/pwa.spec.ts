@@ -96,3 +96,34 @@ test("hashed assets are cached for good and pages are not", async ({ page, reque
   const asset = await request.get(css!);
   expect(asset.headers()["cache-control"]).toContain("immutable");
 });
+
+test("offline, a page whose code is not on the phone says so, and the app keeps working", async ({ page, context }) => {
+  await page.goto("/");
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await ready(page);
+
+  await context.setOffline(true);
+  // An office page never opened on this phone: its chunk was neither fetched nor pre-cached.
+  // (A link added to the page: the router follows any link, and an anonymous reader has none
+  // to the office pages.)
+  await page.evaluate(() => {
+    const a = document.createElement("a");
+    a.href = "/teams";
+    a.id = "to-teams";
+    a.textContent = "teams";
+    document.body.append(a);
+  });
+  await page.locator("#to-teams").click();
+  const notice = page.getByTestId("page-not-loaded");
+  await expect(notice).toContainText("这一页还没有下载到手机上");
+  await expect(notice.getByRole("link", { name: "重试" })).toHaveAttribute("href", "/teams");
+  // The app still runs: the tab bar opens a pre-cached page and its button works.
+  await page.getByRole("navigation").getByRole("link", { name: "我的", exact: true }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByTestId("gps-check")).toBeEnabled();
+  await context.setOffline(false);
+});

@@ -37,6 +37,7 @@ pub static EN: Texts = Texts {
     back_home: "Back to home",
     offline_title: "No network",
     offline_body: "You are offline. Saved check-ins and reports are sent automatically when the network returns; nothing is lost.",
+    page_not_loaded: "This page is not on the phone yet. Tap Retry once you are online; saved check-ins and reports are not affected.",
     retry: "Retry",
     error_internal: "Something went wrong on the server. Please try again later; quote the request id if you report it.",
     error_forbidden: "You are not allowed to do this.",

@@ -38,6 +38,8 @@ pub struct Texts {
     pub back_home: &'static str,
     pub offline_title: &'static str,
     pub offline_body: &'static str,
+    /// A page whose code is not on the phone yet, opened offline.
+    pub page_not_loaded: &'static str,
     pub retry: &'static str,
     pub error_internal: &'static str,
     pub error_forbidden: &'static str,

@@ -37,6 +37,7 @@ pub static ZH: Texts = Texts {
     back_home: "返回首页",
     offline_title: "网络未连接",
     offline_body: "当前没有网络。已保存的签到和上报会在网络恢复后自动发送，不会丢失。",
+    page_not_loaded: "这一页还没有下载到手机上。连上网络后点“重试”即可打开；已保存的签到和上报不受影响。",
     retry: "重试",
     error_internal: "服务器出错了，请稍后再试。如需反馈，请提供请求编号。",
     error_forbidden: "你没有权限进行此操作。",

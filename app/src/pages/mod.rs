@@ -8,4 +8,4 @@ mod offline;
 pub use home::HomePage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
-pub use offline::OfflinePage;
+pub use offline::{OfflinePage, PageNotLoaded};

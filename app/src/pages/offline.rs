@@ -28,6 +28,23 @@ pub fn OfflinePage() -> impl IntoView {
     }
 }
 
+/// Shown in a page's place when the page's code (its wasm chunk) could not be fetched: offline,
+/// on a page whose code the phone has not downloaded yet. "Retry" loads the page afresh.
+#[component]
+pub fn PageNotLoaded() -> impl IntoView {
+    let t = use_texts();
+    let here = leptos_router::hooks::use_location().pathname;
+    view! {
+        <section class="notice" data-testid="page-not-loaded" role="alert">
+            <h1>{t.offline_title}</h1>
+            <p>{t.page_not_loaded}</p>
+            // `rel="external"`: a full load, not the router, which would try the chunk again
+            // without the page's data.
+            <a class="button" href=move || here.get() rel="external">{t.retry}</a>
+        </section>
+    }
+}
+
 /// Only a path on this site: never `//other.host` or `/\\other.host`, which browsers treat as
 /// another site.
 fn is_local_path(p: &str) -> bool {

@@ -19,7 +19,7 @@ use crate::audit::AuditPage;
 use crate::auth::LoginPage;
 use crate::duty::{HoursPage, RosterPage, ShiftsPage};
 use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
-use crate::pages::{HomePage, MePage};
+use crate::pages::{HomePage, MePage, PageNotLoaded};
 use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -29,11 +29,23 @@ use leptos_router::LazyRoute;
 /// below.
 pub const OFFLINE_GROUP: &str = "field_pages";
 
+/// A page group's chunk could not be fetched: offline, and not in the service worker's cache.
+#[derive(Debug)]
+struct ChunkNotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkNotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
 /// A route whose page lives in the wasm chunk `$group`: the split function that renders it
 /// (all functions naming one group land in one chunk), its preloader, and the `LazyRoute`.
 ///
 /// The router awaits `preload` before it hydrates a server-rendered page: without it the
 /// page's chunk would still be on its way and hydration would meet a page it cannot match.
+/// Loading is `fallible`: a chunk that cannot be fetched shows `PageNotLoaded` in the page's
+/// place instead of stopping the whole app (the splitter's default is to panic).
 macro_rules! lazy_page {
     ($group:ident, $route:ident, $split:ident, $preload:ident, $page:ident) => {
         #[doc = concat!("The route to [`", stringify!($page), "`], in the `", stringify!($group), "` chunk.")]
@@ -42,10 +54,11 @@ macro_rules! lazy_page {
         #[leptos::wasm_split::wasm_split(
             $group,
             wasm_split_path = ::leptos::wasm_split,
-            preload($preload)
+            preload($preload),
+            fallible
         )]
-        fn $split() -> AnyView {
-            view! { <$page /> }.into_any()
+        fn $split() -> Result<AnyView, ChunkNotLoaded> {
+            Ok(view! { <$page /> }.into_any())
         }
 
         impl LazyRoute for $route {
@@ -57,11 +70,14 @@ macro_rules! lazy_page {
                 // The server names the chunk, so the page it renders links it for preloading.
                 #[cfg(feature = "ssr")]
                 leptos::prefetch_lazy_fn_on_server(stringify!($group));
-                $split().await
+                $split()
+                    .await
+                    .unwrap_or_else(|ChunkNotLoaded| view! { <PageNotLoaded /> }.into_any())
             }
 
             async fn preload() {
-                $preload().await;
+                // A failure is not kept: `view` tries again, and says so if that fails too.
+                let _ = $preload().await;
             }
         }
     };
