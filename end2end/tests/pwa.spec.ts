@@ -1,4 +1,15 @@
-import { test, expect, ready } from "./fixtures";
+import { test, expect, ready, type Page } from "./fixtures";
+
+/// Opens `/` and waits until the service worker (registered by the hydrated app) has installed
+/// and controls the page.
+async function underServiceWorker(page: Page) {
+  await page.goto("/");
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}
 
 test("the manifest is valid and its icons exist at their stated sizes", async ({ page, request }) => {
   await page.goto("/");
@@ -28,13 +39,7 @@ test("the manifest is valid and its icons exist at their stated sizes", async ({
 });
 
 test("the service worker registers and serves the offline page without a network", async ({ page, context }) => {
-  await page.goto("/");
-  // Registered by the hydrated app; wait until it controls the page.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await underServiceWorker(page);
 
   // The office pages' wasm chunk is not pre-cached (a volunteer's phone never runs it); the
   // first time an office page fetches it, the worker keeps it.
@@ -98,12 +103,7 @@ test("hashed assets are cached for good and pages are not", async ({ page, reque
 });
 
 test("offline, a page whose code is not on the phone says so, and the app keeps working", async ({ page, context }) => {
-  await page.goto("/");
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await underServiceWorker(page);
   await ready(page);
 
   await context.setOffline(true);

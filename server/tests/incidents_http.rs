@@ -55,6 +55,15 @@ async fn stored_count(t: &TestApp) -> u32 {
         .total
 }
 
+/// The incident `id` as the storage holds it.
+async fn stored_incident(t: &TestApp, id: i64) -> domain::incident::port::Incident {
+    t.store
+        .incident(domain::incident::port::IncidentId(id))
+        .await
+        .expect("read")
+        .expect("stored")
+}
+
 async fn get_photo(t: &TestApp, url: &str, cookie: Option<&str>) -> (u16, Vec<u8>, String) {
     let mut req = Request::get(url);
     if let Some(c) = cookie {
@@ -96,12 +105,7 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
     }
     assert_eq!(stored_count(&t).await, 1);
 
-    let incident = t
-        .store
-        .incident(domain::incident::port::IncidentId(id))
-        .await
-        .expect("read")
-        .expect("stored");
+    let incident = stored_incident(&t, id).await;
     assert_eq!(
         incident.summary.area_name, "山大路社区",
         "located by its position"
@@ -446,12 +450,7 @@ async fn bad_triage_input_is_refused_and_changes_nothing() {
             "{endpoint} {form}: {message:?} not in {text}"
         );
     }
-    let incident = t
-        .store
-        .incident(domain::incident::port::IncidentId(id))
-        .await
-        .expect("read")
-        .expect("stored");
+    let incident = stored_incident(&t, id).await;
     assert_eq!(
         incident.summary.status,
         domain::incident::IncidentStatus::Reported
