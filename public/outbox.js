@@ -35,6 +35,12 @@
             db.close();
             reject(tx.error);
           };
+          // A full disk (QuotaExceededError) aborts the transaction without an error event:
+          // unhandled, the promise never settled and the form waited forever.
+          tx.onabort = () => {
+            db.close();
+            reject(tx.error || new Error("IndexedDB transaction aborted"));
+          };
         }),
     );
   }

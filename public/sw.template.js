@@ -35,21 +35,51 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Pages kept for reading offline belong to the person who read them. The server names the
+// reader of every page (an opaque `x-pingan-viewer`, absent when logged out) and marks the
+// pages that show nobody's data but the reader's own (their field pages, and pages read
+// logged out) `x-pingan-offline: keep`; desk pages with other people's data are never kept. Whenever a page arrives for another reader (a logout, someone else's login),
+// every page kept for the previous one is dropped, so the next person on a shared phone never
+// reads the last person's pages. Only pages: the outbox (IndexedDB) is left alone, and events
+// waiting there for their maker survive.
+async function keepPageFor(request, response) {
+  const viewer = response.headers.get("x-pingan-viewer") || "";
+  const cache = await caches.open(PAGE_CACHE);
+  for (const kept of await cache.keys()) {
+    const page = await cache.match(kept);
+    if (!page || (page.headers.get("x-pingan-viewer") || "") !== viewer) await cache.delete(kept);
+  }
+  if (response.headers.get("x-pingan-offline") === "keep") {
+    await cache.put(request, response);
+  }
+}
+
+const dropPages = () => caches.delete(PAGE_CACHE);
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "pingan-drop-pages") event.waitUntil(dropPages());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === "/auth/logout") {
+    // Logging out drops the kept pages first, whatever the network does next.
+    event.respondWith(dropPages().then(() => fetch(request)));
+    return;
+  }
+  if (request.method !== "GET") return;
 
   if (request.mode === "navigate") {
-    // Network first, so pages are fresh; a copy of each page read online is kept so it can
-    // be read again offline; anything else falls back to the offline page.
+    // Network first, so pages are fresh; the reader's own field pages are kept so they can
+    // be read again offline (by the same reader only); anything else falls back to the
+    // offline page.
     event.respondWith(
       fetch(request)
         .then((response) => {
           if (response.ok) {
-            const copy = response.clone();
-            caches.open(PAGE_CACHE).then((cache) => cache.put(request, copy));
+            event.waitUntil(keepPageFor(request, response.clone()));
           }
           return response;
         })

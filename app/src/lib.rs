@@ -19,6 +19,8 @@ pub mod pwa;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 pub mod volunteers;
 
 pub use error::AppError;

@@ -27,7 +27,7 @@ pub use duty::pattern::WeeklyPattern;
 pub use duty::port::{
     Assignment, AssignmentId, AssignmentState, CheckContext, CheckEvent, CheckKind, Decision,
     DutyStorage, HoursLine, HoursSummary, MyShift, NewCheck, NewShift, Outcome, Proof,
-    ServiceToDecide, Shift, ShiftId, SignUpOutcome,
+    ServiceClaim, ServiceToDecide, Shift, ShiftId, SignUpOutcome, UnrecordedService,
 };
 pub use duty::rules::DutyRules;
 pub use duty::shift::ShiftDraft;
@@ -42,8 +42,8 @@ pub use role::{Action, AreaPath, Principal, Role, RoleGrant};
 pub use secrets::Secrets;
 pub use site::{Site, SiteDraft, SiteId};
 pub use storage::{
-    AuditEntry, AuditFilter, AuditRecord, LoginRecord, SessionRecord, Storage, StorageError,
-    TeamId, TeamSummary, VolunteerFilter, VolunteerPage,
+    AuditEntry, AuditFilter, AuditRecord, LoginRecord, RateLimit, SessionRecord, Storage,
+    StorageError, TeamId, TeamSummary, VolunteerFilter, VolunteerPage,
 };
 pub use target::{TargetProgress, TargetRate};
 pub use volunteer::{

@@ -74,6 +74,10 @@ pub struct Principal {
     /// Their home community, root first.
     pub home: AreaPath,
     pub grants: Vec<RoleGrant>,
+    /// The password was set by an admin's reset: until the person chooses their own, the
+    /// session opens only the change-password form.
+    #[serde(default)]
+    pub password_temporary: bool,
 }
 
 /// Things one can do; each needs a minimum role over the target's area.
@@ -171,6 +175,19 @@ impl Principal {
         granted.max(as_volunteer)
     }
 
+    /// Whether this person stands strictly above every role `target` holds, each judged where
+    /// it is held: `held` lists the target's roles with the path of the area each covers (their
+    /// plain volunteer role over their home community included). Nobody outranks themselves, and
+    /// a role held outside this person's scope is never outranked: a coordinator cannot suspend
+    /// the association admin who lives in their street.
+    pub fn outranks(&self, target: VolunteerId, held: &[(Role, AreaPath)]) -> bool {
+        target != self.volunteer_id
+            && held.iter().all(|(role, path)| {
+                self.highest_role_over(path)
+                    .is_some_and(|mine| mine > *role)
+            })
+    }
+
     /// The highest role held anywhere (for menus; never for a decision about data).
     pub fn highest_role(&self) -> Role {
         self.grants
@@ -202,6 +219,7 @@ mod tests {
                     area_id: AreaId(a),
                 })
                 .collect(),
+            password_temporary: false,
         }
     }
 
@@ -230,6 +248,50 @@ mod tests {
         for action in Action::ALL {
             assert!(!admin.may(action, &path(&[1, 10])));
         }
+    }
+
+    #[test]
+    fn only_a_strictly_higher_role_over_each_held_role_outranks() {
+        let coordinator = person(&[(Role::Coordinator, 10)]);
+        let volunteer_here = [(Role::Volunteer, path(&[1, 10, 100]))];
+        assert!(coordinator.outranks(VolunteerId(2), &volunteer_here));
+        let leader_here = [
+            (Role::Volunteer, path(&[1, 10, 100])),
+            (Role::TeamLeader, path(&[1, 10, 100])),
+        ];
+        assert!(coordinator.outranks(VolunteerId(2), &leader_here));
+        let peer = [
+            (Role::Volunteer, path(&[1, 10, 100])),
+            (Role::Coordinator, path(&[1, 10])),
+        ];
+        assert!(
+            !coordinator.outranks(VolunteerId(2), &peer),
+            "equal is not above"
+        );
+        let admin_living_here = [
+            (Role::Volunteer, path(&[1, 10, 100])),
+            (Role::AssociationAdmin, path(&[1])),
+        ];
+        assert!(!coordinator.outranks(VolunteerId(2), &admin_living_here));
+        let leader_elsewhere = [
+            (Role::Volunteer, path(&[1, 10, 100])),
+            (Role::TeamLeader, path(&[1, 20, 200])),
+        ];
+        assert!(
+            !coordinator.outranks(VolunteerId(2), &leader_elsewhere),
+            "a role held outside one's scope is not outranked"
+        );
+    }
+
+    #[test]
+    fn nobody_outranks_themselves() {
+        let admin = person(&[(Role::SystemAdmin, 1)]);
+        assert!(!admin.outranks(
+            admin.volunteer_id,
+            &[(Role::Volunteer, path(&[1, 10, 100]))]
+        ));
+        let association = person(&[(Role::AssociationAdmin, 1)]);
+        assert!(!association.outranks(VolunteerId(9), &[(Role::SystemAdmin, path(&[1]))]));
     }
 
     #[test]

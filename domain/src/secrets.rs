@@ -21,4 +21,8 @@ pub trait Secrets: Send + Sync + 'static {
 
     /// The PHC string to store for a password (slow on purpose; runs off the async workers).
     async fn hash_password(&self, password: &Password) -> Result<String, String>;
+
+    /// Whether `password` matches the stored PHC string; with none stored, a dummy hash is
+    /// checked anyway so an unknown account takes as long as a wrong password.
+    async fn verify_password(&self, stored: Option<String>, password: &str) -> bool;
 }

@@ -110,8 +110,20 @@ pub trait Storage:
         now_ms: i64,
     ) -> Result<(), StorageError>;
 
-    /// An admin's password reset: the new hash, every session ended, and the audit entry, in
-    /// one transaction.
+    /// A person changes their own password: the new hash (no longer temporary), every other
+    /// session of theirs ended, and the audit entry, in one transaction. Returns how many
+    /// sessions ended.
+    async fn change_password(
+        &self,
+        id: VolunteerId,
+        hash: &str,
+        keep_session: &str,
+        now_ms: i64,
+        audit: &AuditEntry,
+    ) -> Result<u64, StorageError>;
+
+    /// An admin's password reset: the new hash, marked temporary (the next login must choose
+    /// a new one), every session ended, and the audit entry, in one transaction.
     async fn reset_password(
         &self,
         id: VolunteerId,
@@ -176,14 +188,32 @@ pub trait Storage:
 
     async fn team(&self, id: TeamId) -> Result<Option<TeamSummary>, StorageError>;
 
-    /// Adds a volunteer to a team or changes their leader flag. A leader also receives the
-    /// team-leader role over the team's area. Audited atomically.
+    /// Adds a volunteer to a team, or names a member its leader. A leader also receives the
+    /// team-leader role over the team's area. Never demotes (see `revoke_team_leader`).
+    /// Audited atomically.
     async fn put_team_member(
         &self,
         team: TeamId,
         volunteer: VolunteerId,
         is_leader: bool,
         now_ms: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StorageError>;
+
+    /// Bumps the person's calendar-link generation (the old link stops working); audited in
+    /// the same transaction. Returns the new generation.
+    async fn renew_calendar(
+        &self,
+        id: VolunteerId,
+        audit: &AuditEntry,
+    ) -> Result<i64, StorageError>;
+
+    /// Takes a member's leadership of `team` back; the team-leader grant over the team's area
+    /// goes too unless they still lead another team there. Audited atomically.
+    async fn revoke_team_leader(
+        &self,
+        team: TeamId,
+        volunteer: VolunteerId,
         audit: &AuditEntry,
     ) -> Result<(), StorageError>;
 
@@ -210,20 +240,34 @@ pub trait Storage:
     /// Ends every session of a person (password reset, suspension); returns how many.
     async fn delete_sessions_of(&self, id: VolunteerId) -> Result<u64, StorageError>;
 
-    /// Drops sessions past their absolute expiry.
-    async fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64, StorageError>;
-
-    // --- login rate limiting (shared by all app servers) ------------------------------------
-
-    async fn record_login_failure(&self, key_hash: &str, now_ms: i64) -> Result<(), StorageError>;
-
-    async fn login_failures_since(
+    /// Drops sessions past their absolute expiry or unused since `idle_before_ms`.
+    async fn delete_expired_sessions(
         &self,
-        key_hash: &str,
-        since_ms: i64,
-    ) -> Result<u32, StorageError>;
+        now_ms: i64,
+        idle_before_ms: i64,
+    ) -> Result<u64, StorageError>;
 
-    async fn clear_login_failures(&self, key_hash: &str) -> Result<(), StorageError>;
+    // --- rate limits (shared by all app servers) --------------------------------------------
+
+    /// Counts one hit on every limit in `limits`, in one transaction, if none of them refuses
+    /// it (over its count in the window, or blocked by a backoff); otherwise counts nothing and
+    /// answers when the first refusing limit frees up. The check and the count are one step, so
+    /// parallel attempts cannot all pass before any is counted. `Ok(hits)` gives each key's
+    /// count after this hit, in order.
+    async fn rate_limit_take(
+        &self,
+        limits: &[RateLimit],
+        now_ms: i64,
+    ) -> Result<Result<Vec<u32>, i64>, StorageError>;
+
+    /// Refuses every hit on `key_hash` until `until_ms` (a backoff after repeated failures).
+    async fn rate_limit_block(&self, key_hash: &str, until_ms: i64) -> Result<(), StorageError>;
+
+    /// Gives one hit back (a success that was counted in advance), or forgets the key.
+    async fn rate_limit_forgive(&self, key_hash: &str, forget: bool) -> Result<(), StorageError>;
+
+    /// Drops counters whose window started before `before_ms` and whose block has passed.
+    async fn prune_rate_limits(&self, before_ms: i64, now_ms: i64) -> Result<u64, StorageError>;
 
     // --- audit log ---------------------------------------------------------------------------
 
@@ -264,12 +308,23 @@ pub struct TeamSummary {
     pub leaders: Vec<String>,
 }
 
+/// One rate limit to count a hit against: at most `limit` hits per `window_ms` on a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    /// A keyed hash of what is limited (a number, a client, a pair): no phone number is stored.
+    pub key_hash: String,
+    pub limit: u32,
+    pub window_ms: i64,
+}
+
 /// A login lookup: never leaves the server.
 #[derive(Debug, Clone)]
 pub struct LoginRecord {
     pub id: VolunteerId,
     pub password_hash: Option<String>,
     pub status: VolunteerStatus,
+    /// Set by an admin's reset: the next login must choose a new password.
+    pub password_temporary: bool,
 }
 
 /// A stored session. The cookie holds a random token; only its hash is stored.

@@ -132,6 +132,10 @@ pub struct Volunteer {
     pub vest_no: Option<String>,
     pub skills: Vec<String>,
     pub applied_at_ms: i64,
+    /// Set by an admin's reset until the person chooses their own password.
+    pub password_temporary: bool,
+    /// Bumped when the person renews their calendar link: older links stop working.
+    pub calendar_generation: i64,
 }
 
 /// A new application (from `/apply`, an import, or the demo seed).

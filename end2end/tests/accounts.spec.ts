@@ -217,7 +217,7 @@ test.describe("association admin", () => {
     await expect(page.getByTestId("new-area")).toHaveCount(0);
   });
 
-  test("resetting a password shows a temporary one that logs the person in", async ({ page, browser, baseURL }) => {
+  test("a reset password is temporary: its first login must choose a new one", async ({ page, browser, baseURL }) => {
     await logIn(page, "13800000002", "/volunteers");
     await page.getByRole("tab", { name: "已注册" }).click();
     // Wait for the registered list to replace the applications before picking someone.
@@ -238,7 +238,25 @@ test.describe("association admin", () => {
     await other.getByLabel("手机号").fill(phone);
     await other.getByLabel("密码").fill(temp);
     await other.getByRole("button", { name: "登录" }).click();
+    // Nothing else opens until the person has a password of their own.
+    await expect(other).toHaveURL(/\/password\?temporary=1/);
+    await expect(other.getByTestId("password-temporary")).toBeVisible();
+    await other.goto("/me");
+    await expect(other).toHaveURL(/\/password\?temporary=1/);
+    // Bad input is refused with its message and changes nothing.
+    await other.getByLabel("当前密码").fill(temp);
+    await other.getByLabel("新密码（至少 8 位，不能是手机号）").fill(phone);
+    await other.getByRole("button", { name: "保存新密码" }).click();
+    await expect(other.getByTestId("password-error")).toHaveText("密码不能与手机号相同。");
+    await other.getByLabel("当前密码").fill("not-the-temporary");
+    await other.getByLabel("新密码（至少 8 位，不能是手机号）").fill("巡逻平安新密码2026");
+    await other.getByRole("button", { name: "保存新密码" }).click();
+    await expect(other.getByTestId("password-error")).toHaveText("当前密码不正确。");
+    await other.getByLabel("当前密码").fill(temp);
+    await other.getByLabel("新密码（至少 8 位，不能是手机号）").fill("巡逻平安新密码2026");
+    await other.getByRole("button", { name: "保存新密码" }).click();
     await expect(other.getByTestId("me-card")).toContainText(phone);
+    await expect(other.getByTestId("password-changed")).toBeVisible();
     await context.close();
   });
 });

@@ -55,3 +55,14 @@ export async function logIn(page: Page, phoneNumber: string, next: string) {
     () => !(window as unknown as { leaving?: boolean }).leaving && document.documentElement.dataset.hydrated === "true",
   );
 }
+
+/// Opens `/` and waits until the service worker (registered by the hydrated app) has installed
+/// and controls the page.
+export async function underServiceWorker(page: Page) {
+  await page.goto("/");
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}

@@ -1,15 +1,4 @@
-import { test, expect, ready, type Page } from "./fixtures";
-
-/// Opens `/` and waits until the service worker (registered by the hydrated app) has installed
-/// and controls the page.
-async function underServiceWorker(page: Page) {
-  await page.goto("/");
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-}
+import { test, expect, logIn, phone, ready, underServiceWorker } from "./fixtures";
 
 test("the manifest is valid and its icons exist at their stated sizes", async ({ page, request }) => {
   await page.goto("/");
@@ -126,4 +115,106 @@ test("offline, a page whose code is not on the phone says so, and the app keeps 
   await expect(page).toHaveURL(/\/me$/);
   await expect(page.getByTestId("gps-check")).toBeEnabled();
   await context.setOffline(false);
+});
+
+test("on a shared phone nobody reads the last person's pages, and their waiting report still reaches them", async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const first = "13800000006";
+  const next = "13800000004";
+  const text = `共用手机缓存-${Date.now()}`;
+  // About 3 km from the other tests' reports, so pins never cluster with theirs.
+  const context = await phone(browser, baseURL, { latitude: 36.69, longitude: 117.09, accuracy: 10 });
+  const page = await context.newPage();
+  await underServiceWorker(page);
+
+  // The first person reads their own pages online; the worker keeps them for them.
+  await logIn(page, first, "/me");
+  await expect(page.getByTestId("me-card")).toContainText(first);
+  await page.goto("/me/hours");
+  await ready(page);
+  // Their report cannot go out yet (the network drops it): it waits in the outbox.
+  await page.route("**/api/incidents", (route) => route.abort());
+  await page.goto("/incidents/new");
+  await ready(page);
+  await expect(page.getByTestId("position")).toContainText("精度约 10 m");
+  await page.getByRole("radio", { name: "治安隐患" }).check();
+  await page.getByLabel("情况说明").fill(text);
+  await page.getByTestId("report-submit").click();
+  await expect(page.getByTestId("report-queued")).toBeVisible();
+  // They log out; the next person logs in on the same phone and reads a desk page.
+  await page.goto("/me");
+  await ready(page);
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page).toHaveURL(/\/login\?bye=1/);
+  await page.unroute("**/api/incidents");
+  await logIn(page, next, "/me");
+  await expect(page.getByTestId("me-card")).toContainText(next);
+  await page.goto("/volunteers");
+  await ready(page);
+
+  const kept = () =>
+    page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        if (!name.startsWith("pingan-pages-")) continue;
+        const cache = await caches.open(name);
+        for (const r of await cache.keys()) urls.push(new URL(r.url).pathname);
+      }
+      return urls;
+    });
+  // A desk page with other people's data is never kept; the first person's pages are gone.
+  await expect.poll(kept).toContain("/me");
+  expect(await kept()).not.toContain("/volunteers");
+  expect(await kept()).not.toContain("/me/hours");
+
+  await context.setOffline(true);
+  await page.goto("/me").catch(() => undefined);
+  await expect(page.getByTestId("me-card")).toContainText(next);
+  await expect(page.locator("body")).not.toContainText(first);
+  // The first person's hours page, kept for them before, does not open for the next one.
+  await page.goto("/me/hours").catch(() => undefined);
+  await expect(page.getByTestId("offline-page")).toBeVisible();
+  await context.setOffline(false);
+
+  // The first person logs in again: their waiting report goes out under their name.
+  await page.goto("/me");
+  await ready(page);
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page).toHaveURL(/\/login\?bye=1/);
+  await logIn(page, first, "/incidents");
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await ready(page);
+        return page.getByTestId("incident-card").filter({ hasText: text }).count();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  await context.close();
+});
+
+test("a phone whose storage is full still sends a report instead of hanging the form", async ({ browser, baseURL }) => {
+  const context = await phone(browser, baseURL, { latitude: 36.69, longitude: 117.09, accuracy: 10 });
+  // Every outbox write is aborted at commit, as IndexedDB does when the phone's storage quota
+  // is used up: the write itself succeeded, so only the transaction's "abort" event fires.
+  await context.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (...args: Parameters<typeof put>) {
+      const req = put.apply(this, args);
+      const tx = this.transaction;
+      req.addEventListener("success", () => tx.abort());
+      return req;
+    };
+  });
+  const page = await context.newPage();
+  const text = `存储已满-${Date.now()}`;
+  await logIn(page, "13800000007", "/incidents/new");
+  await expect(page.getByTestId("position")).toContainText("精度约 10 m");
+  await page.getByRole("radio", { name: "可疑情况" }).check();
+  await page.getByLabel("情况说明").fill(text);
+  await page.getByTestId("report-submit").click();
+  await expect(page.getByTestId("report-sent")).toBeVisible();
+  await context.close();
 });

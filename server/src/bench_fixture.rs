@@ -153,9 +153,10 @@ pub async fn build(
             kind,
             made_at: now,
             received_at: now,
-            position: Some((lat, lon, 10.0)),
+            position: Some((lat, lon, Some(10.0))),
             proof: Proof::Position(Verdict::Inside),
             outside_reason: None,
+            service: None,
         })
         .collect();
     let started = Instant::now();

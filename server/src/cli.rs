@@ -39,6 +39,13 @@ enum Command {
     },
     /// Print the effective settings (secrets hidden) and exit.
     Config,
+    /// Give the account with this mobile number a temporary password (printed once) and end
+    /// its sessions; the next login must choose a new one. The way to reset a system admin,
+    /// whom nobody in the app outranks. Audited.
+    ResetPassword {
+        /// The account's mobile number.
+        phone: String,
+    },
     /// For `cargo xtask bench`: add volunteers with sessions signed up for shifts under way,
     /// measure the raw batched-insert rate, and write what the load generator needs as JSON.
     #[command(hide = true)]
@@ -108,6 +115,47 @@ impl Cli {
                 println!("{settings:#?}");
                 Ok(())
             }
+            Command::ResetPassword { phone } => {
+                let store = storage::connect(&settings.database_url).await?;
+                let secrets = crate::crypto::ServerSecrets::new(&settings.secret()?);
+                let temporary = reset_password(store.as_ref(), &secrets, &phone).await?;
+                println!("temporary password: {}", temporary.expose());
+                println!("the next login with it must choose a new password");
+                Ok(())
+            }
         }
     }
+}
+
+/// `pingan reset-password PHONE`: a temporary password for the account, every session ended,
+/// audited with no actor (the command line) — never the password itself.
+pub async fn reset_password(
+    store: &dyn domain::Storage,
+    secrets: &dyn domain::Secrets,
+    phone: &str,
+) -> anyhow::Result<domain::Password> {
+    let phone = domain::PhoneNumber::parse(phone)
+        .map_err(|_| anyhow::anyhow!("{phone:?} is not a mainland mobile number"))?;
+    let person = store
+        .volunteer_by_phone(&phone)
+        .await?
+        .with_context(|| format!("no account has the number {}", phone.masked()))?;
+    let temporary = secrets.temporary_password();
+    let hash = secrets
+        .hash_password(&temporary)
+        .await
+        .map_err(|e| anyhow::anyhow!("password hash: {e}"))?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let audit = domain::AuditEntry {
+        at_ms: now,
+        actor_id: None,
+        action: "reset_password_cli".into(),
+        entity: "volunteer".into(),
+        entity_id: Some(person.id.0),
+        area_id: Some(person.home_area_id),
+        before: None,
+        after: None,
+    };
+    store.reset_password(person.id, &hash, now, &audit).await?;
+    Ok(temporary)
 }

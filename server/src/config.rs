@@ -24,8 +24,14 @@ pub struct Settings {
     pub secret_key: Option<SecretString>,
     /// The tracing filter used when `RUST_LOG` is not set.
     pub log: String,
-    /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
+    /// The address people open, e.g. `https://pingan.example.cn`. When it is https, cookies
+    /// are `Secure` with the `__Host-` prefix and pages send `Strict-Transport-Security`.
+    pub public_url: Option<String>,
+    /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix. Defaults to
+    /// whether `public_url` is https.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for rate limits).
+    pub trusted_proxies: crate::routes::client_addr::TrustedProxies,
     /// Grace minutes, cancel cut-off, auto-confirm days, star thresholds, fatigue limits.
     pub duty: DutyRules,
     /// Incident categories, photos per report, the optional base map.
@@ -42,7 +48,10 @@ pub struct FileSettings {
     pub target_rate: Option<String>,
     pub secret_key: Option<String>,
     pub log: Option<String>,
+    pub public_url: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// Comma-separated addresses or blocks, e.g. "127.0.0.1, 10.0.0.0/8".
+    pub trusted_proxies: Option<String>,
     pub grace_minutes: Option<u32>,
     pub cancel_cutoff_minutes: Option<u32>,
     pub auto_confirm_days: Option<u32>,
@@ -62,6 +71,13 @@ pub struct FileSettings {
 
 impl Settings {
     /// Reads `file` (or `./pingan.toml` when present) and the process environment.
+    /// Whether people reach the server over HTTPS (then browsers are told to stay on it).
+    pub fn over_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let file_layer = match file {
             Some(path) => read_file(path)?,
@@ -113,9 +129,30 @@ impl Settings {
         };
 
         let log = pick("PINGAN_LOG", file.log).unwrap_or_else(|| "info,sqlx=warn".into());
+        let public_url = pick("PINGAN_PUBLIC_URL", file.public_url)
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &public_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                bail!("PINGAN_PUBLIC_URL {u:?} must start with https:// or http://");
+            }
+        }
+        let over_https = public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
         let secure_cookies = match env("PINGAN_SECURE_COOKIES") {
             Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
-            None => file.secure_cookies.unwrap_or(false),
+            None => file.secure_cookies.unwrap_or(over_https),
+        };
+        let trusted_proxies = match pick("PINGAN_TRUSTED_PROXIES", file.trusted_proxies) {
+            Some(text) => {
+                crate::routes::client_addr::TrustedProxies::parse(&text).map_err(|bad| {
+                    anyhow::anyhow!(
+                    "PINGAN_TRUSTED_PROXIES: {bad:?} is not an address or block like 10.0.0.0/8"
+                )
+                })?
+            }
+            None => Default::default(),
         };
 
         Ok(Self {
@@ -125,7 +162,9 @@ impl Settings {
             target_rate,
             secret_key,
             log,
+            public_url,
             secure_cookies,
+            trusted_proxies,
             duty,
             incidents,
         })

@@ -51,6 +51,15 @@ pub struct ServerSecrets {
     sealer: Sealer,
     /// The HMAC key, derived from the secret apart from the sealing key.
     mac_key: [u8; 32],
+    /// Each argon2 hash or check holds 19 MiB for ~30 ms: a few hundred at once (a flood of
+    /// `/apply` or login posts) would take the machine's memory. Past this many, callers queue
+    /// without holding any hashing memory.
+    hashing: tokio::sync::Semaphore,
+}
+
+/// Password hashes computed at once, server-wide: one per core and one spare.
+pub fn concurrent_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() + 1)
 }
 
 impl ServerSecrets {
@@ -59,7 +68,13 @@ impl ServerSecrets {
         Self {
             sealer: Sealer::new(secret),
             mac_key,
+            hashing: tokio::sync::Semaphore::new(concurrent_hashes()),
         }
+    }
+
+    /// How many hashes are running now (for tests of the bound).
+    pub fn hashes_running(&self) -> usize {
+        concurrent_hashes() - self.hashing.available_permits()
     }
 }
 
@@ -97,9 +112,17 @@ impl domain::Secrets for ServerSecrets {
     }
 
     async fn hash_password(&self, password: &domain::Password) -> Result<String, String> {
+        let _permit = self.hashing.acquire().await.map_err(|e| e.to_string())?;
         crate::auth::password::hash(password)
             .await
             .map_err(|e| e.to_string())
+    }
+
+    async fn verify_password(&self, stored: Option<String>, password: &str) -> bool {
+        let Ok(_permit) = self.hashing.acquire().await else {
+            return false;
+        };
+        crate::auth::password::verify(stored, password.to_owned()).await
     }
 }
 

@@ -3,7 +3,8 @@
 use crate::auth::{self, SessionPolicy};
 use crate::config::Settings;
 use crate::routes::{
-    calendar, checks, csrf, health, import, incidents, lang, page_policy, service_worker,
+    calendar, checks, client_addr, csrf, health, import, incidents, lang, page_policy,
+    service_worker,
 };
 use crate::{assets, storage};
 use anyhow::Context;
@@ -30,6 +31,9 @@ pub struct Application {
     router: Router,
     addr: SocketAddr,
     state: AppState,
+    /// The session idle timeout, for pruning.
+    idle_ms: i64,
+    routes: Routes,
 }
 
 impl Application {
@@ -58,7 +62,12 @@ impl Application {
             .hash_files(hashed)
             .site_addr(settings.addr)
             .build();
-        let router = router(state.clone(), options, hashed, settings.secure_cookies);
+        let transport = Transport {
+            secure_cookies: settings.secure_cookies,
+            hsts: settings.over_https(),
+            trusted_proxies: settings.trusted_proxies.clone(),
+        };
+        let (router, routes) = router(state.clone(), options, hashed, transport);
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("failed to listen on {}", settings.addr))?;
@@ -68,6 +77,8 @@ impl Application {
             router,
             addr,
             state,
+            idle_ms: SessionPolicy::new(false).idle_ms,
+            routes,
         })
     }
 
@@ -80,10 +91,16 @@ impl Application {
         self.router.clone()
     }
 
+    /// The routes outside pages and server functions, as the router was built with them.
+    pub fn routes(&self) -> Vec<(&'static str, &'static str)> {
+        self.routes.0.clone()
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!("listening on http://{}", self.addr);
         tokio::spawn(sweep_every_minute(self.state.clone()));
+        tokio::spawn(prune_every_hour(self.state.clone(), self.idle_ms));
         // Without TCP_NODELAY a streamed page waits on Nagle's algorithm: a 40 ms floor.
         let listener = self.listener.tap_io(|tcp| {
             if let Err(e) = tcp.set_nodelay(true) {
@@ -101,13 +118,23 @@ impl Application {
     }
 }
 
+/// How the server is reached: what cookies, headers and client addresses it may rely on.
+#[derive(Debug, Clone, Default)]
+pub struct Transport {
+    /// `Secure` + `__Host-` session cookies.
+    pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (only when people reach the server over HTTPS).
+    pub hsts: bool,
+    pub trusted_proxies: client_addr::TrustedProxies,
+}
+
 /// The whole HTTP surface; tests `oneshot` requests into it.
 pub fn router(
     state: AppState,
     options: LeptosOptions,
     hashed_assets: bool,
-    secure_cookies: bool,
-) -> Router {
+    transport: Transport,
+) -> (Router, Routes) {
     let routes = generate_route_list(App);
     let sw_script: &'static str = Box::leak(service_worker::render(&state.assets).into_boxed_str());
 
@@ -128,24 +155,32 @@ pub fn router(
         "no-cache"
     };
 
-    let policy = SessionPolicy::new(secure_cookies);
-    let auth_routes = Router::new()
-        .route("/auth/login", post(auth::routes::login))
-        .route("/auth/logout", post(auth::routes::logout))
-        .with_state((state.clone(), policy));
-
-    let api = Router::new()
-        .route("/health", get(health::health))
+    let policy = SessionPolicy::new(transport.secure_cookies);
+    let auth_routes = Listed::new()
+        .route("POST", "/auth/login", post(auth::routes::login))
         .route(
+            "POST",
+            "/auth/password",
+            post(auth::routes::change_password),
+        )
+        .route("POST", "/auth/logout", post(auth::routes::logout))
+        .route("POST", "/lang", post(lang::set_lang));
+
+    let api = Listed::new()
+        .route("GET", "/health", get(health::health))
+        .route(
+            "POST",
             app::areas::IMPORT_URL,
             post(import::import_geojson)
                 .layer(axum::extract::DefaultBodyLimit::max(import::MAX_BYTES)),
         )
         .route(
+            "POST",
             app::duty::check::CHECKS_URL,
             post(checks::record).layer(axum::extract::DefaultBodyLimit::max(checks::MAX_BYTES)),
         )
         .route(
+            "POST",
             app::incidents::report::INCIDENTS_URL,
             post(incidents::report)
                 .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
@@ -153,20 +188,32 @@ pub fn router(
                 ))
                 .layer::<_, std::convert::Infallible>(axum::Extension(incidents::photo_permits())),
         )
-        .route("/incidents/{id}/photos/{photo}", get(incidents::photo))
-        .route("/calendar/{file}", get(calendar::feed))
         .route(
+            "GET",
+            "/incidents/{id}/photos/{photo}",
+            get(incidents::photo),
+        )
+        .route("GET", "/calendar/{file}", get(calendar::feed))
+        .route(
+            "GET",
             "/sw.js",
             get(move || async move { service_worker::response(sw_script) }),
         )
         .route(
+            "GET",
             "/outbox.js",
             get(|| async { service_worker::response(service_worker::OUTBOX) }),
-        )
-        .with_state(state.clone());
+        );
+    let listed: Vec<(&'static str, &'static str)> = auth_routes
+        .paths
+        .iter()
+        .chain(&api.paths)
+        .copied()
+        .collect();
+    let auth_routes = auth_routes.router.with_state((state.clone(), policy));
+    let api = api.router.with_state(state.clone());
 
     let app = Router::new()
-        .route("/lang", post(lang::set_lang))
         .nest_service(
             "/pkg",
             ServiceBuilder::new()
@@ -193,10 +240,15 @@ pub fn router(
         ))
         .layer(axum::middleware::from_fn(csrf::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(
+            Arc::new(transport.trusted_proxies),
+            client_addr::resolve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             page_policy::ImageSources::of(state.incidents.tiles.as_ref()),
             page_policy::set_page_headers,
         ));
-    with_security_headers(app)
+    let routes = Routes(listed);
+    let app = with_security_headers(app, transport.hsts)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(
             ServiceBuilder::new()
@@ -210,14 +262,57 @@ pub fn router(
                     tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id()),
-        )
+        );
+    (app, routes)
+}
+
+/// Every route the server answers outside Leptos' pages and server functions, as
+/// (method, path): what the authorization matrix must cover. Read from the router itself
+/// (`Listed` records each route as it is added), so a new route cannot be missed.
+#[derive(Debug, Clone)]
+pub struct Routes(pub Vec<(&'static str, &'static str)>);
+
+/// A router that remembers the routes added to it.
+struct Listed<S> {
+    router: Router<S>,
+    paths: Vec<(&'static str, &'static str)>,
+}
+
+impl<S: Clone + Send + Sync + 'static> Listed<S> {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    fn route(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        handler: axum::routing::MethodRouter<S>,
+    ) -> Self {
+        self.paths.push((method, path));
+        self.router = self.router.route(path, handler);
+        self
+    }
 }
 
 /// Headers every response carries. Pages get their own CSP (with the script nonce) from
 /// `page_policy`; the default here covers everything else.
-fn with_security_headers(router: Router) -> Router {
+fn with_security_headers(router: Router, hsts: bool) -> Router {
     let set = |name: header::HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    // Two years, as the HSTS preload list asks; never over plain HTTP (browsers ignore it
+    // there, and a test server on 127.0.0.1 must not pin itself).
+    let router = if hsts {
+        router.layer(set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ))
+    } else {
+        router
     };
     router
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -249,6 +344,7 @@ async fn sweep_every_minute(state: AppState) {
                     closed = done.closed,
                     no_shows = done.no_shows,
                     auto_confirmed = done.auto_confirmed,
+                    recovered = done.recovered,
                     "duty sweep"
                 );
             }
@@ -258,26 +354,92 @@ async fn sweep_every_minute(state: AppState) {
     }
 }
 
-async fn shutdown_signal() {
+/// Drops what only ages: sessions past their expiry or idle timeout, rate-limit counters whose
+/// window is over. Idempotent, so several servers may prune at once.
+async fn prune_every_hour(state: AppState, idle_ms: i64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now().timestamp_millis();
+        let store = state.storage.as_ref();
+        match store.delete_expired_sessions(now, now - idle_ms).await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions pruned"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("session pruning failed: {e}"),
+        }
+        // The longest window is a day (logins per number); a day past it nothing is left.
+        match store.prune_rate_limits(now - 2 * DAY_MS, now).await {
+            Ok(n) if n > 0 => tracing::info!(counters = n, "old rate-limit counters pruned"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("rate-limit pruning failed: {e}"),
+        }
+    }
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Resolves at SIGTERM or Ctrl-C. A handler that cannot be installed is logged and never
+/// resolves: the server keeps serving (and can still be stopped by the other signal, or
+/// killed), instead of shutting down the moment it started.
+pub async fn shutdown_signal() {
+    shutdown_on(tokio::signal::ctrl_c(), terminate_signal()).await;
+}
+
+#[cfg(unix)]
+async fn terminate_signal() -> std::io::Result<()> {
+    let mut s = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    s.recv().await;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+async fn terminate_signal() -> std::io::Result<()> {
+    std::future::pending().await
+}
+
+/// Waits for whichever signal comes first; a listener that failed to install waits forever.
+pub async fn shutdown_on(
+    ctrl_c: impl std::future::Future<Output = std::io::Result<()>>,
+    terminate: impl std::future::Future<Output = std::io::Result<()>>,
+) {
     let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
+        if let Err(e) = ctrl_c.await {
             tracing::error!("failed to listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
     let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => tracing::error!("failed to listen for SIGTERM: {e}"),
+        if let Err(e) = terminate.await {
+            tracing::error!("failed to listen for SIGTERM: {e}");
+            std::future::pending::<()>().await;
         }
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shutdown_on;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_signal_listener_that_failed_to_install_does_not_stop_the_server() {
+        let broken = async { Err(std::io::Error::other("no signals here")) };
+        let never = std::future::pending::<std::io::Result<()>>();
+        let stopped = tokio::time::timeout(Duration::from_millis(200), shutdown_on(broken, never));
+        assert!(stopped.await.is_err(), "the server must keep serving");
+    }
+
+    #[tokio::test]
+    async fn the_first_signal_stops_the_server() {
+        let never = std::future::pending::<std::io::Result<()>>();
+        let sigterm = async { Ok(()) };
+        let stopped = tokio::time::timeout(Duration::from_secs(5), shutdown_on(never, sigterm));
+        assert!(stopped.await.is_ok());
+    }
 }

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Request};
 use common::app::{body_text, log_in, send, spawn_app, TestApp};
 use domain::duty::{HOUR_MS, MINUTE_MS};
-use domain::{AssignmentId, NewShift, ShiftWindow, SignUpOutcome, VolunteerId};
+use domain::{AssignmentId, ShiftWindow, VolunteerId};
 use serde_json::json;
 
 const VOLUNTEER: &str = "13800000005";
@@ -19,62 +19,17 @@ fn post_check(cookie: Option<&str>, body: &serde_json::Value) -> Request<Body> {
     common::app::post_json("/api/checks", cookie, body)
 }
 
-/// 山大路科技市场: a site of the demo volunteer's community.
 async fn demo_site(t: &TestApp) -> domain::Site {
-    let home = common::app::demo_person(t, VOLUNTEER).await.home_area_id;
-    t.store
-        .sites_in(home)
-        .await
-        .expect("sites")
-        .into_iter()
-        .find(|s| s.name == "山大路科技市场")
-        .expect("demo site")
+    common::app::demo_site(t).await
 }
 
-/// A shift for three at `site` over `window`.
 async fn new_shift(t: &TestApp, site: domain::SiteId, window: ShiftWindow) -> domain::ShiftId {
-    let audit = domain::AuditEntry {
-        at_ms: 1,
-        actor_id: None,
-        action: "create_shifts".into(),
-        entity: "site".into(),
-        entity_id: None,
-        area_id: None,
-        before: None,
-        after: None,
-    };
-    let shift = NewShift {
-        site_id: site,
-        window,
-        headcount: 3,
-        leaders_needed: 0,
-        notes: String::new(),
-        created_by: None,
-        created_at: 1,
-    };
-    t.store
-        .insert_shifts(&[shift], &audit)
-        .await
-        .expect("shift")[0]
+    common::app::new_shift(t, site, window).await
 }
 
-/// A shift at 山大路科技市场 from `starts_in` ms from now, four hours long, with the demo
-/// volunteer signed up. Returns their assignment and the window.
+/// The demo volunteer signed up for a shift at 山大路科技市场 `starts_in` ms from now.
 async fn signed_up(t: &TestApp, starts_in: i64) -> (AssignmentId, ShiftWindow) {
-    let community = common::app::demo_person(t, VOLUNTEER).await;
-    let site = demo_site(t).await;
-    let now = chrono::Utc::now().timestamp_millis();
-    let window = ShiftWindow::new(now + starts_in, now + starts_in + 4 * HOUR_MS).expect("window");
-    let shift = new_shift(t, site.id, window).await;
-    let a = match t
-        .store
-        .sign_up(shift, community.id, false, now)
-        .await
-        .expect("sign up")
-    {
-        SignUpOutcome::SignedUp(a) | SignUpOutcome::Waitlisted(a) => a,
-    };
-    (a, window)
+    common::app::signed_up(t, VOLUNTEER, starts_in).await
 }
 
 fn check(

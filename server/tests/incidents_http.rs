@@ -465,3 +465,32 @@ async fn bad_triage_input_is_refused_and_changes_nothing() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_account_cannot_fill_the_disk_with_reports_and_replays_do_not_count() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, NEIGHBOUR).await;
+    let limit = app::throttle::Limit::REPORTS_PERSON.limit;
+    let key = |n: u32| format!("0193a4f2-7b1c-7def-8123-{n:012}");
+    let first = send(&t, post(Some(&cookie), &report(&key(0), vec![]))).await;
+    assert_eq!(first.status().as_u16(), 201);
+    // The outbox re-sending what is stored costs nothing against the limit.
+    for _ in 0..5 {
+        let again = send(&t, post(Some(&cookie), &report(&key(0), vec![]))).await;
+        assert_eq!(again.status().as_u16(), 200);
+    }
+    for n in 1..limit {
+        let res = send(&t, post(Some(&cookie), &report(&key(n), vec![]))).await;
+        assert_eq!(res.status().as_u16(), 201, "{n}");
+    }
+    let over = send(&t, post(Some(&cookie), &report(&key(999), vec![]))).await;
+    assert_eq!(
+        over.status().as_u16(),
+        429,
+        "the outbox keeps it and sends it later"
+    );
+    // Another person is not limited by this one.
+    let other = log_in(&t, VOLUNTEER).await;
+    let res = send(&t, post(Some(&other), &report(&key(1_000), vec![]))).await;
+    assert_eq!(res.status().as_u16(), 201);
+}

@@ -18,7 +18,6 @@ conformance!(
     registered_volunteers_are_counted_per_subtree,
     grants_are_unique_per_role_and_area,
     sessions_are_stored_touched_and_ended,
-    login_failures_are_counted_in_a_window,
     status_changes_are_stored_with_who_and_why,
     volunteers_are_listed_per_subtree_with_filters_and_pages,
     area_figures_are_updated_with_their_audit_entry,
@@ -357,7 +356,10 @@ async fn sessions_are_stored_touched_and_ended(store: &dyn Storage) {
         150
     );
     assert_eq!(
-        store.delete_expired_sessions(1_000).await.expect("expire"),
+        store
+            .delete_expired_sessions(1_000, 0)
+            .await
+            .expect("expire"),
         1
     );
     assert!(store.session("a").await.expect("get").is_none());
@@ -365,21 +367,6 @@ async fn sessions_are_stored_touched_and_ended(store: &dyn Storage) {
     assert!(store.session("b").await.expect("get").is_none());
     assert_eq!(store.delete_sessions_of(id).await.expect("all"), 1);
     assert!(store.session("c").await.expect("get").is_none());
-}
-
-async fn login_failures_are_counted_in_a_window(store: &dyn Storage) {
-    for at in [100, 200, 300] {
-        store.record_login_failure("k1", at).await.expect("record");
-    }
-    store.record_login_failure("k2", 250).await.expect("record");
-    assert_eq!(
-        store.login_failures_since("k1", 150).await.expect("count"),
-        2
-    );
-    assert_eq!(store.login_failures_since("k1", 0).await.expect("count"), 3);
-    store.clear_login_failures("k1").await.expect("clear");
-    assert_eq!(store.login_failures_since("k1", 0).await.expect("count"), 0);
-    assert_eq!(store.login_failures_since("k2", 0).await.expect("count"), 1);
 }
 
 async fn the_audit_log_filters_by_subtree_and_cannot_be_edited(db: &common::TestDb) {

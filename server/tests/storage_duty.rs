@@ -225,9 +225,10 @@ fn check(key: &str, a: AssignmentId, kind: CheckKind, made_at: i64, proof: Proof
         kind,
         made_at,
         received_at: made_at + 5,
-        position: Some((36.675, 117.058, 12.0)),
+        position: Some((36.675, 117.058, Some(12.0))),
         proof,
         outside_reason: None,
+        service: None,
     }
 }
 
@@ -462,11 +463,11 @@ async fn a_track_is_kept_in_order_then_reduced_to_its_length_and_cells(store: &d
         accuracy_m: 8.0,
     };
     store
-        .add_track_points(a, &[point(2), point(3)])
+        .add_track_points(a, &[point(2), point(3)], 5_000)
         .await
         .expect("second batch first");
     store
-        .add_track_points(a, &[point(0), point(1)])
+        .add_track_points(a, &[point(0), point(1)], 5_000)
         .await
         .expect("first");
     let stored = store.track_points(a).await.expect("points");

@@ -25,7 +25,7 @@ pub async fn update_area(
         if path.0.is_empty() {
             return Err(AppError::NotFound);
         }
-        let who = crate::auth::require(Action::ManageAreas, &path)?;
+        let who = crate::auth::require_seen(Action::ViewAreaFigures, Action::ManageAreas, &path)?;
         let area = store
             .area(id)
             .await
@@ -162,7 +162,7 @@ pub async fn create_area(
             .map_err(AppError::from)?
             .ok_or(AppError::NotFound)?;
         let path = store.area_path(parent.id).await.map_err(AppError::from)?;
-        let who = crate::auth::require(Action::ManageAreas, &path)?;
+        let who = crate::auth::require_seen(Action::ViewAreaFigures, Action::ManageAreas, &path)?;
         let kind = parent.kind.child_kind().ok_or_else(|| {
             AppError::Invalid(FieldError::new("kind", MessageKey::AreaKindMismatch))
         })?;

@@ -3,10 +3,12 @@
 
 mod api;
 mod login_page;
+mod password_page;
 mod reset;
 
 pub use api::{whoami, Me};
 pub use login_page::{LoginPage, LoginPrompt};
+pub use password_page::PasswordPage;
 pub use reset::reset_password;
 
 #[cfg(feature = "ssr")]
@@ -21,6 +23,19 @@ mod server_side {
     /// Put into each request's extensions by the server's session middleware.
     #[derive(Debug, Clone)]
     pub struct CurrentUser(pub Option<Principal>);
+
+    /// The client's address (behind a trusted proxy, the one it forwarded for), put into each
+    /// request by the server; `None` when the request did not come over a socket (tests).
+    #[derive(Debug, Clone, Copy)]
+    pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+    /// The client address of this request, as text for a rate-limit key.
+    pub fn client_addr() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<ClientAddr>().copied())
+            .and_then(|c| c.0)
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    }
 
     /// The logged-in person of this request, if any.
     pub fn principal() -> Option<Principal> {
@@ -53,8 +68,29 @@ mod server_side {
         })
     }
 
-    /// Loads volunteer `id` and requires `action` over their home community (hidden when out
-    /// of scope). For everything done *to* a person: decide, reset, place in a team.
+    /// The one rule for refusals about a target (a person, a shift, an area):
+    /// - not logged in: `Unauthenticated` (401);
+    /// - the reader may not even see the target (`seen` is what seeing it takes), or it does
+    ///   not exist: `NotFound` (404), so nobody learns what exists outside their sight;
+    /// - the reader sees it but may not do `action` to it (or is outranked): `Forbidden` (403).
+    pub fn require_seen(
+        seen: Action,
+        action: Action,
+        target: &AreaPath,
+    ) -> Result<Principal, AppError> {
+        let who = require_login()?;
+        if !who.may(seen, target) {
+            return Err(AppError::NotFound);
+        }
+        if !who.may(action, target) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(who)
+    }
+
+    /// Loads volunteer `id` and requires `action` over their home community. A person is seen
+    /// by those who may list the volunteers where they live (`require_seen`): others are told
+    /// "not found". For everything done *to* a person, and their contact.
     pub async fn require_over_volunteer(
         store: &dyn Storage,
         id: VolunteerId,
@@ -70,8 +106,40 @@ mod server_side {
             .area_path(v.home_area_id)
             .await
             .map_err(AppError::from)?;
-        let who = require_hidden(action, &home)?;
+        let who = require_seen(Action::ListVolunteers, action, &home)?;
         Ok((who, v))
+    }
+
+    /// `require_over_volunteer`, and the reader must also outrank the person: strictly above
+    /// every role they hold, each judged in the area it covers, and never themselves. For
+    /// everything that changes a person's account or standing — reset, decide (approve, reject,
+    /// suspend, retire, re-activate), grant or revoke a role, place in a team. In scope but
+    /// outranked answers `Forbidden` (the reader may see the person, not act on them).
+    pub async fn require_outranking(
+        store: &dyn Storage,
+        id: VolunteerId,
+        action: Action,
+    ) -> Result<(Principal, Volunteer), AppError> {
+        let (who, v) = require_over_volunteer(store, id, action).await?;
+        let mut held = vec![(
+            Role::Volunteer,
+            store
+                .area_path(v.home_area_id)
+                .await
+                .map_err(AppError::from)?,
+        )];
+        for grant in store.grants(id).await.map_err(AppError::from)? {
+            let path = store
+                .area_path(grant.area_id)
+                .await
+                .map_err(AppError::from)?;
+            held.push((grant.role, path));
+        }
+        if who.outranks(id, &held) {
+            Ok((who, v))
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The widest area where the reader holds at least `min`, with its path, provided they

@@ -12,8 +12,7 @@ pub async fn reset_password(volunteer_id: i64) -> Result<String, AppError> {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let id = VolunteerId(volunteer_id);
-        let (who, v) =
-            crate::auth::require_over_volunteer(store, id, Action::ResetPassword).await?;
+        let (who, v) = crate::auth::require_outranking(store, id, Action::ResetPassword).await?;
         let temporary = state.secrets.temporary_password();
         let hash = state
             .secrets

@@ -27,7 +27,8 @@ pub async fn shift_in_scope(
         .area_path(shift.area_id)
         .await
         .map_err(AppError::from)?;
-    let who = crate::auth::require_hidden(action, &path)?;
+    // Every volunteer of the district sees its shifts (they may take any of them).
+    let who = crate::auth::require_seen(Action::ViewAreaFigures, action, &path)?;
     Ok((who, shift))
 }
 

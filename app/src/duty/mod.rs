@@ -5,6 +5,7 @@
 
 #[cfg(feature = "ssr")]
 mod access;
+pub mod calendar;
 pub mod check;
 mod check_panel;
 pub mod hours;

@@ -9,7 +9,7 @@ use domain::duty::rules::code_matches;
 use domain::duty::DAY_MS;
 use domain::{
     AssignmentId, AssignmentState, AuditEntry, CheckKind, Decision, FieldError, MessageKey,
-    NewCheck, Principal, Proof, Storage,
+    NewCheck, Principal, Proof, ServiceClaim, Storage,
 };
 
 /// The longest reason a volunteer can type for checking in outside the site.
@@ -78,14 +78,31 @@ pub async fn record_check(
             if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
                 return Err(FieldError::new("lon", MessageKey::LongitudeOutOfRange).into());
             }
-            Some((lat, lon, accuracy.unwrap_or(f64::NAN)))
+            // A missing accuracy stays missing (NULL on both databases), never NaN.
+            Some((lat, lon, accuracy.filter(|a| a.is_finite() && *a >= 0.0)))
         }
         _ => None,
     };
     let code = input.code.as_deref().map(str::trim).unwrap_or_default();
     let proof = if !code.is_empty() {
+        // Six digits are a million guesses: a few per assignment, then a wait. Counted before
+        // the code is compared; the right code gives its count back.
+        let subject = assignment.id.0.to_string();
+        let counted = crate::throttle::take(
+            store,
+            secrets,
+            &[(crate::throttle::Limit::CODE_ASSIGNMENT, &subject)],
+            now,
+        )
+        .await?;
         if !code_matches(secrets, context.shift_id.0, made_at, code) {
             return Err(FieldError::new("code", MessageKey::CodeInvalid).into());
+        }
+        for (key, _) in &counted {
+            store
+                .rate_limit_forgive(key, false)
+                .await
+                .map_err(AppError::from)?;
         }
         Proof::Qr
     } else if let Some((lat, lon, accuracy)) = position {
@@ -93,7 +110,7 @@ pub async fn record_check(
             &context.fence,
             lat,
             lon,
-            accuracy,
+            accuracy.unwrap_or(f64::NAN),
         ))
     } else {
         Proof::Position(domain::Verdict::Unknown)
@@ -107,6 +124,23 @@ pub async fn record_check(
         return Err(FieldError::new("reason", MessageKey::TooLong).into());
     }
 
+    // A check-out carries its hours into the same transaction: if the server dies after the
+    // commit, the hours are there; if before, neither is, and the phone's retry stores both.
+    let service = match (kind, check_in) {
+        (CheckKind::Out, Some(check_in)) => Some(ServiceClaim {
+            minutes: credited_minutes(
+                check_in.made_at,
+                made_at,
+                context.window,
+                rules.grace_minutes,
+            ),
+            flagged: [check_in.proof, proof]
+                .into_iter()
+                .find(|p| p.needs_review())
+                .map(|p| p.as_str()),
+        }),
+        _ => None,
+    };
     let (event, stored) = state
         .checks
         .record(NewCheck {
@@ -118,29 +152,11 @@ pub async fn record_check(
             position,
             proof,
             outside_reason: reason.map(str::to_owned),
+            service,
         })
         .await
         .map_err(AppError::from)?;
-    let mut minutes = None;
-    if stored && kind == CheckKind::Out {
-        if let Some(check_in) = check_in {
-            let credited = credited_minutes(
-                check_in.made_at,
-                event.made_at,
-                context.window,
-                rules.grace_minutes,
-            );
-            let flag = [check_in.proof, event.proof]
-                .into_iter()
-                .find(|p| p.needs_review())
-                .map(|p| p.as_str());
-            store
-                .open_service(assignment.id, credited, flag, now)
-                .await
-                .map_err(AppError::from)?;
-            minutes = Some(credited);
-        }
-    }
+    let minutes = service.filter(|_| stored).map(|s| s.minutes);
     Ok(CheckAnswer::of(&event, stored, minutes))
 }
 
@@ -151,6 +167,9 @@ pub struct Sweep {
     pub no_shows: u64,
     pub auto_confirmed: u32,
     pub tracks_coarsened: u32,
+    /// Check-outs found without their hours, credited now.
+    pub recovered: u32,
+    pub checks_coarsened: u64,
 }
 
 /// Everything time decides, as of `now`. Runs every minute in the server; safe to run twice
@@ -174,14 +193,34 @@ pub async fn sweep(
                 position: None,
                 proof: Proof::Auto,
                 outside_reason: None,
+                service: Some(ServiceClaim {
+                    minutes: credited_minutes(first_in, made_at, window, rules.grace_minutes),
+                    flagged: Some(Proof::Auto.as_str()),
+                }),
             })
-            .await?;
-        let credited = credited_minutes(first_in, made_at, window, rules.grace_minutes);
-        store
-            .open_service(id, credited, Some(Proof::Auto.as_str()), now)
             .await?;
         if stored {
             done.closed += 1;
+        }
+    }
+    // Check-outs stored before they carried their hours (or by anything that stored an event
+    // alone) are credited from the events themselves, as the check-out would have been.
+    for lost in store.check_outs_without_hours().await? {
+        let minutes = credited_minutes(
+            lost.check_in.made_at,
+            lost.check_out.made_at,
+            lost.window,
+            rules.grace_minutes,
+        );
+        let flag = [lost.check_in.proof, lost.check_out.proof]
+            .into_iter()
+            .find(|p| p.needs_review())
+            .map(|p| p.as_str());
+        if store
+            .open_service(lost.assignment_id, minutes, flag, now)
+            .await?
+        {
+            done.recovered += 1;
         }
     }
     done.no_shows = store.mark_no_shows(now - grace_ms).await?;
@@ -202,8 +241,9 @@ pub async fn sweep(
             reason: None,
         };
         match store.decide_service(id, &decision, None, now, &audit).await {
-            // A leader decided it in the meantime: nothing left to do.
-            Ok(()) | Err(domain::StorageError::Constraint(_)) => done.auto_confirmed += 1,
+            Ok(()) => done.auto_confirmed += 1,
+            // A leader decided it in the meantime: theirs stands, and it is not counted here.
+            Err(domain::StorageError::Constraint(_)) => {}
             Err(e) => return Err(e),
         }
     }
@@ -222,27 +262,49 @@ pub async fn sweep(
             .await?;
         done.tracks_coarsened += 1;
     }
+    // Check-in positions are movements too (PIPL art. 28): coarsened on the same schedule.
+    done.checks_coarsened = store.coarsen_check_positions(retention).await?;
     Ok(done)
 }
 
 /// The secret part of a volunteer's calendar link: calendar apps fetch without cookies, so the
-/// link itself is the credential. 128 bits of the server's MAC over the volunteer's id.
-pub fn calendar_token(secrets: &dyn domain::Secrets, volunteer: domain::VolunteerId) -> String {
-    let mac = secrets.mac("calendar", &volunteer.0.to_string());
+/// link itself is the credential. 128 bits of the server's MAC over the volunteer's id and the
+/// link's generation; renewing the link bumps the generation and the old link stops working.
+/// (Generation 0 keeps the format links had before they could be renewed.)
+pub fn calendar_token(
+    secrets: &dyn domain::Secrets,
+    volunteer: domain::VolunteerId,
+    generation: i64,
+) -> String {
+    let (message, prefix) = if generation == 0 {
+        (volunteer.0.to_string(), volunteer.0.to_string())
+    } else {
+        let both = format!("{}.{generation}", volunteer.0);
+        (both.clone(), both)
+    };
+    let mac = secrets.mac("calendar", &message);
     let hex: String = mac[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{hex}", volunteer.0)
+    format!("{prefix}-{hex}")
 }
 
-/// Whose calendar `token` opens, if it is genuine (compared in constant time).
-pub fn calendar_owner(secrets: &dyn domain::Secrets, token: &str) -> Option<domain::VolunteerId> {
-    let (id, _) = token.split_once('-')?;
+/// Whose calendar `token` opens and its generation, if it is genuine (compared in constant
+/// time). The caller still checks the generation is the person's current one.
+pub fn calendar_owner(
+    secrets: &dyn domain::Secrets,
+    token: &str,
+) -> Option<(domain::VolunteerId, i64)> {
+    let (prefix, _) = token.split_once('-')?;
+    let (id, generation) = match prefix.split_once('.') {
+        Some((id, g)) => (id, g.parse::<i64>().ok().filter(|g| *g > 0)?),
+        None => (prefix, 0),
+    };
     let volunteer = domain::VolunteerId(id.parse().ok()?);
-    let expected = calendar_token(secrets, volunteer);
+    let expected = calendar_token(secrets, volunteer, generation);
     let same = expected.len() == token.len()
         && expected
             .bytes()
             .zip(token.bytes())
             .fold(0u8, |diff, (a, b)| diff | (a ^ b))
             == 0;
-    same.then_some(volunteer)
+    same.then_some((volunteer, generation))
 }

@@ -123,10 +123,7 @@ pub async fn shifts_page(
                 .collect(),
             open,
             can_manage: who.highest_role() >= domain::Role::TeamLeader,
-            calendar_url: format!(
-                "/calendar/{}.ics",
-                super::service::calendar_token(state.secrets.as_ref(), who.volunteer_id)
-            ),
+            calendar_url: super::calendar::calendar_url(&state, who.volunteer_id).await?,
         })
     })
     .await
@@ -351,7 +348,7 @@ fn ShiftLists(
             {open_empty.then(|| view! { <p class="empty-state">{d.open_shifts_empty}</p> })}
             {page.open.into_iter().map(|shift| view! { <OpenShift shift refresh /> }).collect_view()}
         </section>
-        <a class="shortcut" href=page.calendar_url data-testid="calendar-link">{d.calendar_feed}</a>
+        <super::calendar::CalendarLink url=page.calendar_url />
     }
     .into_any()
 }

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 /// Most points accepted in one batch (a batch is sent every minute).
 pub const MAX_BATCH: usize = 300;
+/// Most points one assignment's track keeps: a 12-hour shift sampled every 20 s is 2,160.
+/// Past it further points are dropped, so one account cannot fill the disk.
+pub const MAX_POINTS_PER_ASSIGNMENT: u32 = 5_000;
 /// Fixes less accurate than this are dropped: they draw zigzags that were never walked.
 #[cfg(feature = "ssr")]
 const MAX_ACCURACY_M: f64 = 100.0;
@@ -65,10 +68,9 @@ pub async fn record_track(assignment_id: i64, samples: Vec<Sample>) -> Result<u3
             .collect();
         let kept = simplify(&drop_noisy(&points, MAX_ACCURACY_M), SIMPLIFY_M);
         store
-            .add_track_points(a.id, &kept)
+            .add_track_points(a.id, &kept, MAX_POINTS_PER_ASSIGNMENT)
             .await
-            .map_err(AppError::from)?;
-        Ok(kept.len() as u32)
+            .map_err(AppError::from)
     })
     .await
 }
@@ -87,9 +89,24 @@ pub async fn track_of(assignment_id: i64) -> Result<TrackShape, AppError> {
             .await
             .map_err(AppError::from)?
             .ok_or(AppError::NotFound)?;
-        // Tracks are personal: the volunteer's own, or a leader's who confirms their hours.
+        // Tracks are personal: the volunteer's own, or a leader's who confirms their hours —
+        // and a leader's look is audited, like a contact reveal (行踪轨迹, PIPL art. 28).
         if a.volunteer_id != who.volunteer_id {
-            super::access::shift_in_scope(store, a.shift_id.0, Action::ConfirmHours).await?;
+            let (_, shift) =
+                super::access::shift_in_scope(store, a.shift_id.0, Action::ConfirmHours).await?;
+            store
+                .append_audit(&domain::AuditEntry {
+                    at_ms: chrono::Utc::now().timestamp_millis(),
+                    actor_id: Some(who.volunteer_id),
+                    action: "view_track".into(),
+                    entity: "assignment".into(),
+                    entity_id: Some(a.id.0),
+                    area_id: Some(shift.area_id),
+                    before: None,
+                    after: Some(serde_json::json!({ "volunteer": a.volunteer_id.0 }).to_string()),
+                })
+                .await
+                .map_err(AppError::from)?;
         }
         if let Some((length, _)) = store.track_summary(a.id).await.map_err(AppError::from)? {
             return Ok(TrackShape {

@@ -51,6 +51,8 @@ duty_texts! {
     minutes_unit: "分钟", "min";
     hours_unit: "小时", "h";
     calendar_feed: "订阅到手机日历", "Add to your phone's calendar";
+    calendar_renew: "换一个日历链接（旧链接立即失效）", "New calendar link (the old one stops working)";
+    calendar_renewed: "已换新链接：旧链接已失效，请重新订阅。", "New link made: the old one no longer works. Subscribe again.";
     manage_title: "排班管理", "Rosters";
     manage_link: "排班和时长确认", "Rosters and hours";
     new_shift: "新建班次", "New shift";

@@ -65,19 +65,23 @@ pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
             .await
             .map_err(AppError::from)?;
         let reporter_id = incident.summary.reporter_id;
-        // A public incident shows the community what happened and where it stands, not who
-        // reported it, who works on it or the leaders' notes.
-        let public = sight == Sight::Public;
+        let assignee_id = incident.assignee.as_ref().map(|(id, _)| *id);
+        // What the reader may learn of the people involved: `Sight::shows`, one table.
+        let shown = sight.shows();
+        let hidden_actor = |actor| {
+            (!shown.reporter && actor == reporter_id)
+                || (!shown.assignee && Some(actor) == assignee_id)
+        };
         let timeline = events
             .into_iter()
             .map(|e| TimelineRow {
                 at: e.at,
-                actor: (!public || e.actor_id != reporter_id).then_some(e.actor_name),
+                actor: (!hidden_actor(e.actor_id)).then_some(e.actor_name),
                 step: e.step,
                 status: e.status,
                 referred_to: e.referred_to,
-                assignee: e.assignee.filter(|_| !public).map(|(_, name)| name),
-                note: e.note.filter(|_| !public),
+                assignee: e.assignee.filter(|_| shown.assignee).map(|(_, name)| name),
+                note: e.note.filter(|_| shown.notes),
             })
             .collect();
         let (shapes, sites) = crate::areas::area_shapes(store, incident.summary.area_id).await?;
@@ -90,16 +94,18 @@ pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
         let can_triage = sight == Sight::Triage;
         Ok(DetailData {
             categories: state.incidents.categories.all().to_vec(),
-            reporter: (!public).then_some(incident.reporter_name),
-            // The shift's site and when the report arrived could point at the reporter.
-            site: incident.site_name.filter(|_| !public),
+            reporter: shown.reporter.then_some(incident.reporter_name),
+            site: incident.site_name.filter(|_| shown.site_and_arrival),
             accuracy_m: incident.accuracy_m,
-            received_at: if public {
-                incident.summary.made_at
-            } else {
+            received_at: if shown.site_and_arrival {
                 incident.received_at
+            } else {
+                incident.summary.made_at
             },
-            assignee: incident.assignee.map(|(_, name)| name),
+            assignee: incident
+                .assignee
+                .filter(|_| shown.assignee)
+                .map(|(_, name)| name),
             referred_to: incident.referred_to,
             photo_urls: incident
                 .photo_ids

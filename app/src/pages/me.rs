@@ -33,6 +33,8 @@ fn MeCard(me: Me) -> impl IntoView {
     let t = use_texts();
     let home = me.home.join(" › ");
     let me_role = me.role;
+    let query = leptos_router::hooks::use_query_map();
+    let password_changed = move || query.with(|q| q.get("password_changed").is_some());
     view! {
         <section class="card me-card" data-testid="me-card">
             <h2 class="me-name">{me.name}</h2>
@@ -52,6 +54,10 @@ fn MeCard(me: Me) -> impl IntoView {
                     </Show>
                 </ul>
             </Show>
+            <Show when=password_changed>
+                <p class="notice" role="status" data-testid="password-changed">{t.password_changed}</p>
+            </Show>
+            <a class="button block" href="/password" data-testid="change-password">{t.password_title}</a>
             <form method="post" action="/auth/logout">
                 <button type="submit" class="button block">{t.logout}</button>
             </form>

@@ -16,7 +16,7 @@
 
 use crate::areas::{AreaPage, ImportPage};
 use crate::audit::AuditPage;
-use crate::auth::LoginPage;
+use crate::auth::{LoginPage, PasswordPage};
 use crate::duty::{HoursPage, RosterPage, ShiftsPage};
 use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
 use crate::pages::{HomePage, MePage, PageNotLoaded};
@@ -126,6 +126,13 @@ lazy_page!(
     login_view,
     preload_login,
     LoginPage
+);
+lazy_page!(
+    field_pages,
+    PasswordRoute,
+    password_view,
+    preload_password,
+    PasswordPage
 );
 lazy_page!(
     field_pages,

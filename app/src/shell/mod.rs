@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/password") view={Lazy::<PasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/areas/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/areas/:id") view={Lazy::<AreaRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/apply") view={Lazy::<ApplyRoute>::new()} ssr=SsrMode::Async />

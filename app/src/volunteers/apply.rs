@@ -129,6 +129,29 @@ pub async fn apply(input: ApplyInput) -> Result<String, AppError> {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let valid = validate(&input).map_err(|mut errors| AppError::Invalid(errors.remove(0)))?;
+        let now = chrono::Utc::now().timestamp_millis();
+        // Anyone may call this, and a password hash is costly: the cheap refusals come first,
+        // then a limit per client, and the hash itself waits for one of the server's few
+        // hashing slots (`Secrets::hash_password`).
+        if store
+            .volunteer_by_phone(&valid.phone)
+            .await
+            .map_err(AppError::from)?
+            .is_some()
+        {
+            return Err(AppError::Invalid(FieldError::new(
+                "phone",
+                MessageKey::PhoneTaken,
+            )));
+        }
+        let client = crate::auth::client_addr();
+        crate::throttle::take(
+            store,
+            state.secrets.as_ref(),
+            &[(crate::throttle::Limit::APPLY_CLIENT, &client)],
+            now,
+        )
+        .await?;
         let community = store
             .area(AreaId(valid.community_id))
             .await
@@ -145,7 +168,6 @@ pub async fn apply(input: ApplyInput) -> Result<String, AppError> {
             .hash_password(&valid.password)
             .await
             .map_err(|e| AppError::internal("password hash", e))?;
-        let now = chrono::Utc::now().timestamp_millis();
         let id_number = valid.id_number.as_ref().map(|id| SealedIdNumber {
             sealed: state.secrets.seal(id.as_str()),
             masked: id.masked(),

@@ -166,10 +166,7 @@ pub async fn decide(
         let store = state.storage.as_ref();
         let id = VolunteerId(volunteer_id);
         let (who, v) =
-            crate::auth::require_over_volunteer(store, id, Action::ManageRegistrations).await?;
-        if who.volunteer_id == id {
-            return Err(AppError::Forbidden);
-        }
+            crate::auth::require_outranking(store, id, Action::ManageRegistrations).await?;
         if !v.status.can_become(decision.target())
             || !Decision::available(v.status).contains(&decision)
         {

@@ -187,14 +187,77 @@ pub async fn make_leader(team_id: i64, volunteer_id: i64) -> Result<(), AppError
         let store = state.storage.as_ref();
         crate::auth::require_login()?;
         let team = team_in_scope(store, team_id).await?;
-        let v = store
-            .volunteer(domain::VolunteerId(volunteer_id))
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound)?;
+        let v = registered_member(store, &team, volunteer_id).await?;
         place(store, &team, v, true).await
     })
     .await
+}
+
+/// Takes the leadership of one team back: the member stays in the team, and the team-leader
+/// role over the community goes unless they still lead another team there. Audited.
+#[server(endpoint = "teams/revoke-leader")]
+pub async fn revoke_leader(team_id: i64, volunteer_id: i64) -> Result<(), AppError> {
+    crate::error::answer(async move {
+        use domain::{Action, AuditEntry};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        crate::auth::require_login()?;
+        let team = team_in_scope(store, team_id).await?;
+        let id = domain::VolunteerId(volunteer_id);
+        let (who, _) =
+            crate::auth::require_outranking(store, id, Action::ManageRegistrations).await?;
+        let leads = store
+            .team_members(team.id)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .any(|(m, leader)| m.id == id && leader);
+        if !leads {
+            return Err(AppError::Conflict);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let audit = AuditEntry {
+            at_ms: now,
+            actor_id: Some(who.volunteer_id),
+            action: "revoke_leader".into(),
+            entity: "team".into(),
+            entity_id: Some(team.id.0),
+            area_id: Some(team.area_id),
+            before: Some(serde_json::json!({ "volunteer": id.0, "leader": true }).to_string()),
+            after: Some(serde_json::json!({ "volunteer": id.0, "leader": false }).to_string()),
+        };
+        store
+            .revoke_team_leader(team.id, id, &audit)
+            .await
+            .map_err(AppError::from)
+    })
+    .await
+}
+
+/// A registered member of `team`: only they can be named its leader (a role is never given
+/// to someone who is not on the team, nor to an applicant or a suspended person).
+#[cfg(feature = "ssr")]
+async fn registered_member(
+    store: &dyn domain::Storage,
+    team: &domain::TeamSummary,
+    volunteer_id: i64,
+) -> Result<domain::Volunteer, AppError> {
+    let id = domain::VolunteerId(volunteer_id);
+    let member = store
+        .team_members(team.id)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|(m, _)| m)
+        .find(|m| m.id == id);
+    match member {
+        Some(m) if m.status == domain::VolunteerStatus::Registered => Ok(m),
+        Some(_) => Err(AppError::Conflict),
+        None => Err(AppError::Invalid(domain::FieldError::new(
+            "volunteer_id",
+            domain::MessageKey::VolunteerUnknown,
+        ))),
+    }
 }
 
 /// The team, if the reader coordinates its area (otherwise "not found").
@@ -226,7 +289,7 @@ async fn place(
 ) -> Result<(), AppError> {
     use domain::{Action, AuditEntry};
     let (who, v) =
-        crate::auth::require_over_volunteer(store, v.id, Action::ManageRegistrations).await?;
+        crate::auth::require_outranking(store, v.id, Action::ManageRegistrations).await?;
     let now = chrono::Utc::now().timestamp_millis();
     let audit = AuditEntry {
         at_ms: now,
@@ -320,9 +383,15 @@ fn TeamCard(team: TeamView, changed: RwSignal<u32>) -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let put = Action::new(move |(team, phone): &(i64, String)| add_member(*team, phone.clone()));
     let lead = Action::new(move |(team, member): &(i64, i64)| make_leader(*team, *member));
+    let unlead = Action::new(move |(team, member): &(i64, i64)| revoke_leader(*team, *member));
     refresh_on_success(lead, changed);
+    refresh_on_success(unlead, changed);
     refresh_on_success(put, changed);
-    let error = move || failure(put, t)().or_else(failure(lead, t));
+    let error = move || {
+        failure(put, t)()
+            .or_else(failure(lead, t))
+            .or_else(failure(unlead, t))
+    };
     let id = team.id;
     view! {
         <section class="card team" data-testid="team">
@@ -338,10 +407,17 @@ fn TeamCard(team: TeamView, changed: RwSignal<u32>) -> impl IntoView {
                             <span class="member-name">{m.name.clone()}</span>
                             {m.leader.then(|| view! { <span class="badge" data-status="registered">{t.role_team_leader}</span> })}
                             <ContactReveal volunteer_id=m.id masked=m.phone.clone() />
-                            {(!m.leader).then(|| view! {
-                                <button type="button" class="button small" disabled=move || lead.pending().get()
-                                    on:click=move |_| { lead.dispatch((id, member)); }>{t.make_leader}</button>
-                            })}
+                            {if m.leader {
+                                view! {
+                                    <button type="button" class="button small" disabled=move || unlead.pending().get()
+                                        on:click=move |_| { unlead.dispatch((id, member)); }>{t.revoke_leader}</button>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="button small" disabled=move || lead.pending().get()
+                                        on:click=move |_| { lead.dispatch((id, member)); }>{t.make_leader}</button>
+                                }.into_any()
+                            }}
                         </li>
                     }
                 }).collect_view()}

@@ -180,10 +180,30 @@ pub struct NewCheck {
     /// When it happened (the phone's clock, bounded by `plausible_made_at`).
     pub made_at: i64,
     pub received_at: i64,
-    /// (lat, lon, accuracy in metres)
-    pub position: Option<(f64, f64, f64)>,
+    /// (lat, lon, accuracy in metres when the phone gave one)
+    pub position: Option<(f64, f64, Option<f64>)>,
     pub proof: Proof,
     pub outside_reason: Option<String>,
+    /// With a check-out: the hours it closes, opened as a pending service record in the same
+    /// transaction as the event — a check-out is never stored without its hours.
+    pub service: Option<ServiceClaim>,
+}
+
+/// A check-out whose hours were never opened (see `check_outs_without_hours`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnrecordedService {
+    pub assignment_id: AssignmentId,
+    pub window: ShiftWindow,
+    pub check_in: CheckEvent,
+    pub check_out: CheckEvent,
+}
+
+/// The hours a check-out claims, and why a leader should look at them (a check-in outside
+/// the site, an automatic check-out), if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceClaim {
+    pub minutes: u32,
+    pub flagged: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -410,12 +430,15 @@ pub trait DutyStorage: Send + Sync {
 
     // --- patrol tracks ----------------------------------------------------------------------
 
-    /// Appends (already thinned) points to an assignment's track, in one transaction.
+    /// Appends (already thinned) points to an assignment's track, in one transaction: a point
+    /// at a time already stored is skipped (a batch sent twice), and the track never holds
+    /// more than `cap` points (one account cannot fill the disk). Returns how many were added.
     async fn add_track_points(
         &self,
         id: AssignmentId,
         points: &[super::track::TrackPoint],
-    ) -> Result<(), StorageError>;
+        cap: u32,
+    ) -> Result<u32, StorageError>;
 
     /// The assignment's recorded points, in time order (none once coarsened).
     async fn track_points(
@@ -450,6 +473,15 @@ pub trait DutyStorage: Send + Sync {
         &self,
         ended_before: i64,
     ) -> Result<Vec<(AssignmentId, ShiftWindow, i64)>, StorageError>;
+
+    /// Assignments checked out without a service record — stored before a check-out carried
+    /// its hours into its own transaction — with their window and both events, so the
+    /// sweeper can credit them from what the phone sent.
+    async fn check_outs_without_hours(&self) -> Result<Vec<UnrecordedService>, StorageError>;
+
+    /// Rounds the positions of check events made before `made_before` to about 100 m (three
+    /// decimals) and drops their accuracy, once; returns how many were coarsened.
+    async fn coarsen_check_positions(&self, made_before: i64) -> Result<u64, StorageError>;
 
     /// Marks signed-up assignments with no check-in on shifts that ended before `ended_before`
     /// as no-shows; returns how many.

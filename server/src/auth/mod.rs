@@ -4,7 +4,6 @@
 pub mod password;
 pub mod routes;
 pub mod session;
-pub mod throttle;
 
 pub use session::{resolve_session, SessionPolicy};
 

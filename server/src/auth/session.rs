@@ -8,7 +8,7 @@ use app::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use domain::{Principal, SessionRecord, Storage, StorageError, VolunteerId};
 use rand::RngCore;
@@ -19,6 +19,9 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
     pub idle_ms: i64,
+    /// The idle timeout of anyone holding an admin role (association or system): they work at
+    /// a desk, and a session left open on a shared office computer reaches the whole district.
+    pub admin_idle_ms: i64,
     pub absolute_ms: i64,
     /// `Secure` + the `__Host-` prefix: set when served over HTTPS.
     pub secure: bool,
@@ -28,6 +31,7 @@ impl SessionPolicy {
     pub fn new(secure: bool) -> Self {
         Self {
             idle_ms: 7 * 24 * 3600 * 1000,
+            admin_idle_ms: 30 * 60 * 1000,
             absolute_ms: 30 * 24 * 3600 * 1000,
             secure,
         }
@@ -125,14 +129,22 @@ pub async fn principal_for(
         return Ok(None);
     };
     let now = now_ms();
-    if now >= session.expires_at_ms || now - session.last_seen_at_ms > policy.idle_ms {
+    let idle = now - session.last_seen_at_ms;
+    if now >= session.expires_at_ms || idle > policy.idle_ms {
         store.delete_session(&hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at_ms > TOUCH_EVERY_MS {
+    let Some(who) = principal_of(store, session.volunteer_id).await? else {
+        return Ok(None);
+    };
+    if idle > policy.admin_idle_ms && who.highest_role() >= domain::Role::AssociationAdmin {
+        store.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    if idle > TOUCH_EVERY_MS {
         store.touch_session(&hash, now).await?;
     }
-    principal_of(store, session.volunteer_id).await
+    Ok(Some(who))
 }
 
 /// Everything a request needs to know about a person to decide what they may do.
@@ -151,6 +163,7 @@ pub async fn principal_of(
         status: v.status,
         home,
         grants,
+        password_temporary: v.password_temporary,
     }))
 }
 
@@ -162,7 +175,7 @@ pub async fn resolve_session(
     next: Next,
 ) -> Response {
     let mut clear = false;
-    let who = match token_from(req.headers(), &policy) {
+    let mut who = match token_from(req.headers(), &policy) {
         None => None,
         Some(token) => match principal_for(state.storage.as_ref(), &policy, &token).await {
             Ok(Some(p)) => Some(p),
@@ -176,14 +189,54 @@ pub async fn resolve_session(
             }
         },
     };
+    // A temporary password opens nothing but the form that replaces it: to every page and
+    // server function the person is not logged in, and a page they open leads to that form.
+    if who.as_ref().is_some_and(|p| p.password_temporary) {
+        who = None;
+        if wants_page(&req) && req.uri().path() != "/password" {
+            let mut res = axum::http::StatusCode::SEE_OTHER.into_response();
+            res.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_static("/password?temporary=1"),
+            );
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return res;
+        }
+    }
+    // Names the reader to the phone's service worker, which keeps offline pages per reader
+    // (an opaque MAC, not the person's id).
+    let viewer = who.as_ref().map(|p| {
+        let mac = state
+            .secrets
+            .mac("sw-viewer", &p.volunteer_id.0.to_string());
+        mac[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    });
     req.extensions_mut().insert(CurrentUser(who));
     let mut res = next.run(req).await;
+    if let Some(v) = viewer.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-pingan-viewer"), v);
+    }
     if clear && !res.headers().contains_key(header::SET_COOKIE) {
         if let Ok(v) = HeaderValue::from_str(&policy.clear_cookie()) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     res
+}
+
+/// A browser navigating to a page (not a script, style, image or server-function call).
+fn wants_page(req: &Request) -> bool {
+    req.method() == axum::http::Method::GET
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"))
 }
 
 #[cfg(test)]

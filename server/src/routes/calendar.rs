@@ -11,14 +11,15 @@ use domain::duty::DAY_MS;
 
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let store = state.storage.as_ref();
-    let Some(volunteer) = file
+    let Some((volunteer, generation)) = file
         .strip_suffix(".ics")
         .and_then(|token| app::duty::service::calendar_owner(state.secrets.as_ref(), token))
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let person = match store.volunteer(volunteer).await {
-        Ok(Some(v)) if v.status.on_duty_roll() => v,
+        // A link renewed since is as good as none.
+        Ok(Some(v)) if v.status.on_duty_roll() && v.calendar_generation == generation => v,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
             tracing::error!("calendar feed: {e}");

@@ -10,6 +10,7 @@ use crate::photo::{clean_photo, PhotoError, PhotoRules};
 use app::auth::CurrentUser;
 use app::i18n::Lang;
 use app::incidents::report::{ReportAnswer, ReportInput};
+use app::throttle::{self, Limit};
 use app::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -74,19 +75,30 @@ pub async fn report(
     if let Err(e) = app::incidents::service::check_report(&state.incidents, &input, now) {
         return refuse(lang, e);
     }
-    let photos = {
-        let Ok(_permit) = permits.acquire().await else {
-            return refuse(
-                lang,
-                AppError::internal("photo permits", "semaphore closed"),
-            );
-        };
-        match clean_all(input.photos.clone()).await {
-            Ok(photos) => photos,
-            Err(e) => return refuse(lang, e),
-        }
+    // One account cannot fill the disk with reports: counted before the photos are decoded,
+    // and given back when nothing new was stored (a replay, a refusal). Over the limit the
+    // phone's outbox keeps the report and sends it later (429 means "wait").
+    let reporter = who.volunteer_id.0.to_string();
+    let counted = match throttle::take(
+        state.storage.as_ref(),
+        state.secrets.as_ref(),
+        &[(Limit::REPORTS_PERSON, &reporter)],
+        now,
+    )
+    .await
+    {
+        Ok(keys) => keys,
+        Err(refused) => return refuse(lang, refused.into()),
     };
-    match app::incidents::service::record_report(&state, &who, &input, photos, now).await {
+    let answer = stored_report(&state, &who, &input, &permits, now).await;
+    if !matches!(answer, Ok(ReportAnswer { stored: true, .. })) {
+        for (key, _) in &counted {
+            if let Err(e) = state.storage.rate_limit_forgive(key, false).await {
+                tracing::warn!("rate limit not given back: {e}");
+            }
+        }
+    }
+    match answer {
         Ok(answer) => {
             let status = if answer.stored {
                 StatusCode::CREATED
@@ -97,6 +109,24 @@ pub async fn report(
         }
         Err(e) => refuse(lang, e),
     }
+}
+
+/// Cleans the photos (a few reports at a time) and stores the report once.
+async fn stored_report(
+    state: &AppState,
+    who: &domain::Principal,
+    input: &ReportInput,
+    permits: &Semaphore,
+    now: i64,
+) -> Result<ReportAnswer, AppError> {
+    let photos = {
+        let _permit = permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::internal("photo permits", e))?;
+        clean_all(input.photos.clone()).await?
+    };
+    app::incidents::service::record_report(state, who, input, photos, now).await
 }
 
 /// Decodes and cleans every photo off the async threads (decoding is CPU work).

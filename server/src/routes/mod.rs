@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod checks;
+pub mod client_addr;
 pub mod csrf;
 pub mod health;
 pub mod import;

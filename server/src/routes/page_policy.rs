@@ -89,9 +89,41 @@ pub async fn set_page_headers(
         res.headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
     }
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
+    // The volunteer's own field pages may be kept by the phone's service worker for reading
+    // offline (for the same reader only); every other page — lists of people, the audit log,
+    // an incident with its reporter — is never stored anywhere.
+    if offline_keepable(uri.path()) {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        res.headers_mut().insert(
+            header::HeaderName::from_static("x-pingan-offline"),
+            HeaderValue::from_static("keep"),
+        );
+    } else {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     res
+}
+
+/// The pages a volunteer needs on patrol that show nobody's data but their own (their shifts,
+/// hours, reports, and their community's public incidents without reporters).
+pub const OFFLINE_PAGES: [&str; 9] = [
+    "/",
+    "/shifts",
+    "/me",
+    "/me/hours",
+    "/incidents/new",
+    "/incidents",
+    "/login",
+    "/apply",
+    "/offline",
+];
+
+pub fn offline_keepable(path: &str) -> bool {
+    OFFLINE_PAGES.contains(&path)
 }

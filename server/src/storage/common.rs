@@ -62,6 +62,8 @@ macro_rules! storage_impl {
                 vest_no: row.try_get("vest_no").map_err(backend_err)?,
                 skills: serde_json::from_str(&skills).map_err(|_| corrupt("skills"))?,
                 applied_at_ms: row.try_get("applied_at").map_err(backend_err)?,
+                password_temporary: row.try_get("password_temporary").map_err(backend_err)?,
+                calendar_generation: row.try_get("calendar_generation").map_err(backend_err)?,
             })
         }
 
@@ -142,7 +144,7 @@ macro_rules! storage_impl {
         const AREA_COLUMNS: &str =
             "id, parent_id, kind, name, population, population_counted_on, target_rate_bp";
         const VOLUNTEER_COLUMNS: &str = "id, name, phone, id_number_masked, home_area_id, status, \
-             vest_no, skills, applied_at";
+             vest_no, skills, applied_at, password_temporary, calendar_generation";
 
         impl $storage {
             /// A team with its member count and leaders' names.
@@ -478,17 +480,18 @@ macro_rules! storage_impl {
                 &self,
                 phone: &domain::PhoneNumber,
             ) -> Result<Option<domain::LoginRecord>, domain::StorageError> {
-                let row: Option<(i64, Option<String>, String)> = sqlx::query_as(
-                    "SELECT id, password_hash, status FROM volunteers WHERE phone = $1",
+                let row: Option<(i64, Option<String>, String, bool)> = sqlx::query_as(
+                    "SELECT id, password_hash, status, password_temporary FROM volunteers WHERE phone = $1",
                 )
                 .bind(phone.as_str())
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(backend_err)?;
-                row.map(|(id, password_hash, status)| {
+                row.map(|(id, password_hash, status, password_temporary)| {
                     Ok(domain::LoginRecord {
                         id: domain::VolunteerId(id),
                         password_hash,
+                        password_temporary,
                         status: domain::VolunteerStatus::from_db(&status)
                             .ok_or_else(|| corrupt("status"))?,
                     })
@@ -503,15 +506,49 @@ macro_rules! storage_impl {
                 now_ms: i64,
             ) -> Result<(), domain::StorageError> {
                 let done = sqlx::query(
-                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2, \
+                     password_temporary = $4 WHERE id = $3",
                 )
                 .bind(hash)
                 .bind(now_ms)
                 .bind(id.0)
+                .bind(false)
                 .execute(&self.pool)
                 .await
                 .map_err(backend_err)?;
                 exactly_one(done.rows_affected())
+            }
+
+            async fn change_password(
+                &self,
+                id: domain::VolunteerId,
+                hash: &str,
+                keep_session: &str,
+                now_ms: i64,
+                audit: &domain::AuditEntry,
+            ) -> Result<u64, domain::StorageError> {
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                let done = sqlx::query(
+                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2, \
+                     password_temporary = $4 WHERE id = $3",
+                )
+                .bind(hash)
+                .bind(now_ms)
+                .bind(id.0)
+                .bind(false)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+                exactly_one(done.rows_affected())?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE volunteer_id = $1 AND token_hash <> $2")
+                    .bind(id.0)
+                    .bind(keep_session)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_err)?
+                    .rows_affected();
+                commit_with_audit(tx, audit).await?;
+                Ok(ended)
             }
 
             async fn reset_password(
@@ -523,11 +560,13 @@ macro_rules! storage_impl {
             ) -> Result<(), domain::StorageError> {
                 let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
                 let done = sqlx::query(
-                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2, \
+                     password_temporary = $4 WHERE id = $3",
                 )
                 .bind(hash)
                 .bind(now_ms)
                 .bind(id.0)
+                .bind(true)
                 .execute(&mut *tx)
                 .await
                 .map_err(backend_err)?;
@@ -618,20 +657,28 @@ macro_rules! storage_impl {
                 const SUBTREE: &str = super::common::subtree_of_1!("");
                 const WHERE: &str = "WHERE v.home_area_id IN (SELECT id FROM sub) \
                        AND ($2 IS NULL OR v.status = $2) \
-                       AND ($3 IS NULL OR v.name LIKE $3 || '%' OR v.phone LIKE '%' || $3)";
+                       AND ($3 IS NULL OR v.name LIKE $3 ESCAPE '\\' OR v.phone LIKE $4)";
                 let search = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+                // The name's start, typed characters taken literally (a `%` or `_` is not a
+                // wildcard); the phone only by exactly its last four digits, so a search cannot
+                // read a whole number digit by digit past the audited reveal.
+                let name_prefix = search.map(|s| format!("{}%", like_literal(s)));
+                let phone_tail = search
+                    .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                    .map(|s| format!("%{s}"));
                 let total: i64 = sqlx::query_scalar(&format!(
                     "{SUBTREE} SELECT COUNT(*) FROM volunteers v {WHERE}"
                 ))
                 .bind(f.within.0)
                 .bind(f.status.map(|s| s.as_str()))
-                .bind(search)
+                .bind(name_prefix.as_deref())
+                .bind(phone_tail.as_deref())
                 .fetch_one(&self.pool)
                 .await
                 .map_err(backend_err)?;
                 let rows = sqlx::query(&format!(
                     "{SUBTREE} SELECT {} FROM volunteers v {WHERE} ORDER BY v.applied_at, v.id \
-                     LIMIT $4 OFFSET $5",
+                     LIMIT $5 OFFSET $6",
                     VOLUNTEER_COLUMNS
                         .split(", ")
                         .map(|c| format!("v.{c}"))
@@ -640,7 +687,8 @@ macro_rules! storage_impl {
                 ))
                 .bind(f.within.0)
                 .bind(f.status.map(|s| s.as_str()))
-                .bind(search)
+                .bind(name_prefix.as_deref())
+                .bind(phone_tail.as_deref())
                 .bind(i64::from(f.limit.clamp(1, 200)))
                 .bind(i64::from(f.offset))
                 .fetch_all(&self.pool)
@@ -786,7 +834,8 @@ macro_rules! storage_impl {
                 sqlx::query(
                     "INSERT INTO team_members (team_id, volunteer_id, is_leader, joined_at) \
                      VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (team_id, volunteer_id) DO UPDATE SET is_leader = excluded.is_leader",
+                     ON CONFLICT (team_id, volunteer_id) \
+                     DO UPDATE SET is_leader = team_members.is_leader OR excluded.is_leader",
                 )
                 .bind(team.0)
                 .bind(volunteer.0)
@@ -809,6 +858,62 @@ macro_rules! storage_impl {
                     .await
                     .map_err(backend_err)?;
                 }
+                commit_with_audit(tx, audit).await
+            }
+
+            async fn renew_calendar(
+                &self,
+                id: domain::VolunteerId,
+                audit: &domain::AuditEntry,
+            ) -> Result<i64, domain::StorageError> {
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                let generation: Option<i64> = sqlx::query_scalar(
+                    "UPDATE volunteers SET calendar_generation = calendar_generation + 1 \
+                     WHERE id = $1 RETURNING calendar_generation",
+                )
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+                let generation = generation.ok_or(domain::StorageError::MissingReference)?;
+                commit_with_audit(tx, audit).await?;
+                Ok(generation)
+            }
+
+            async fn revoke_team_leader(
+                &self,
+                team: domain::TeamId,
+                volunteer: domain::VolunteerId,
+                audit: &domain::AuditEntry,
+            ) -> Result<(), domain::StorageError> {
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                let area: Option<i64> = sqlx::query_scalar("SELECT area_id FROM teams WHERE id = $1")
+                    .bind(team.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend_err)?;
+                let area = area.ok_or(domain::StorageError::MissingReference)?;
+                sqlx::query(
+                    "UPDATE team_members SET is_leader = $3 WHERE team_id = $1 AND volunteer_id = $2",
+                )
+                .bind(team.0)
+                .bind(volunteer.0)
+                .bind(false)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+                sqlx::query(
+                    "DELETE FROM role_grants WHERE volunteer_id = $1 AND role = 'team_leader' \
+                     AND area_id = $2 AND NOT EXISTS (SELECT 1 FROM team_members m \
+                     JOIN teams t ON t.id = m.team_id \
+                     WHERE m.volunteer_id = $1 AND m.is_leader = $3 AND t.area_id = $2)",
+                )
+                .bind(volunteer.0)
+                .bind(area)
+                .bind(true)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
                 commit_with_audit(tx, audit).await
             }
 
@@ -914,52 +1019,114 @@ macro_rules! storage_impl {
                 Ok(done.rows_affected())
             }
 
-            async fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64, domain::StorageError> {
-                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            async fn delete_expired_sessions(
+                &self,
+                now_ms: i64,
+                idle_before_ms: i64,
+            ) -> Result<u64, domain::StorageError> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2")
                     .bind(now_ms)
+                    .bind(idle_before_ms)
                     .execute(&self.pool)
                     .await
                     .map_err(backend_err)?;
                 Ok(done.rows_affected())
             }
 
-            async fn record_login_failure(
+            async fn rate_limit_take(
+                &self,
+                limits: &[domain::RateLimit],
+                now_ms: i64,
+            ) -> Result<Result<Vec<u32>, i64>, domain::StorageError> {
+                let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                let mut hits = Vec::with_capacity(limits.len());
+                for l in limits {
+                    // A window that began before `stale` is over: the count starts again.
+                    let stale = now_ms - l.window_ms;
+                    let counted: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO rate_limits (key_hash, hits, window_start, blocked_until) \
+                         VALUES ($1, 1, $2, 0) ON CONFLICT (key_hash) DO UPDATE SET \
+                         hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 \
+                                ELSE rate_limits.hits + 1 END, \
+                         window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 \
+                                ELSE rate_limits.window_start END \
+                         WHERE rate_limits.blocked_until <= $2 \
+                         AND (rate_limits.window_start <= $3 OR rate_limits.hits < $4) \
+                         RETURNING hits",
+                    )
+                    .bind(l.key_hash.as_str())
+                    .bind(now_ms)
+                    .bind(stale)
+                    .bind(i64::from(l.limit))
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend_err)?;
+                    match counted {
+                        Some(n) => hits.push(count(n)?),
+                        None => {
+                            let (start, blocked): (i64, i64) = sqlx::query_as(
+                                "SELECT window_start, blocked_until FROM rate_limits WHERE key_hash = $1",
+                            )
+                            .bind(l.key_hash.as_str())
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(backend_err)?;
+                            tx.rollback().await.map_err(backend_err)?;
+                            let free_at = if blocked > now_ms { blocked } else { start + l.window_ms };
+                            return Ok(Err(free_at));
+                        }
+                    }
+                }
+                tx.commit().await.map_err(backend_err)?;
+                Ok(Ok(hits))
+            }
+
+            async fn rate_limit_block(
                 &self,
                 key_hash: &str,
-                now_ms: i64,
+                until_ms: i64,
             ) -> Result<(), domain::StorageError> {
-                sqlx::query("INSERT INTO login_failures (key_hash, at) VALUES ($1, $2)")
+                sqlx::query("UPDATE rate_limits SET blocked_until = $2 WHERE key_hash = $1")
                     .bind(key_hash)
-                    .bind(now_ms)
+                    .bind(until_ms)
                     .execute(&self.pool)
                     .await
                     .map_err(backend_err)?;
                 Ok(())
             }
 
-            async fn login_failures_since(
+            async fn rate_limit_forgive(
                 &self,
                 key_hash: &str,
-                since_ms: i64,
-            ) -> Result<u32, domain::StorageError> {
-                let n: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at >= $2",
+                forget: bool,
+            ) -> Result<(), domain::StorageError> {
+                let sql = if forget {
+                    "DELETE FROM rate_limits WHERE key_hash = $1"
+                } else {
+                    "UPDATE rate_limits SET hits = hits - 1 WHERE key_hash = $1 AND hits > 0"
+                };
+                sqlx::query(sql)
+                    .bind(key_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_err)?;
+                Ok(())
+            }
+
+            async fn prune_rate_limits(
+                &self,
+                before_ms: i64,
+                now_ms: i64,
+            ) -> Result<u64, domain::StorageError> {
+                let done = sqlx::query(
+                    "DELETE FROM rate_limits WHERE window_start < $1 AND blocked_until <= $2",
                 )
-                .bind(key_hash)
-                .bind(since_ms)
-                .fetch_one(&self.pool)
+                .bind(before_ms)
+                .bind(now_ms)
+                .execute(&self.pool)
                 .await
                 .map_err(backend_err)?;
-                count(n)
-            }
-
-            async fn clear_login_failures(&self, key_hash: &str) -> Result<(), domain::StorageError> {
-                sqlx::query("DELETE FROM login_failures WHERE key_hash = $1")
-                    .bind(key_hash)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(backend_err)?;
-                Ok(())
+                Ok(done.rows_affected())
             }
 
             async fn append_audit(&self, e: &domain::AuditEntry) -> Result<(), domain::StorageError> {

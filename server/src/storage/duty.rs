@@ -113,6 +113,33 @@ macro_rules! duty_storage_impl {
             })
         }
 
+        /// Opens the pending service record of a checked-out assignment inside `tx`; `false`
+        /// when it was open already.
+        async fn open_service_with(
+            tx: &mut sqlx::Transaction<'_, <$row as sqlx::Row>::Database>,
+            id: domain::AssignmentId,
+            minutes: u32,
+            flagged: Option<&str>,
+            now: i64,
+        ) -> Result<bool, domain::StorageError> {
+            let opened = sqlx::query(
+                "INSERT INTO service_records (assignment_id, minutes, state, flagged, created_at) \
+                 VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT (assignment_id) DO NOTHING",
+            )
+            .bind(id.0)
+            .bind(i64::from(minutes))
+            .bind(flagged)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| map_err(e, "service_records_pkey"))?;
+            sqlx::query("UPDATE assignments SET outcome = 'served' WHERE id = $1")
+                .bind(id.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend_err)?;
+            Ok(opened.rows_affected() == 1)
+        }
 
         #[async_trait::async_trait]
         impl domain::DutyStorage for $storage {
@@ -447,14 +474,16 @@ macro_rules! duty_storage_impl {
                 let mut out = Vec::with_capacity(checks.len());
                 for c in checks {
                     let (lat, lon, acc) = match c.position {
-                        Some((lat, lon, acc)) => (Some(lat), Some(lon), Some(acc)),
+                        Some((lat, lon, acc)) => (Some(lat), Some(lon), acc),
                         None => (None, None, None),
                     };
+                    // Either uniqueness may hold it back: the same key sent again, or another
+                    // key for a check-in (or check-out) the assignment already has in force.
                     let stored: Option<i64> = sqlx::query_scalar(
                         "INSERT INTO check_events (client_key, assignment_id, kind, made_at, received_at, \
                          lat, lon, accuracy_m, verdict, outside_reason) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                         ON CONFLICT (client_key) DO NOTHING RETURNING id",
+                         ON CONFLICT DO NOTHING RETURNING id",
                     )
                     .bind(c.client_key.as_str())
                     .bind(c.assignment_id.0)
@@ -471,20 +500,37 @@ macro_rules! duty_storage_impl {
                     .map_err(|e| map_err(e, "check_events_client_key_key"))?;
                     let event = match stored {
                         // Inserted just now: the row is what was sent.
-                        Some(id) => domain::CheckEvent {
-                            id,
-                            client_key: c.client_key.clone(),
-                            assignment_id: c.assignment_id,
-                            kind: c.kind,
-                            made_at: c.made_at,
-                            proof: c.proof,
-                            outside_reason: c.outside_reason.clone(),
-                        },
+                        Some(id) => {
+                            if let Some(claim) = c.service {
+                                open_service_with(
+                                    &mut tx,
+                                    c.assignment_id,
+                                    claim.minutes,
+                                    claim.flagged,
+                                    c.received_at,
+                                )
+                                .await?;
+                            }
+                            domain::CheckEvent {
+                                id,
+                                client_key: c.client_key.clone(),
+                                assignment_id: c.assignment_id,
+                                kind: c.kind,
+                                made_at: c.made_at,
+                                proof: c.proof,
+                                outside_reason: c.outside_reason.clone(),
+                            }
+                        }
                         None => {
+                            // The event stored under this key, else the one in force.
                             let row = sqlx::query(&format!(
-                                "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.client_key = $1"
+                                "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.client_key = $1 \
+                                 OR (c.assignment_id = $2 AND c.kind = $3 AND c.superseded_at IS NULL) \
+                                 ORDER BY CASE WHEN c.client_key = $1 THEN 0 ELSE 1 END LIMIT 1"
                             ))
                             .bind(c.client_key.as_str())
+                            .bind(c.assignment_id.0)
+                            .bind(c.kind.as_str())
                             .fetch_one(&mut *tx)
                             .await
                             .map_err(backend_err)?;
@@ -582,24 +628,9 @@ macro_rules! duty_storage_impl {
                 now: i64,
             ) -> Result<bool, domain::StorageError> {
                 let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
-                let opened = sqlx::query(
-                    "INSERT INTO service_records (assignment_id, minutes, state, flagged, created_at) \
-                     VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT (assignment_id) DO NOTHING",
-                )
-                .bind(id.0)
-                .bind(i64::from(minutes))
-                .bind(flagged)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, "service_records_pkey"))?;
-                sqlx::query("UPDATE assignments SET outcome = 'served' WHERE id = $1")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_err)?;
+                let opened = open_service_with(&mut tx, id, minutes, flagged, now).await?;
                 tx.commit().await.map_err(backend_err)?;
-                Ok(opened.rows_affected() == 1)
+                Ok(opened)
             }
 
             async fn service_of(
@@ -692,15 +723,19 @@ macro_rules! duty_storage_impl {
                     domain::Decision::Confirm { reason, .. } => ("confirmed", reason.as_deref()),
                     domain::Decision::Dispute { reason } => ("disputed", Some(reason.as_str())),
                 };
+                // A leader may confirm hours they disputed; the clock (no `by`) only ever
+                // confirms hours still pending, never over a leader's dispute.
                 let decided = sqlx::query(
                     "UPDATE service_records SET state = $2, decided_by = $3, decided_at = $4, \
-                     decision_reason = $5 WHERE assignment_id = $1 AND state IN ('pending', 'disputed')",
+                     decision_reason = $5 WHERE assignment_id = $1 \
+                     AND (state = 'pending' OR (state = 'disputed' AND $6))",
                 )
                 .bind(id.0)
                 .bind(state)
                 .bind(by.map(|v| v.0))
                 .bind(now)
                 .bind(reason)
+                .bind(by.is_some())
                 .execute(&mut *tx)
                 .await
                 .map_err(backend_err)?;
@@ -838,12 +873,23 @@ macro_rules! duty_storage_impl {
                 &self,
                 id: domain::AssignmentId,
                 points: &[domain::TrackPoint],
-            ) -> Result<(), domain::StorageError> {
+                cap: u32,
+            ) -> Result<u32, domain::StorageError> {
                 let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM track_points WHERE assignment_id = $1")
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend_err)?;
+                let mut room = u64::from(cap).saturating_sub(u64::try_from(held).unwrap_or(0));
+                let mut added = 0u32;
                 for p in points {
-                    sqlx::query(
+                    if room == 0 {
+                        break;
+                    }
+                    let done = sqlx::query(
                         "INSERT INTO track_points (assignment_id, at, lat, lon, accuracy_m) \
-                         VALUES ($1, $2, $3, $4, $5)",
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assignment_id, at) DO NOTHING",
                     )
                     .bind(id.0)
                     .bind(p.at)
@@ -852,9 +898,14 @@ macro_rules! duty_storage_impl {
                     .bind(p.accuracy_m)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| map_err(e, "track_points_key"))?;
+                    .map_err(backend_err)?;
+                    if done.rows_affected() == 1 {
+                        room -= 1;
+                        added += 1;
+                    }
                 }
-                tx.commit().await.map_err(backend_err)
+                tx.commit().await.map_err(backend_err)?;
+                Ok(added)
             }
 
             async fn track_points(
@@ -961,6 +1012,64 @@ macro_rules! duty_storage_impl {
                         Ok((domain::AssignmentId(id), w, first_in))
                     })
                     .collect()
+            }
+
+            async fn check_outs_without_hours(
+                &self,
+            ) -> Result<Vec<domain::UnrecordedService>, domain::StorageError> {
+                use sqlx::Row;
+                let rows = sqlx::query(&format!(
+                    "SELECT {CHECK_COLUMNS}, sh.starts_at, sh.ends_at FROM check_events c \
+                     JOIN assignments a ON a.id = c.assignment_id JOIN shifts sh ON sh.id = a.shift_id \
+                     WHERE c.superseded_at IS NULL AND a.id IN (SELECT co.assignment_id FROM check_events co \
+                     WHERE co.kind = 'out' AND co.superseded_at IS NULL AND NOT EXISTS \
+                     (SELECT 1 FROM service_records r WHERE r.assignment_id = co.assignment_id) \
+                     ORDER BY co.assignment_id LIMIT 1000) \
+                     ORDER BY c.assignment_id, c.kind"
+                ))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                let mut out = Vec::new();
+                let mut check_in: Option<domain::CheckEvent> = None;
+                for row in &rows {
+                    let event = check_from_row(row)?;
+                    match event.kind {
+                        // 'in' sorts before 'out' within an assignment.
+                        domain::CheckKind::In => check_in = Some(event),
+                        domain::CheckKind::Out => {
+                            let Some(ci) = check_in.take().filter(|c| c.assignment_id == event.assignment_id) else {
+                                continue;
+                            };
+                            let window = domain::ShiftWindow::new(
+                                row.try_get("starts_at").map_err(backend_err)?,
+                                row.try_get("ends_at").map_err(backend_err)?,
+                            )
+                            .ok_or_else(|| corrupt("shifts window"))?;
+                            out.push(domain::UnrecordedService {
+                                assignment_id: event.assignment_id,
+                                window,
+                                check_in: ci,
+                                check_out: event,
+                            });
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn coarsen_check_positions(&self, made_before: i64) -> Result<u64, domain::StorageError> {
+                let done = sqlx::query(
+                    "UPDATE check_events SET lat = ROUND(lat * 1000) / 1000, lon = ROUND(lon * 1000) / 1000, \
+                     accuracy_m = NULL, position_coarsened = $2 \
+                     WHERE made_at < $1 AND NOT position_coarsened AND lat IS NOT NULL",
+                )
+                .bind(made_before)
+                .bind(true)
+                .execute(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                Ok(done.rows_affected())
             }
 
             async fn mark_no_shows(&self, ended_before: i64) -> Result<u64, domain::StorageError> {

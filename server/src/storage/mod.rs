@@ -44,6 +44,19 @@ fn map_err(e: sqlx::Error, unique: &'static str) -> StorageError {
     StorageError::Backend(e.to_string())
 }
 
+/// `text` for a `LIKE … ESCAPE '\'` pattern, matched literally: `%`, `_` and the escape
+/// character itself lose their meaning.
+fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn backend_err(e: sqlx::Error) -> StorageError {
     StorageError::Backend(e.to_string())
 }
@@ -139,5 +152,14 @@ impl PathCache {
         if let Ok(mut paths) = self.0.write() {
             paths.insert(id, path.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_taken_literally() {
+        assert_eq!(super::like_literal("王%_\\"), "王\\%\\_\\\\");
+        assert_eq!(super::like_literal("张三"), "张三");
     }
 }

@@ -5,7 +5,7 @@ use super::common::storage_impl;
 use super::duty::duty_storage_impl;
 use super::incident::incident_storage_impl;
 use super::{
-    area_kind, backend_err, corrupt, count, exactly_one, map_err, site_from_parts,
+    area_kind, backend_err, corrupt, count, exactly_one, like_literal, map_err, site_from_parts,
     unique_of_volunteers,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

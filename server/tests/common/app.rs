@@ -28,12 +28,18 @@ impl Drop for DbFile {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// `spawn_app` with settings of the test's own (trusted proxies, a public https URL…).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut FileSettings)) -> TestApp {
     let db_path = std::env::temp_dir().join(format!("pingan-http-{}.db", uuid::Uuid::new_v4()));
-    let file = FileSettings {
+    let mut file = FileSettings {
         addr: Some("127.0.0.1:0".into()),
         database_url: Some(format!("sqlite://{}", db_path.display())),
         ..Default::default()
     };
+    configure(&mut file);
     let settings = Settings::from_layers(file, &|_| None).expect("settings");
     let store = server::storage::connect(&settings.database_url)
         .await
@@ -127,4 +133,91 @@ pub async fn demo_person(t: &TestApp, phone: &str) -> domain::Volunteer {
         .await
         .expect("lookup")
         .expect("demo login")
+}
+
+/// One server-function call, as a browser on this site would send it.
+pub fn server_fn(endpoint: &str, body: String, json: bool, cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::post(format!("/api/{endpoint}"))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ACCEPT, "application/json")
+        .header(
+            header::CONTENT_TYPE,
+            if json {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            },
+        );
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).expect("request")
+}
+
+/// 山大路科技市场: a site of the demo volunteers' community (山大路社区).
+pub async fn demo_site(t: &TestApp) -> domain::Site {
+    let home = demo_person(t, "13800000005").await.home_area_id;
+    t.store
+        .sites_in(home)
+        .await
+        .expect("sites")
+        .into_iter()
+        .find(|s| s.name == "山大路科技市场")
+        .expect("demo site")
+}
+
+/// A shift for three at `site` over `window`.
+pub async fn new_shift(
+    t: &TestApp,
+    site: domain::SiteId,
+    window: domain::ShiftWindow,
+) -> domain::ShiftId {
+    let audit = domain::AuditEntry {
+        at_ms: 1,
+        actor_id: None,
+        action: "create_shifts".into(),
+        entity: "site".into(),
+        entity_id: None,
+        area_id: None,
+        before: None,
+        after: None,
+    };
+    let shift = domain::NewShift {
+        site_id: site,
+        window,
+        headcount: 3,
+        leaders_needed: 0,
+        notes: String::new(),
+        created_by: None,
+        created_at: 1,
+    };
+    t.store
+        .insert_shifts(&[shift], &audit)
+        .await
+        .expect("shift")[0]
+}
+
+/// A shift at 山大路科技市场 from `starts_in` ms from now, four hours long, with the demo
+/// login `phone` signed up. Returns their assignment and the window.
+pub async fn signed_up(
+    t: &TestApp,
+    phone: &str,
+    starts_in: i64,
+) -> (domain::AssignmentId, domain::ShiftWindow) {
+    let person = demo_person(t, phone).await;
+    let site = demo_site(t).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let hour = domain::duty::HOUR_MS;
+    let window =
+        domain::ShiftWindow::new(now + starts_in, now + starts_in + 4 * hour).expect("window");
+    let shift = new_shift(t, site.id, window).await;
+    let a = match t
+        .store
+        .sign_up(shift, person.id, false, now)
+        .await
+        .expect("sign up")
+    {
+        domain::SignUpOutcome::SignedUp(a) | domain::SignUpOutcome::Waitlisted(a) => a,
+    };
+    (a, window)
 }
