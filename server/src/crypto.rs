@@ -130,6 +130,39 @@ impl domain::Secrets for ServerSecrets {
 mod tests {
     use super::*;
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn password_hashes_run_through_a_bounded_number_of_slots() {
+        use domain::Secrets;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let secrets = Arc::new(ServerSecrets::new(&SecretString::from("k".repeat(40))));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let (secrets, peak, done) = (secrets.clone(), peak.clone(), done.clone());
+            tokio::spawn(async move {
+                while !done.load(Ordering::Relaxed) {
+                    peak.fetch_max(secrets.hashes_running(), Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                }
+            })
+        };
+        let password = domain::Password::parse("巡逻平安2026").expect("valid");
+        let hashes = (0..12).map(|_| {
+            let (secrets, password) = (secrets.clone(), password.clone());
+            tokio::spawn(async move { secrets.hash_password(&password).await })
+        });
+        for h in futures::future::join_all(hashes).await {
+            assert!(h.expect("task").is_ok());
+        }
+        done.store(true, Ordering::Relaxed);
+        watcher.await.expect("watcher");
+        let peak = peak.load(Ordering::Relaxed);
+        assert!(peak >= 1, "hashing takes a slot");
+        assert!(peak <= concurrent_hashes(), "{peak} at once");
+        assert_eq!(secrets.hashes_running(), 0, "every slot is given back");
+    }
+
     #[test]
     fn sealed_data_opens_only_with_the_same_key_and_unaltered() {
         let a = Sealer::new(&SecretString::from("a".repeat(40)));

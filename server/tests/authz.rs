@@ -1006,6 +1006,36 @@ const ROWS: &[Row] = &[
         aim: Aim::OutOfScope,
         expect: [401, 404, 404, 404, 200, 200],
     },
+    Row {
+        name: "add a team leader to a team",
+        endpoint: "teams/member#leader",
+        aim: Aim::InScope,
+        expect: [401, 404, 404, 200, 200, 200],
+    },
+    Row {
+        name: "add an association admin to a team",
+        endpoint: "teams/member#association",
+        aim: Aim::InScope,
+        expect: [401, 404, 404, 403, 403, 200],
+    },
+    Row {
+        name: "name a team leader of another team this team's leader",
+        endpoint: "teams/leader#leader",
+        aim: Aim::InScope,
+        expect: [401, 404, 404, 200, 200, 200],
+    },
+    Row {
+        name: "name an association admin a team's leader",
+        endpoint: "teams/leader#association",
+        aim: Aim::InScope,
+        expect: [401, 404, 404, 403, 403, 200],
+    },
+    Row {
+        name: "revoke the leadership of a coordinator",
+        endpoint: "teams/revoke-leader#coordinator",
+        aim: Aim::InScope,
+        expect: [401, 404, 404, 403, 200, 200],
+    },
 ];
 
 /// A request to one of the axum routes (outside the server functions), as a browser or the
@@ -1187,14 +1217,14 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     (format!("community_id={}&name=%E9%98%9F{phones}", f.in_scope_community.0), false)
                 }
                 ("teams/member", "out") => (format!("team_id={}&phone={}", f.out_of_scope_team.0, f.seeded_out_of_scope_phone), false),
-                ("teams/member", "coordinator") => {
-                    let (_, phone) = ranked(&t, &f, domain::Role::Coordinator, &mut phones).await;
+                ("teams/member", rank) if rank_of(rank).is_some() => {
+                    let (_, phone) = ranked(&t, &f, rank_of(rank).expect("rank"), &mut phones).await;
                     (format!("team_id={}&phone={phone}", f.team.0), false)
                 }
                 ("teams/member", _) => (format!("team_id={}&phone=13800000005", f.team.0), false),
                 ("teams/leader", "out") => (format!("team_id={}&volunteer_id={}", f.out_of_scope_team.0, f.seeded_out_of_scope), false),
-                ("teams/leader", "coordinator") => {
-                    let (id, _) = ranked(&t, &f, domain::Role::Coordinator, &mut phones).await;
+                ("teams/leader", rank) if rank_of(rank).is_some() => {
+                    let (id, _) = ranked(&t, &f, rank_of(rank).expect("rank"), &mut phones).await;
                     t.store
                         .put_team_member(f.team, domain::VolunteerId(id), false, 1, &note("add_member", f.in_scope_community))
                         .await
@@ -1204,7 +1234,8 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("teams/leader", _) => (format!("team_id={}&volunteer_id={}", f.team.0, f.seeded_in_scope), false),
                 ("teams/revoke-leader", variant) => {
                     let team = if variant == "out" { f.out_of_scope_team } else { f.team };
-                    let (id, _) = ranked(&t, &f, domain::Role::Volunteer, &mut phones).await;
+                    let rank = rank_of(variant).unwrap_or(domain::Role::Volunteer);
+                    let (id, _) = ranked(&t, &f, rank, &mut phones).await;
                     t.store
                         .put_team_member(team, domain::VolunteerId(id), true, 1, &note("make_leader", f.in_scope_community))
                         .await

@@ -42,6 +42,29 @@ fn login_from(
     req
 }
 
+/// The newest audit entries about `entity`.
+async fn latest_audit(t: &TestApp, entity: &str, limit: u32) -> Vec<domain::AuditRecord> {
+    t.store
+        .audit_entries(&domain::AuditFilter {
+            entity: Some(entity.into()),
+            limit,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+}
+
+/// The change-password form as the page posts it.
+fn password_form(cookie: Option<&str>, body: String) -> Request<Body> {
+    let mut req = Request::post("/auth/password")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).expect("req")
+}
+
 async fn id_of(t: &TestApp, phone: &str) -> i64 {
     demo_person(t, phone).await.id.0
 }
@@ -160,16 +183,14 @@ async fn a_reset_password_must_be_replaced_before_anything_else_works() {
     assert!(body_text(form).await.contains("临时密码"));
 
     let change = |old: &str, new: &str| {
-        Request::post("/auth/password")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, &cookie)
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::from(format!(
+        password_form(
+            Some(&cookie),
+            format!(
                 "old={}&new={}&next=%2Fshifts",
                 common::app::urlencode(old),
                 common::app::urlencode(new)
-            )))
-            .expect("req")
+            ),
+        )
     };
     // Bad input: each refused with its message key, nothing changed.
     for (old, new, error) in [
@@ -193,15 +214,7 @@ async fn a_reset_password_must_be_replaced_before_anything_else_works() {
     assert_eq!(status, 401, "every other session ended with the reset");
     let res = send(&t, login_request(VOLUNTEER, "巡逻平安新密码2026", "/me")).await;
     assert_eq!(location(&res), "/me");
-    let log = t
-        .store
-        .audit_entries(&domain::AuditFilter {
-            entity: Some("volunteer".into()),
-            limit: 3,
-            ..Default::default()
-        })
-        .await
-        .expect("audit");
+    let log = latest_audit(&t, "volunteer", 3).await;
     assert_eq!(log[0].entry.action, "change_password");
     assert!(log[0].entry.after.is_none(), "never the password");
 }
@@ -213,14 +226,10 @@ async fn everyone_changes_their_own_password_and_their_other_sessions_end() {
     let elsewhere = log_in(&t, NEIGHBOUR).await;
     let res = send(
         &t,
-        Request::post("/auth/password")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, &here)
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::from(format!(
-                "old={PASSWORD}&new=abcdefgh-2026&next=%2Fme"
-            )))
-            .expect("req"),
+        password_form(
+            Some(&here),
+            format!("old={PASSWORD}&new=abcdefgh-2026&next=%2Fme"),
+        ),
     )
     .await;
     assert_eq!(location(&res), "/me?password_changed=1");
@@ -230,15 +239,7 @@ async fn everyone_changes_their_own_password_and_their_other_sessions_end() {
         401
     );
     // Nobody logged in is sent to the login.
-    let res = send(
-        &t,
-        Request::post("/auth/password")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::from("old=a&new=b"))
-            .expect("req"),
-    )
-    .await;
+    let res = send(&t, password_form(None, "old=a&new=b".into())).await;
     assert!(location(&res).starts_with("/login"));
 }
 
@@ -688,15 +689,7 @@ async fn a_leader_looking_at_a_track_is_audited() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let log = t
-        .store
-        .audit_entries(&domain::AuditFilter {
-            entity: Some("assignment".into()),
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .expect("audit");
+    let log = latest_audit(&t, "assignment", 1).await;
     assert_eq!(log[0].entry.action, "view_track");
     assert_eq!(log[0].entry.entity_id, Some(a.0));
     // The volunteer's own look is not an event.
@@ -708,14 +701,59 @@ async fn a_leader_looking_at_a_track_is_audited() {
         &own,
     )
     .await;
-    let after = t
-        .store
-        .audit_entries(&domain::AuditFilter {
-            entity: Some("assignment".into()),
-            limit: 5,
-            ..Default::default()
-        })
-        .await
-        .expect("audit");
+    let after = latest_audit(&t, "assignment", 5).await;
     assert_eq!(after.len(), 1);
+}
+
+/// Makes the session in `cookie` look unused for `idle_ms`.
+async fn idle_for(t: &TestApp, cookie: &str, idle_ms: i64) {
+    let token = cookie.split_once('=').expect("pair").1;
+    let hash = server::auth::session::token_hash(token);
+    let mut record = t.store.session(&hash).await.expect("read").expect("stored");
+    t.store.delete_session(&hash).await.expect("delete");
+    record.last_seen_at_ms = chrono::Utc::now().timestamp_millis() - idle_ms;
+    t.store.insert_session(&record).await.expect("reinsert");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_session_left_alone_ends_sooner_than_a_volunteers() {
+    let t = spawn_app().await;
+    let admin = log_in(&t, ASSOCIATION).await;
+    let volunteer = log_in(&t, VOLUNTEER).await;
+    let forty_minutes = 40 * 60 * 1000;
+    idle_for(&t, &admin, forty_minutes).await;
+    idle_for(&t, &volunteer, forty_minutes).await;
+    assert_eq!(call(&t, "hours/mine", String::new(), &admin).await.0, 401);
+    assert_eq!(
+        call(&t, "hours/mine", String::new(), &volunteer).await.0,
+        200,
+        "a volunteer on a long patrol stays logged in"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewed_calendar_link_replaces_the_old_one() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let (_, page) = call(&t, "shifts/list", String::new(), &cookie).await;
+    let page: serde_json::Value = serde_json::from_str(&page).expect("json");
+    let old = page["calendar_url"].as_str().expect("link").to_owned();
+    let fetch = |url: String| {
+        let t = &t;
+        async move {
+            send(t, get(&url).body(Body::empty()).expect("req"))
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(fetch(old.clone()).await, 200);
+    let (status, body) = call(&t, "shifts/calendar-renew", String::new(), &cookie).await;
+    assert_eq!(status, 200, "{body}");
+    let new: String = serde_json::from_str(&body).expect("the new link");
+    assert_ne!(new, old);
+    assert_eq!(fetch(old).await, 404, "the old link stops working at once");
+    assert_eq!(fetch(new).await, 200);
+    let log = latest_audit(&t, "volunteer", 1).await;
+    assert_eq!(log[0].entry.action, "renew_calendar");
 }

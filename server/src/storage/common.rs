@@ -143,6 +143,9 @@ macro_rules! storage_impl {
 
         const AREA_COLUMNS: &str =
             "id, parent_id, kind, name, population, population_counted_on, target_rate_bp";
+        /// A new password hash: $1 the hash, $2 when, $3 whose, $4 whether it is temporary.
+        const SET_PASSWORD: &str = "UPDATE volunteers SET password_hash = $1, \
+             password_changed_at = $2, password_temporary = $4 WHERE id = $3";
         const VOLUNTEER_COLUMNS: &str = "id, name, phone, id_number_masked, home_area_id, status, \
              vest_no, skills, applied_at, password_temporary, calendar_generation";
 
@@ -505,10 +508,7 @@ macro_rules! storage_impl {
                 hash: &str,
                 now_ms: i64,
             ) -> Result<(), domain::StorageError> {
-                let done = sqlx::query(
-                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2, \
-                     password_temporary = $4 WHERE id = $3",
-                )
+                let done = sqlx::query(SET_PASSWORD)
                 .bind(hash)
                 .bind(now_ms)
                 .bind(id.0)
@@ -528,10 +528,7 @@ macro_rules! storage_impl {
                 audit: &domain::AuditEntry,
             ) -> Result<u64, domain::StorageError> {
                 let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
-                let done = sqlx::query(
-                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2, \
-                     password_temporary = $4 WHERE id = $3",
-                )
+                let done = sqlx::query(SET_PASSWORD)
                 .bind(hash)
                 .bind(now_ms)
                 .bind(id.0)
@@ -559,10 +556,7 @@ macro_rules! storage_impl {
                 audit: &domain::AuditEntry,
             ) -> Result<(), domain::StorageError> {
                 let mut tx = self.pool.begin_with(BEGIN_WRITE).await.map_err(backend_err)?;
-                let done = sqlx::query(
-                    "UPDATE volunteers SET password_hash = $1, password_changed_at = $2, \
-                     password_temporary = $4 WHERE id = $3",
-                )
+                let done = sqlx::query(SET_PASSWORD)
                 .bind(hash)
                 .bind(now_ms)
                 .bind(id.0)
