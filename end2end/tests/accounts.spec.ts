@@ -281,7 +281,12 @@ test.describe("patrol teams", () => {
     await expect(team.locator(".member")).toHaveCount(1);
     await expect(team.locator(".member")).toContainText("139****0001");
     await team.getByRole("button", { name: "设为队长" }).click();
-    await expect(team.locator(".member")).toContainText("队长");
+    await expect(team.locator(".member .badge")).toHaveText("队长");
+    // The role can be taken back; the person stays on the team.
+    await team.getByRole("button", { name: "撤销队长" }).click();
+    await expect(team.locator(".member .badge")).toHaveCount(0);
+    await expect(team.getByRole("button", { name: "设为队长" })).toBeVisible();
+    await expect(team.locator(".member")).toHaveCount(1);
 
     // The same name twice in one community is refused.
     await form.getByLabel("所在社区").selectOption({ label: "山大路社区" });

@@ -4,7 +4,7 @@ import { test, type Page } from "@playwright/test";
 test.skip(!process.env.PINGAN_SCREENSHOTS, "screenshots only on request");
 
 const anonymous = ["/", "/me", "/login?error=login_failed", "/apply", "/no-such-page", "/offline"];
-const coordinator = ["/", "/me", "/volunteers", "/audit", "/teams", "/shifts", "/shifts/manage", "/me/hours", "/incidents/new", "/incidents", "/map", "/map?layer=heat&days=365", "/incidents/stats"];
+const coordinator = ["/", "/me", "/password?error=old_password_wrong", "/password?temporary=1", "/me?password_changed=1", "/volunteers", "/audit", "/teams", "/shifts", "/shifts/manage", "/me/hours", "/incidents/new", "/incidents", "/map", "/map?layer=heat&days=365", "/incidents/stats"];
 
 async function logIn(page: Page) {
   await page.goto("/login");

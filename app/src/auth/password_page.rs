@@ -34,7 +34,7 @@ pub fn PasswordPage() -> impl IntoView {
         <section class="card login">
             <h1>{t.password_title}</h1>
             <Show when=temporary>
-                <p class="notice" role="status" data-testid="password-temporary">{t.password_temporary_notice}</p>
+                <p class="alert warn" role="status" data-testid="password-temporary">{t.password_temporary_notice}</p>
             </Show>
             {move || error().map(|e| view! { <p class="form-error" role="alert" data-testid="password-error">{e}</p> })}
             <form method="post" action="/auth/password" class="stack">

@@ -72,7 +72,7 @@ pub fn CalendarLink(url: String) -> impl IntoView {
                 <button type="submit" class="button small" data-testid="calendar-renew">{d.calendar_renew}</button>
             </ActionForm>
             <Show when=renewed>
-                <p class="notice" role="status">{d.calendar_renewed}</p>
+                <p class="alert ok" role="status">{d.calendar_renewed}</p>
             </Show>
         </div>
     }

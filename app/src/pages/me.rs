@@ -38,6 +38,9 @@ fn MeCard(me: Me) -> impl IntoView {
     view! {
         <section class="card me-card" data-testid="me-card">
             <h2 class="me-name">{me.name}</h2>
+            <Show when=password_changed>
+                <p class="alert ok" role="status" data-testid="password-changed">{t.password_changed}</p>
+            </Show>
             <dl class="facts">
                 <dt>{t.my_role}</dt><dd data-testid="me-role">{t.role(me.role)}</dd>
                 <dt>{t.status_label}</dt><dd>{t.volunteer_status(me.status)}</dd>
@@ -54,13 +57,12 @@ fn MeCard(me: Me) -> impl IntoView {
                     </Show>
                 </ul>
             </Show>
-            <Show when=password_changed>
-                <p class="notice" role="status" data-testid="password-changed">{t.password_changed}</p>
-            </Show>
-            <a class="button block" href="/password" data-testid="change-password">{t.password_title}</a>
-            <form method="post" action="/auth/logout">
-                <button type="submit" class="button block">{t.logout}</button>
-            </form>
+            <div class="stack">
+                <a class="button block" href="/password" data-testid="change-password">{t.password_title}</a>
+                <form method="post" action="/auth/logout">
+                    <button type="submit" class="button block">{t.logout}</button>
+                </form>
+            </div>
         </section>
     }
 }
