@@ -11,9 +11,10 @@ pub const OUTBOX: &str = include_str!("../../../public/outbox.js");
 /// The photo shrinker the report page loads (`public/photo.js`), precached by the worker.
 const PHOTO: &str = include_str!("../../../public/photo.js");
 
-/// The pages and files the shell needs to open offline.
-/// Every page's chunk is among them: a volunteer who opened only the shifts page online can
-/// still open the report form in a basement.
+/// The pages and files the shell needs to open offline, with the field pages' wasm chunks
+/// (`assets.chunks`: the group `app::shell::OFFLINE_GROUP` names): a volunteer who opened only
+/// the shifts page online can still open the report form in a basement. The office pages'
+/// chunk is kept by the worker the first time it is fetched, not before.
 pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
     let mut list: Vec<String> = vec![
         "/offline".into(),

@@ -67,6 +67,22 @@ impl TestDb {
         })
     }
 
+    /// The URL of a SQLite test database, to open a connection of one's own.
+    pub fn sqlite_url(&self) -> Option<String> {
+        match &self.cleanup {
+            Cleanup::File(path) => Some(format!("sqlite://{}", path.display())),
+            Cleanup::Schema { .. } => None,
+        }
+    }
+
+    /// The server URL and schema of a PostgreSQL test database.
+    pub fn postgres_schema(&self) -> Option<(String, String)> {
+        match &self.cleanup {
+            Cleanup::Schema { url, schema } => Some((url.clone(), schema.clone())),
+            Cleanup::File(_) => None,
+        }
+    }
+
     /// Runs raw SQL beside the port (to prove what the schema itself refuses).
     pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         match &self.cleanup {
