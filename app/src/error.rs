@@ -21,6 +21,9 @@ pub enum AppError {
     /// No session, or it expired.
     #[error("not logged in")]
     Unauthenticated,
+    /// Logged in, but not (or no longer) a registered volunteer: an application under review.
+    #[error("not registered")]
+    NotRegistered,
     /// Logged in, but the role or the area scope does not allow this.
     #[error("forbidden")]
     Forbidden,
@@ -54,7 +57,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => 422,
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Forbidden | AppError::CrossSite | AppError::NotRegistered => 403,
             AppError::NotFound => 404,
             AppError::Conflict | AppError::MadeByAnother => 409,
             AppError::RateLimited => 429,
@@ -69,6 +72,7 @@ impl AppError {
             AppError::Invalid(e) => t.message(e.key).to_owned(),
             AppError::Unauthenticated => t.error_unauthenticated.to_owned(),
             AppError::Forbidden => t.error_forbidden.to_owned(),
+            AppError::NotRegistered => t.error_not_registered.to_owned(),
             AppError::NotFound => t.error_not_found.to_owned(),
             AppError::Conflict => t.error_conflict.to_owned(),
             AppError::RateLimited => t.error_rate_limited.to_owned(),

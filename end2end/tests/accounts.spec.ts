@@ -1,4 +1,4 @@
-import { test, expect, logIn as logInAndWait, type Page } from "./fixtures";
+import { test, expect, logIn as logInAndWait, ready, type Page } from "./fixtures";
 
 // Demo logins seeded by `pingan seed --demo` (server/src/seed.rs).
 const PASSWORD = "pingan2026";
@@ -125,6 +125,29 @@ test.describe("applying", () => {
     await page.getByLabel("我已阅读并同意").check();
     await send.click();
     await expect(page.getByTestId("error-phone")).toHaveText("这个手机号已经注册过了。");
+
+    // Logged in while the application is reviewed: one clear page of where they stand, on every
+    // tab, instead of "not found" or "no permission".
+    await logInAndWait(page, phone, "/", "巡逻平安2026");
+    const standing = page.getByTestId("standing");
+    await expect(standing).toContainText("申请已提交，正在审核");
+    await expect(standing).toContainText("芙蓉街社区的协调员会审核你的申请");
+    await expect(page.locator("body")).not.toContainText("要找的内容不存在");
+    for (const tab of ["我的班次", "上报", "我的时长"]) {
+      await page.getByRole("navigation").getByRole("link", { name: tab, exact: true }).click();
+      await expect(page.getByTestId("standing")).toContainText("申请已提交，正在审核");
+      await expect(page.getByRole("alert")).toHaveCount(0);
+    }
+    await page.getByRole("navigation").getByRole("link", { name: "我的", exact: true }).click();
+    await expect(page.getByTestId("standing")).toBeVisible();
+  });
+
+  test("the logged-out home offers applying as a first-class action", async ({ page }) => {
+    await page.goto("/");
+    await ready(page);
+    await page.getByTestId("home-apply").click();
+    await expect(page).toHaveURL(/\/apply$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请成为平安志愿者");
   });
 });
 

@@ -39,11 +39,11 @@ export async function ready(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
-/// Logs a demo login in and waits on `next`, hydrated.
-export async function logIn(page: Page, phoneNumber: string, next: string) {
+/// Logs a demo login (or anyone, with their password) in and waits on `next`, hydrated.
+export async function logIn(page: Page, phoneNumber: string, next: string, password = DEMO_PASSWORD) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel("手机号").fill(phoneNumber);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  await page.getByLabel("密码").fill(password);
   // The login page can finish hydrating while its form is being posted; marked, it cannot be
   // mistaken for the hydrated next page in the moment before the browser swaps documents.
   await page.evaluate(() => {

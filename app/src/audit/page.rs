@@ -166,7 +166,7 @@ pub fn AuditPage() -> impl IntoView {
                             })}
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

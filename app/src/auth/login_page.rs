@@ -13,6 +13,9 @@ fn error_text(t: &Texts, key: &str, wait: Option<String>) -> Option<String> {
         "phone_invalid" => t.messages.phone_invalid.to_owned(),
         "phone_required" => t.login_phone_required.to_owned(),
         "account_inactive" => t.login_account_inactive.to_owned(),
+        "account_rejected" => t.login_account_rejected.to_owned(),
+        "account_suspended" => t.login_account_suspended.to_owned(),
+        "account_retired" => t.login_account_retired.to_owned(),
         "rate_limited" => t
             .login_rate_limited
             .replace("{minutes}", wait.as_deref().unwrap_or("15")),

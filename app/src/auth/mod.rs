@@ -43,9 +43,15 @@ mod server_side {
         parts.extensions.get::<CurrentUser>()?.0.clone()
     }
 
-    /// The logged-in person, or `Unauthenticated`.
+    /// The logged-in person, or `Unauthenticated` — or `NotRegistered` for an applicant, who
+    /// may log in to see where their application stands but use nothing else yet.
     pub fn require_login() -> Result<Principal, AppError> {
-        principal().ok_or(AppError::Unauthenticated)
+        let who = principal().ok_or(AppError::Unauthenticated)?;
+        if who.status.on_duty_roll() {
+            Ok(who)
+        } else {
+            Err(AppError::NotRegistered)
+        }
     }
 
     /// The logged-in person if they may do `action` on something in `target`; otherwise

@@ -83,7 +83,7 @@ pub fn HoursPage() -> impl IntoView {
                 match data.await {
                     Ok(h) => view! { <HoursCard hours=h /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/me/hours" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -473,7 +473,7 @@ pub fn RosterPage() -> impl IntoView {
                         <NewShiftForm sites=r.sites today=r.today form create />
                         <ShiftList shifts=r.shifts copy refresh />
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

@@ -293,7 +293,7 @@ pub fn ShiftsPage() -> impl IntoView {
                 match data.await {
                     Ok(page) => view! { <ShiftLists page refresh waiting prefill near /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/shifts" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}}
         </Transition>

@@ -283,7 +283,7 @@ pub fn IncidentPage() -> impl IntoView {
                 match data.await {
                     Ok(detail) => view! { <Detail detail refresh /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

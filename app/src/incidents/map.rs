@@ -335,7 +335,7 @@ pub fn MapPage() -> impl IntoView {
                 match data.await {
                     Ok(map) => view! { <MapView map q /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/map" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

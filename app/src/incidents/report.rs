@@ -125,7 +125,7 @@ pub fn ReportPage() -> impl IntoView {
                 match form.await {
                     Ok(form) => view! { <ReportFormView form /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents/new" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

@@ -168,7 +168,7 @@ pub fn StatsPage() -> impl IntoView {
                 match data.await {
                     Ok(stats) => view! { <StatsView stats /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents/stats" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

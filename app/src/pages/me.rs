@@ -17,9 +17,13 @@ pub fn MePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
+                    Ok(Some(me)) if me.status == domain::VolunteerStatus::Applied => view! {
+                        <super::home::Standing />
+                        <MeCard me />
+                    }.into_any(),
                     Ok(Some(me)) => view! { <MeCard me /> }.into_any(),
                     Ok(None) => view! { <crate::auth::LoginPrompt next="/me" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -5,7 +5,7 @@ mod me;
 mod not_found;
 mod offline;
 
-pub use home::HomePage;
+pub use home::{HomePage, PageError};
 pub use me::MePage;
 pub use not_found::NotFoundPage;
 pub use offline::{OfflinePage, PageNotLoaded};

@@ -271,7 +271,7 @@ pub fn VolunteersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(l) => view! { <ListView l offset decided /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>
@@ -397,7 +397,7 @@ fn PersonCard(row: VolunteerRow, decided: RwSignal<u32>, can_reset: bool) -> imp
                         {t.temp_password_is}" "<strong>{temp}</strong>
                     </p>
                 }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
             })}
         </li>
     }

@@ -333,7 +333,7 @@ pub fn TeamsPage() -> impl IntoView {
                             d.teams.into_iter().map(|team| view! { <TeamCard team changed /> }).collect_view().into_any()
                         }}
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>

@@ -74,11 +74,12 @@ pub async fn login(
             return back_to_login("login_failed", &next, None);
         }
     };
-    if matches!(
-        account.status,
-        VolunteerStatus::Suspended | VolunteerStatus::Rejected | VolunteerStatus::Retired
-    ) {
-        return back_to_login("account_inactive", &next, None);
+    // The right password: the person may learn where they stand (nobody else does).
+    match account.status {
+        VolunteerStatus::Rejected => return back_to_login("account_rejected", &next, None),
+        VolunteerStatus::Suspended => return back_to_login("account_suspended", &next, None),
+        VolunteerStatus::Retired => return back_to_login("account_retired", &next, None),
+        VolunteerStatus::Applied | VolunteerStatus::Registered => {}
     }
     if let Err(e) = guess.succeeded(store).await {
         return internal(e);
