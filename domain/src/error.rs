@@ -101,6 +101,8 @@ pub enum MessageKey {
     ReferralInvalid,
     /// That step is not possible from the incident's current status.
     StepNotAllowed,
+    /// The same step was just taken (a second press, another leader a moment before).
+    StepRepeated,
     /// A photo that is not a JPEG, PNG or WebP image, or cannot be read.
     PhotoInvalid,
     /// A photo too large in bytes or in pixels.

@@ -108,6 +108,13 @@ test.describe("incidents", () => {
     expect(bytes[1]).toBe(0xd8);
     expect(bytes.includes(Buffer.from("Exif"))).toBe(false);
 
+    // Nothing is chosen for the leader: a note and 提交 alone ask for a step and change nothing.
+    await leader.getByTestId("step-note").fill("先看看");
+    await leader.getByTestId("step-submit").click();
+    await expect(leader.getByTestId("step-error")).toHaveText("请先选择要做的一步。");
+    await expect(leader.getByTestId("incident-status")).toHaveText("已上报");
+    await leader.getByTestId("step-note").fill("");
+
     // Rejecting without a reason is refused and changes nothing.
     await leader.getByTestId("step-reject").click();
     await leader.getByTestId("step-submit").click();
@@ -118,14 +125,28 @@ test.describe("incidents", () => {
     await leader.getByTestId("referral").selectOption("police");
     await leader.getByTestId("step-note").fill("已电话通知燕山派出所");
     await leader.getByTestId("step-submit").click();
+    // The police are not called by accident: one more, explicit tap.
+    await expect(leader.getByTestId("confirm-police")).toBeVisible();
+    await expect(leader.getByTestId("incident-status")).toHaveText("已上报");
+    await leader.getByTestId("confirm-refer").click();
     await expect(leader.getByTestId("incident-status")).toHaveText("已转办");
     await expect(leader.getByTestId("referred-to")).toHaveText("派出所");
+    // A second press does not refer it again: the form is empty and asks for a step.
+    await leader.getByTestId("step-submit").click();
+    await expect(leader.getByTestId("step-error")).toHaveText("请先选择要做的一步。");
     await leader.getByTestId("step-resolve").click();
     await leader.getByTestId("step-submit").click();
     await expect(leader.getByTestId("incident-status")).toHaveText("已解决");
     const steps = leader.getByTestId("timeline").locator("li");
     await expect(steps).toHaveCount(3);
     await expect(steps.nth(1)).toContainText("派出所");
+    // Assigning picks one of the leader's people from a list, not a typed number.
+    const pick = leader.getByTestId("assign-person");
+    await expect(pick.locator("option")).not.toHaveCount(1);
+    await pick.selectOption({ index: 1 });
+    const chosen = ((await pick.locator("option:checked").textContent()) ?? "").split(" · ")[0];
+    await leader.getByTestId("assign-submit").click();
+    await expect(leader.getByTestId("assignee")).toHaveText(chosen);
     await shot(leader, "incident-detail");
 
     await leader.goto("/map");

@@ -1036,6 +1036,18 @@ const ROWS: &[Row] = &[
         aim: Aim::InScope,
         expect: [401, 404, 404, 403, 200, 200],
     },
+    Row {
+        name: "the people an incident in scope can be assigned to",
+        endpoint: "incidents/assignable",
+        aim: Aim::InScope,
+        expect: [401, 404, 200, 200, 200, 200],
+    },
+    Row {
+        name: "the people an incident out of scope can be assigned to",
+        endpoint: "incidents/assignable#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 404, 404, 404, 200, 200],
+    },
 ];
 
 /// A request to one of the axum routes (outside the server functions), as a browser or the
@@ -1355,12 +1367,16 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("incidents/list", _) => ("filters[page]=1".to_owned(), false),
                 ("incidents/map", _) => ("query[days]=30&query[layer]=pins&query[zoom]=1&query[tiles]=false".to_owned(), false),
                 ("incidents/stats", _) => ("days=365".to_owned(), false),
-                ("incidents/detail", variant) | ("incidents/step", variant) | ("incidents/assign", variant) | ("incidents/publish", variant) => {
+                ("incidents/detail", variant)
+                | ("incidents/step", variant)
+                | ("incidents/assign", variant)
+                | ("incidents/assignable", variant)
+                | ("incidents/publish", variant) => {
                     let (community, reporter) = if variant == "out" { (f.out_of_scope_community, f.seeded_out_of_scope) } else { (f.in_scope_community, f.seeded_in_scope) };
                     let id = incident(&t, community, reporter, &mut phones).await;
                     let rest = match endpoint {
                         "incidents/step" => "&step=acknowledge&referral=&referral_name=&note=",
-                        "incidents/assign" => "&phone=",
+                        "incidents/assign" => "",
                         "incidents/publish" => "&public=true",
                         _ => "",
                     };

@@ -544,10 +544,11 @@ async fn handled_incident(t: &TestApp, reporter: &str, assignee: &str) -> i64 {
         .expect("incident");
     let id = stored.id().0;
     let leader = log_in(t, LEADER).await;
+    let assignee = id_of(t, assignee).await;
     let (status, body) = call(
         t,
         "incidents/assign",
-        format!("id={id}&phone={assignee}"),
+        format!("id={id}&volunteer_id={assignee}"),
         &leader,
     )
     .await;

@@ -413,13 +413,13 @@ async fn bad_triage_input_is_refused_and_changes_nothing() {
     let cases = [
         (
             "assign",
-            format!("id={id}&phone=12345"),
-            r#""field":"phone","key":"PhoneInvalid""#,
+            format!("id={id}&volunteer_id=999999999"),
+            r#""field":"volunteer_id","key":"VolunteerUnknown""#,
         ),
         (
             "assign",
-            format!("id={id}&phone={}", outsider.phone.as_str()),
-            r#""field":"phone","key":"VolunteerUnknown""#,
+            format!("id={id}&volunteer_id={}", outsider.id.0),
+            r#""field":"volunteer_id","key":"VolunteerUnknown""#,
         ),
         (
             "step",
@@ -493,4 +493,64 @@ async fn one_account_cannot_fill_the_disk_with_reports_and_replays_do_not_count(
     let other = log_in(&t, VOLUNTEER).await;
     let res = send(&t, post(Some(&other), &report(&key(1_000), vec![]))).await;
     assert_eq!(res.status().as_u16(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_referral_is_never_made_twice_and_assignment_is_picked_from_the_leaders_people() {
+    let t = spawn_app().await;
+    let reporter = log_in(&t, NEIGHBOUR).await;
+    let res = send(
+        &t,
+        post(
+            Some(&reporter),
+            &report("0193a4f2-7b1c-7def-8123-00000000aaaa", vec![]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let id: i64 = serde_json::from_str::<Value>(&body_text(res).await).expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let leader = log_in(&t, LEADER).await;
+    let refer = format!("id={id}&step=refer&referral=police&referral_name=&note=");
+    assert_eq!(call(&t, "step", refer.clone(), &leader).await.0, 200);
+    let (status, body) = call(&t, "step", refer, &leader).await;
+    assert_eq!(status, 422);
+    assert!(body.contains(r#""key":"StepRepeated""#), "{body}");
+    assert_eq!(
+        stored_incident(&t, id).await.summary.status,
+        domain::incident::IncidentStatus::Referred
+    );
+    let timeline = t
+        .store
+        .incident_events(domain::incident::port::IncidentId(id))
+        .await
+        .expect("timeline");
+    assert_eq!(timeline.len(), 2, "the report and one referral");
+    // Referring on to someone else is a new step, not a repeat.
+    let committee = format!("id={id}&step=refer&referral=committee&referral_name=&note=");
+    assert_eq!(call(&t, "step", committee, &leader).await.0, 200);
+
+    // The list to assign from: the leader's people, by name, without phone numbers.
+    let (status, body) = call(&t, "assignable", format!("id={id}"), &leader).await;
+    assert_eq!(status, 200, "{body}");
+    let people: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert!(!people.is_empty());
+    assert!(!body.contains("phone"), "no numbers: {body}");
+    let someone = people[0]["id"].as_i64().expect("id");
+    assert_eq!(
+        call(
+            &t,
+            "assign",
+            format!("id={id}&volunteer_id={someone}"),
+            &leader
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        stored_incident(&t, id).await.assignee.map(|(v, _)| v.0),
+        Some(someone)
+    );
 }

@@ -256,6 +256,7 @@ pub static EN: Texts = Texts {
         clock_out_of_range: "The phone's clock is wrong, or this was kept more than 7 days. Check the phone's time.",
         too_many_photos: "Too many photos.",
         referral_invalid: "Choose whom to refer it to.",
+        step_repeated: "That step was just taken: it is not repeated.",
         step_not_allowed: "That step is not possible now: reload and try again.",
         photo_invalid: "The photo cannot be read: use a JPG, PNG or WebP image.",
         photo_too_large: "The photo is too large; choose another.",

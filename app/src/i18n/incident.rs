@@ -90,7 +90,13 @@ incident_texts! {
     note: "说明", "Note";
     note_reject: "不予处理的原因", "Why it is rejected";
     act: "提交", "Submit";
-    assign_to: "指派给（手机号）", "Assign to (mobile number)";
+    assign_to: "指派给", "Assign to";
+    assign_pick: "选择一位志愿者", "Choose a volunteer";
+    choose_step: "请先选择要做的一步。", "Choose a step first.";
+    choose_referral: "请选择转办对象", "Choose whom to refer it to";
+    confirm_police: "确定转办给派出所吗？派出所会按警情处理。", "Refer this to the police station? They will treat it as a police matter.";
+    confirm_refer: "确认转办", "Refer it";
+    cancel: "取消", "Cancel";
     assign: "指派", "Assign";
     assign_me: "我来负责", "I'll take it";
     publish: "公开给本社区志愿者", "Show to the community's volunteers";

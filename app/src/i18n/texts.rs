@@ -267,6 +267,7 @@ pub struct MessageTexts {
     pub too_many_photos: &'static str,
     pub referral_invalid: &'static str,
     pub step_not_allowed: &'static str,
+    pub step_repeated: &'static str,
     pub photo_invalid: &'static str,
     pub photo_too_large: &'static str,
 }
@@ -323,6 +324,7 @@ impl Texts {
             MessageKey::TooManyPhotos => m.too_many_photos,
             MessageKey::ReferralInvalid => m.referral_invalid,
             MessageKey::StepNotAllowed => m.step_not_allowed,
+            MessageKey::StepRepeated => m.step_repeated,
             MessageKey::PhotoInvalid => m.photo_invalid,
             MessageKey::PhotoTooLarge => m.photo_too_large,
         }

@@ -256,6 +256,7 @@ pub static ZH: Texts = Texts {
         clock_out_of_range: "手机时间不对，或这条记录超过 7 天未发送。请检查手机时间。",
         too_many_photos: "照片太多了。",
         referral_invalid: "请选择转办对象。",
+        step_repeated: "这一步刚刚已经做过了，不会重复转办。",
         step_not_allowed: "当前状态下不能进行这一步，请刷新后再试。",
         photo_invalid: "照片无法读取：请上传 JPG、PNG 或 WebP 图片。",
         photo_too_large: "照片太大了，请换一张。",

@@ -13,6 +13,7 @@ pub mod report;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod stats;
+pub mod triage;
 pub mod urgent;
 pub mod view;
 
