@@ -74,6 +74,9 @@ test.describe("duty", () => {
     page = await later.newPage();
     await logIn(page, volunteer, "/shifts");
     mine = page.getByTestId("my-shift").filter({ hasText: notes });
+    // A shift under way says so; "next" is for the ones still to come.
+    await expect(mine.getByTestId("under-way")).toHaveText("进行中");
+    await expect(mine.getByTestId("next")).toHaveCount(0);
     await mine.getByTestId("check-out").click();
     await expect(mine.getByTestId("check-state")).toContainText(/2 小时/);
     await expect(mine.getByTestId("service-state")).toHaveText("待确认");
@@ -87,9 +90,11 @@ test.describe("duty", () => {
     await logIn(leader, LEADER, "/shifts/manage");
     const claim = leader.getByTestId("decide").filter({ hasText: "王志愿" }).filter({ hasText: SITE });
     await expect(claim.getByTestId("claimed")).toContainText(/2 小时/);
-    // The leader sees the patrol track (about 130 m north along the street) before deciding.
+    // The leader sees the patrol track (about 130 m north along the street) before deciding —
+    // and, when the checking-out phone's recorder had a fix back at the site before its last
+    // flush (sent just after the check-out and kept), the walk back: about 265 m in all.
     await claim.getByTestId("track").locator("summary").click();
-    await expect(claim.getByTestId("track-length")).toHaveText(/轨迹长度 1[23]\d m/);
+    await expect(claim.getByTestId("track-length")).toHaveText(/轨迹长度 (1[23]\d|2[4-8]\d) m/);
     await expect(claim.locator(".track-map path")).toHaveCount(1);
     await claim.getByTestId("confirm-hours").click();
     await expect(claim).toHaveCount(0);
@@ -100,7 +105,11 @@ test.describe("duty", () => {
     await expect(page.getByTestId("pending")).toHaveText("0 分钟");
     const after = Number(await page.getByTestId("star-progress").getAttribute("value"));
     expect(after).toBeGreaterThan(before);
-    await expect(page.locator(".history-line[data-kind=credit]").first()).toContainText(SITE);
+    const line = page.locator(".history-line[data-kind=credit]").first();
+    await expect(line).toContainText(SITE);
+    // Days read as everywhere else ("12月2日 周三"), not "2026-12-02".
+    await expect(line).toContainText(/\d+月\d+日 周./);
+    await expect(line).not.toContainText(/\d{4}-\d{2}-\d{2}/);
     await later.close();
   });
 

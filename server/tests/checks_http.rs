@@ -434,3 +434,42 @@ async fn a_second_shift_at_the_same_time_is_refused_with_the_reason() {
     let mine = t.store.my_shifts(v.id, 0).await.expect("mine");
     assert!(mine.iter().all(|m| m.shift.id != other), "nothing stored");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_track_batch_sent_after_check_out_keeps_the_patrols_end() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let (a, _) = signed_up(&t, -30 * MINUTE_MS).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    for (n, kind, at) in [(1, "in", now - 20 * MINUTE_MS), (2, "out", now - MINUTE_MS)] {
+        let key = format!("0193a4f2-7b1c-7def-8123-0000000007{n:02}");
+        let res = send(
+            &t,
+            post_check(Some(&cookie), &check(&key, a, kind, at, AT_SITE)),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 201, "{kind}");
+    }
+    // The recorder's final flush: samples from the patrol and one taken after the check-out.
+    let samples = json!([
+        [now - 15 * MINUTE_MS, AT_SITE.0, AT_SITE.1, 8.0],
+        [now - 10 * MINUTE_MS, AT_SITE.0 + 0.001, AT_SITE.1, 8.0],
+        [now - 30_000, AT_SITE.0 + 0.002, AT_SITE.1, 8.0]
+    ]);
+    let res = send(
+        &t,
+        common::app::post_json(
+            "/api/shifts/track",
+            Some(&cookie),
+            &json!({"assignment_id": a.0, "samples": samples}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200, "not 422 after the check-out");
+    assert_eq!(
+        body_text(res).await,
+        "2",
+        "the sample after the check-out is dropped"
+    );
+    assert_eq!(t.store.track_points(a).await.expect("points").len(), 2);
+}

@@ -133,7 +133,7 @@ fn HoursCard(hours: HoursData) -> impl IntoView {
                     };
                     view! {
                         <li class="history-line" data-kind=l.kind.clone()>
-                            <span class="muted">{l.served_on}</span>
+                            <span class="muted">{super::view::date_label(lang, &l.served_on)}</span>
                             <span>{l.site}</span>
                             <span>{kind}</span>
                             <strong>{duration(lang, l.minutes)}</strong>

@@ -46,6 +46,7 @@ fn my_card(m: domain::MyShift, now: i64, rules: &domain::DutyRules) -> MyShiftCa
             .map(|(minutes, s)| (minutes, s.as_str().to_owned())),
         may_cancel: may_cancel(now, window, rules.cancel_cutoff_minutes),
         check_open: rules.accepts_check(window, now),
+        under_way: (window.starts_at..window.ends_at).contains(&now),
         shift: m.shift.into(),
     }
 }
@@ -331,8 +332,11 @@ fn ShiftLists(
             <h2 id="mine-title">{d.my_shifts}</h2>
             {mine_empty.then(|| view! { <p class="empty-state">{d.my_shifts_empty}</p> })}
             {page.mine.into_iter().map(|card| {
-                // "Next" is the first shift still to do: not done, not cancelled.
-                let is_next = !seen_next && card.checked_out.is_none() && card.shift.cancelled.is_none();
+                // "Next" is the first shift still to come: not under way, done or cancelled.
+                let is_next = !seen_next
+                    && !card.under_way
+                    && card.checked_out.is_none()
+                    && card.shift.cancelled.is_none();
                 seen_next |= is_next;
                 // A scanned code goes to the shift open for check-in now.
                 let code = prefill.clone().filter(|_| card.check_open && card.checked_out.is_none());
@@ -392,7 +396,13 @@ fn MyShift(
         <article class="card shift mine" data-testid="my-shift" data-site=shift.site.clone() data-assignment=id.to_string()>
             <div class="shift-head">
                 <h3>{shift.site.clone()}</h3>
-                {(next && shift.cancelled.is_none()).then(|| view! { <span class="badge" data-status="registered">{d.next_badge}</span> })}
+                {if card.under_way && card.checked_out.is_none() && shift.cancelled.is_none() {
+                    Some(view! { <span class="badge" data-status="registered" data-testid="under-way">{d.under_way_badge}</span> }.into_any())
+                } else if next && shift.cancelled.is_none() {
+                    Some(view! { <span class="badge" data-status="registered" data-testid="next">{d.next_badge}</span> }.into_any())
+                } else {
+                    None
+                }}
                 {card.waitlisted.then(|| view! { <span class="badge" data-status="applied">{d.waitlisted}</span> })}
             </div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>

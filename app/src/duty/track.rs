@@ -48,17 +48,29 @@ pub async fn record_track(assignment_id: i64, samples: Vec<Sample>) -> Result<u3
             return Err(FieldError::new("samples", MessageKey::TooLong).into());
         }
         let checks = store.checks_of(a.id).await.map_err(AppError::from)?;
-        let on_duty = checks.iter().any(|c| c.kind == CheckKind::In)
-            && !checks.iter().any(|c| c.kind == CheckKind::Out);
-        if !on_duty {
-            // Positions are recorded only between check-in and check-out.
+        // Positions are kept only between check-in and check-out. The last batch leaves the
+        // phone just after the check-out (the recorder flushes as it stops): its samples from
+        // before the check-out are the patrol's end, not an error.
+        let Some(from) = checks
+            .iter()
+            .find(|c| c.kind == CheckKind::In)
+            .map(|c| c.made_at)
+        else {
             return Err(FieldError::new("assignment_id", MessageKey::NotCheckedIn).into());
-        }
+        };
+        let until = checks
+            .iter()
+            .find(|c| c.kind == CheckKind::Out)
+            .map_or(i64::MAX, |c| c.made_at);
         let shift = super::access::shift_of(store, &a).await?;
         let now = chrono::Utc::now().timestamp_millis();
         let points: Vec<TrackPoint> = samples
             .into_iter()
-            .filter(|(at, ..)| state.duty.accepts_check(shift.window, *at) && *at <= now + 60_000)
+            .filter(|(at, ..)| {
+                (from..=until).contains(at)
+                    && state.duty.accepts_check(shift.window, *at)
+                    && *at <= now + 60_000
+            })
             .map(|(at, lat, lon, accuracy_m)| TrackPoint {
                 at,
                 lat,
@@ -197,6 +209,8 @@ pub fn TrackPanel(assignment_id: i64) -> impl IntoView {
 }
 
 fn format_length(m: f64) -> String {
+    // A track of one point (or none) measures -0.0 or NaN, never "-0 m".
+    let m = if m.is_finite() && m > 0.0 { m } else { 0.0 };
     if m >= 1000.0 {
         format!("{:.1} km", m / 1000.0)
     } else {
@@ -316,5 +330,18 @@ mod recorder {
                 b.drain(..excess);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_length;
+
+    #[test]
+    fn a_length_reads_in_metres_or_kilometres_and_never_negative() {
+        assert_eq!(format_length(-0.0), "0 m");
+        assert_eq!(format_length(f64::NAN), "0 m");
+        assert_eq!(format_length(412.4), "412 m");
+        assert_eq!(format_length(1_260.0), "1.3 km");
     }
 }

@@ -88,6 +88,8 @@ pub struct MyShiftCard {
     pub may_cancel: bool,
     /// Check events are accepted now (from an hour before the start to the grace after).
     pub check_open: bool,
+    /// Between its start and its end now: "in progress", never "next".
+    pub under_way: bool,
 }
 
 use domain::duty::local_datetime as local;
@@ -115,16 +117,26 @@ pub fn when(lang: Lang, starts_at: i64, ends_at: i64) -> String {
 
 /// "11月25日 周三" / "Wed 25 Nov": the local day a shift starts.
 pub fn day(lang: Lang, at: i64) -> String {
-    let Some(t) = local(at) else {
-        return String::new();
-    };
+    local(at)
+        .map(|t| day_of(lang, t.date()))
+        .unwrap_or_default()
+}
+
+/// A stored date ("2026-12-02") the way every page writes days: "12月2日 周三" / "Wed 2 Dec".
+pub fn date_label(lang: Lang, date: &str) -> String {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|d| day_of(lang, d))
+        .unwrap_or_else(|_| date.to_owned())
+}
+
+fn day_of(lang: Lang, d: chrono::NaiveDate) -> String {
     match lang {
         Lang::Zh => {
             const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-            let weekday = t.weekday().num_days_from_monday() as usize;
-            format!("{}月{}日 {}", t.month(), t.day(), DAYS[weekday])
+            let weekday = d.weekday().num_days_from_monday() as usize;
+            format!("{}月{}日 {}", d.month(), d.day(), DAYS[weekday])
         }
-        Lang::En => t.format("%a %-d %b").to_string(),
+        Lang::En => d.format("%a %-d %b").to_string(),
     }
 }
 
@@ -149,6 +161,18 @@ pub fn duration(lang: Lang, minutes: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_date_reads_like_every_other_day_label() {
+        assert_eq!(date_label(Lang::Zh, "2026-12-02"), "12月2日 周三");
+        assert_eq!(date_label(Lang::En, "2026-12-02"), "Wed 2 Dec");
+        assert_eq!(date_label(Lang::Zh, "not a date"), "not a date");
+        let at = domain::duty::local_ms(
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("date"),
+            8 * 60,
+        );
+        assert_eq!(day(Lang::Zh, at), date_label(Lang::Zh, "2026-12-02"));
+    }
 
     /// 2026-11-25 08:00 in China.
     const EIGHT: i64 = 1_795_536_000_000 + 8 * 3_600_000;

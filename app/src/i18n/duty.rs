@@ -19,6 +19,7 @@ duty_texts! {
     distance: "距你", "From you:";
     open_shifts_empty: "近期没有可报名的班次。", "No shifts to take in the coming days.";
     next_badge: "下一班", "Next";
+    under_way_badge: "进行中", "In progress";
     signed_up: "已报名", "Signed up";
     waitlisted: "候补中", "On the waitlist";
     filled: "已报名", "Filled";
