@@ -4,6 +4,7 @@
 //! the feature's position and name, and changes nothing.
 
 use crate::i18n::{use_texts, Texts};
+use crate::AppError;
 use domain::geometry::{ImportError, ImportProblem};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,6 +54,28 @@ pub fn describe(t: &Texts, e: &ImportError) -> String {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let t = use_texts();
+    // The form is for association admins: others (and nobody logged in) are told so instead
+    // of being shown an upload that can only be refused.
+    let me = Resource::new(|| (), |_| crate::auth::whoami());
+    view! {
+        <Title text=t.import_title />
+        <h1>{t.import_title}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(m)) if m.role >= domain::Role::AssociationAdmin => view! { <ImportForm /> }.into_any(),
+                    Ok(Some(_)) => view! { <crate::pages::PageError e=AppError::Forbidden /> }.into_any(),
+                    Ok(None) => view! { <crate::auth::LoginPrompt next="/areas/import" /> }.into_any(),
+                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ImportForm() -> impl IntoView {
+    let t = use_texts();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let progress = RwSignal::new(None::<f64>);
@@ -84,8 +107,6 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=t.import_title />
-        <h1>{t.import_title}</h1>
         <section class="card stack">
             <p>{t.import_intro}</p>
             <pre class="sample">{r#"{"type":"Feature","properties":{"kind":"site","name":"曲水亭","area":"芙蓉街社区","radius_m":60},"geometry":{"type":"Point","coordinates":[117.025,36.665]}}"#}</pre>

@@ -11,7 +11,7 @@ macro_rules! duty_texts {
 }
 
 duty_texts! {
-    my_shifts: "我报名的班次", "My shifts";
+    my_shifts: "我报名的班次", "Shifts I signed up for";
     my_shifts_empty: "你还没有报名班次。在下面选一个吧。", "You have not signed up for a shift yet. Pick one below.";
     open_shifts: "可报名的班次", "Shifts you can take";
     near_me: "离我近的", "Near me";
