@@ -110,6 +110,17 @@ test.describe("duty", () => {
     // Days read as everywhere else ("12月2日 周三"), not "2026-12-02".
     await expect(line).toContainText(/\d+月\d+日 周./);
     await expect(line).not.toContainText(/\d{4}-\d{2}-\d{2}/);
+
+    // A shift days ahead says when check-in opens and until when the place can be given back.
+    const ahead = `三天后-${Date.now()}`;
+    const inThreeDays = now + 3 * 24 * 60 * MINUTE;
+    await planShift(browser, baseURL, inThreeDays, inThreeDays + 120 * MINUTE, ahead);
+    await page.goto("/shifts");
+    await ready(page);
+    const future = await signUp(page, ahead);
+    await expect(future.getByTestId("check-opens")).toContainText(/签到于 \d+月\d+日 周. \d\d:\d\d 开放/);
+    await expect(future.getByTestId("cancel-until")).toContainText(/\d+月\d+日 周. \d\d:\d\d 前可取消报名/);
+    await expect(future.getByTestId("cancel-sign-up")).toBeVisible();
     await later.close();
   });
 
@@ -123,6 +134,9 @@ test.describe("duty", () => {
     const page = await context.newPage();
     await logIn(page, volunteer, "/shifts");
     const mine = await signUp(page, notes);
+    // Twenty minutes before the start the online cancel is over: the card says since when.
+    await expect(mine.getByTestId("cancel-sign-up")).toHaveCount(0);
+    await expect(mine.getByTestId("cancel-closed")).toContainText("截止；如不能到岗，请联系队长");
     await mine.getByTestId("check-in").click();
     await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "outside");
     await expect(mine).toContainText("你不在巡逻点范围内");

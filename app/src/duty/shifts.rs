@@ -35,6 +35,7 @@ pub(crate) fn sign_up_area(who: &domain::Principal) -> Option<domain::AreaId> {
 #[cfg(feature = "ssr")]
 fn my_card(m: domain::MyShift, now: i64, rules: &domain::DutyRules) -> MyShiftCard {
     use domain::duty::shift::may_cancel;
+    use domain::duty::MINUTE_MS;
     let window = m.shift.window;
     MyShiftCard {
         assignment_id: m.assignment.id.0,
@@ -47,6 +48,11 @@ fn my_card(m: domain::MyShift, now: i64, rules: &domain::DutyRules) -> MyShiftCa
         may_cancel: may_cancel(now, window, rules.cancel_cutoff_minutes),
         check_open: rules.accepts_check(window, now),
         under_way: (window.starts_at..window.ends_at).contains(&now),
+        cancel_until: window.starts_at - i64::from(rules.cancel_cutoff_minutes) * MINUTE_MS,
+        check_opens_at: Some(
+            window.starts_at - i64::from(rules.check_in_opens_minutes) * MINUTE_MS,
+        )
+        .filter(|opens| now < *opens),
         shift: m.shift.into(),
     }
 }
@@ -413,10 +419,18 @@ fn MyShift(
             {(shift.cancelled.is_none() && !card.waitlisted).then(|| view! {
                 <CheckPanel card=card.clone() refresh waiting prefill=prefill.clone() />
             })}
+            {card.check_opens_at.filter(|_| shift.cancelled.is_none() && !card.waitlisted).map(|at| view! {
+                <p class="muted" data-testid="check-opens">{d.check_opens.replace("{at}", &moment(lang, at))}</p>
+            })}
             {show_cancel.then(|| view! {
+                <p class="muted" data-testid="cancel-until">{d.cancel_until.replace("{at}", &moment(lang, card.cancel_until))}</p>
                 <button type="button" class="button block" data-testid="cancel-sign-up"
                     disabled=move || cancel.pending().get()
                     on:click=move |_| { cancel.dispatch(id); }>{d.cancel_sign_up}</button>
+            })}
+            // Past the cut-off the button goes: the card says since when, and what to do instead.
+            {(!card.may_cancel && card.checked_in.is_none() && shift.cancelled.is_none()).then(|| view! {
+                <p class="muted" data-testid="cancel-closed">{d.cancel_closed.replace("{at}", &moment(lang, card.cancel_until))}</p>
             })}
             {move || cancel_error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </article>
@@ -452,4 +466,9 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
         </article>
     }
     .into_any()
+}
+
+/// "12月2日 周三 08:00": a day and a clock time, as the cards write moments.
+fn moment(lang: crate::i18n::Lang, at: i64) -> String {
+    format!("{} {}", super::view::day(lang, at), super::view::clock(at))
 }

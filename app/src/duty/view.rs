@@ -90,6 +90,10 @@ pub struct MyShiftCard {
     pub check_open: bool,
     /// Between its start and its end now: "in progress", never "next".
     pub under_way: bool,
+    /// Until when the sign-up can be cancelled online (the cut-off before the start).
+    pub cancel_until: i64,
+    /// When check-in opens, if it has not yet.
+    pub check_opens_at: Option<i64>,
 }
 
 use domain::duty::local_datetime as local;

@@ -20,6 +20,9 @@ duty_texts! {
     open_shifts_empty: "近期没有可报名的班次。", "No shifts to take in the coming days.";
     next_badge: "下一班", "Next";
     under_way_badge: "进行中", "In progress";
+    check_opens: "签到于 {at} 开放", "Check-in opens {at}";
+    cancel_until: "{at} 前可取消报名", "You can cancel until {at}";
+    cancel_closed: "取消报名已于 {at} 截止；如不能到岗，请联系队长。", "Cancelling closed {at}: if you cannot come, call your leader.";
     signed_up: "已报名", "Signed up";
     waitlisted: "候补中", "On the waitlist";
     filled: "已报名", "Filled";
