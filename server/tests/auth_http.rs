@@ -3,7 +3,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use common::app::{body_text, get, location, log_in, login_request, send, spawn_app};
 
 const VOLUNTEER: &str = "13800000005";
@@ -31,15 +31,7 @@ async fn a_volunteer_logs_in_sees_themself_and_logs_out() {
         "their own number, in full, to themself"
     );
 
-    let out = send(
-        &t,
-        Request::post("/auth/logout")
-            .header(header::COOKIE, &cookie)
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let out = send(&t, common::app::logout_request(&cookie)).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     assert!(out.headers()[header::SET_COOKIE]
         .to_str()

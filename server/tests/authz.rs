@@ -13,7 +13,10 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request};
-use common::app::{body_text, log_in, send, server_fn as call, spawn_app, TestApp};
+use common::app::{
+    body_text, incident_report, log_in, send, server_fn as call, spawn_app, TestApp,
+};
+use domain::incident::port::NewIncident;
 use domain::{AreaId, AreaKind, AreaName, NewArea, NewVolunteer, PersonName, PhoneNumber};
 use domain::{Population, VolunteerStatus};
 
@@ -1138,20 +1141,8 @@ async fn incident_with_photo(
     *n += 1;
     let stored = t
         .store
-        .insert_incident(&domain::incident::port::NewIncident {
-            client_key: format!("authz-photo-{n:012}"),
-            reporter: domain::VolunteerId(reporter),
-            area_id: community,
-            site_id: None,
-            assignment_id: None,
-            category: "fire".into(),
-            severity: domain::incident::Severity::Normal,
-            body: "楼道堆放杂物".into(),
-            lat: 36.675,
-            lon: 117.058,
+        .insert_incident(&NewIncident {
             accuracy_m: None,
-            made_at: 1_795_536_000_000,
-            received_at: 1_795_536_000_000,
             photos: vec![domain::incident::port::NewPhoto {
                 content_type: "image/jpeg".into(),
                 width: 1,
@@ -1159,6 +1150,11 @@ async fn incident_with_photo(
                 sha256: "00".into(),
                 bytes: vec![0xff, 0xd8, 0xff, 0xd9],
             }],
+            ..incident_report(
+                format!("authz-photo-{n:012}"),
+                domain::VolunteerId(reporter),
+                community,
+            )
         })
         .await
         .expect("incident");
@@ -1177,21 +1173,13 @@ async fn incident_with_photo(
 async fn incident(t: &TestApp, community: AreaId, reporter: i64, n: &mut u64) -> i64 {
     *n += 1;
     t.store
-        .insert_incident(&domain::incident::port::NewIncident {
-            client_key: format!("authz-incident-{n:012}"),
-            reporter: domain::VolunteerId(reporter),
-            area_id: community,
-            site_id: None,
-            assignment_id: None,
-            category: "fire".into(),
+        .insert_incident(&NewIncident {
             severity: domain::incident::Severity::Urgent,
-            body: "楼道堆放杂物".into(),
-            lat: 36.675,
-            lon: 117.058,
-            accuracy_m: Some(10.0),
-            made_at: 1_795_536_000_000,
-            received_at: 1_795_536_000_000,
-            photos: Vec::new(),
+            ..incident_report(
+                format!("authz-incident-{n:012}"),
+                domain::VolunteerId(reporter),
+                community,
+            )
         })
         .await
         .expect("incident")

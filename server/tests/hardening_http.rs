@@ -10,9 +10,10 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use common::app::{
-    body_text, demo_person, get, location, log_in, login_request, send, server_fn, spawn_app,
-    spawn_app_with, TestApp,
+    body_text, demo_person, get, incident_report, location, log_in, login_request, send, server_fn,
+    spawn_app, spawn_app_with, TestApp,
 };
+use domain::incident::port::NewIncident;
 use serde_json::json;
 use std::net::SocketAddr;
 
@@ -446,15 +447,7 @@ async fn wrong_check_in_codes_are_limited_per_assignment() {
 async fn logout_clears_the_http_cache_but_never_the_outbox() {
     let t = spawn_app().await;
     let cookie = log_in(&t, VOLUNTEER).await;
-    let res = send(
-        &t,
-        Request::post("/auth/logout")
-            .header(header::COOKIE, &cookie)
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let res = send(&t, common::app::logout_request(&cookie)).await;
     let clear = res.headers()["clear-site-data"].to_str().expect("ascii");
     assert_eq!(clear, "\"cache\"");
     assert!(!clear.contains("storage"), "the outbox lives in IndexedDB");
@@ -524,21 +517,14 @@ async fn handled_incident(t: &TestApp, reporter: &str, assignee: &str) -> i64 {
     let person = demo_person(t, reporter).await;
     let stored = t
         .store
-        .insert_incident(&domain::incident::port::NewIncident {
-            client_key: format!("sight-{}", uuid::Uuid::now_v7()),
-            reporter: person.id,
-            area_id: person.home_area_id,
-            site_id: None,
-            assignment_id: None,
-            category: "fire".into(),
-            severity: domain::incident::Severity::Normal,
-            body: "楼道堆放杂物".into(),
-            lat: 36.675,
-            lon: 117.058,
-            accuracy_m: Some(10.0),
+        .insert_incident(&NewIncident {
             made_at: chrono::Utc::now().timestamp_millis(),
             received_at: chrono::Utc::now().timestamp_millis(),
-            photos: Vec::new(),
+            ..incident_report(
+                format!("sight-{}", uuid::Uuid::now_v7()),
+                person.id,
+                person.home_area_id,
+            )
         })
         .await
         .expect("incident");

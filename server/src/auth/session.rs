@@ -204,22 +204,22 @@ pub async fn resolve_session(
             return res;
         }
     }
-    // Names the reader to the phone's service worker, which keeps offline pages per reader
-    // (an opaque MAC, not the person's id).
-    let viewer = who.as_ref().map(|p| {
-        let mac = state
-            .secrets
-            .mac("sw-viewer", &p.volunteer_id.0.to_string());
-        mac[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    });
+    let reader = who
+        .as_ref()
+        .map(|p| p.volunteer_id)
+        .filter(|_| wants_page(&req));
     req.extensions_mut().insert(CurrentUser(who));
     let mut res = next.run(req).await;
-    if let Some(v) = viewer.and_then(|v| HeaderValue::from_str(&v).ok()) {
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-pingan-viewer"), v);
+    // Names the reader of a page to the phone's service worker, which keeps offline pages per
+    // reader (an opaque MAC, not the person's id). Pages only: the check-in path and the
+    // server functions carry no such header and compute no MAC.
+    if let Some(id) = reader {
+        let mac = state.secrets.mac("sw-viewer", &id.0.to_string());
+        let hex: String = mac[..8].iter().map(|b| format!("{b:02x}")).collect();
+        if let Ok(v) = HeaderValue::from_str(&hex) {
+            res.headers_mut()
+                .insert(header::HeaderName::from_static("x-pingan-viewer"), v);
+        }
     }
     if clear && !res.headers().contains_key(header::SET_COOKIE) {
         if let Ok(v) = HeaderValue::from_str(&policy.clear_cookie()) {

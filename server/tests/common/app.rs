@@ -221,3 +221,37 @@ pub async fn signed_up(
     };
     (a, window)
 }
+
+/// The logout form's post, with the session cookie `cookie`.
+pub fn logout_request(cookie: &str) -> Request<Body> {
+    Request::post("/auth/logout")
+        .header(header::COOKIE, cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// A fire-hazard report by `reporter` in `area`, as the storage takes it (no photos; change
+/// the fields a test is about with struct update syntax).
+pub fn incident_report(
+    key: String,
+    reporter: domain::VolunteerId,
+    area: domain::AreaId,
+) -> domain::incident::port::NewIncident {
+    domain::incident::port::NewIncident {
+        client_key: key,
+        reporter,
+        area_id: area,
+        site_id: None,
+        assignment_id: None,
+        category: "fire".into(),
+        severity: domain::incident::Severity::Normal,
+        body: "楼道堆放杂物".into(),
+        lat: 36.675,
+        lon: 117.058,
+        accuracy_m: Some(10.0),
+        made_at: 1_795_536_000_000,
+        received_at: 1_795_536_000_000,
+        photos: Vec::new(),
+    }
+}
