@@ -110,8 +110,32 @@
     return { status: "waiting", client_key: item.client_key };
   }
 
+  // The page tries again by itself while anything waits: the `online` event and Background
+  // Sync are not enough (Background Sync is Chromium's only, and a connection cut on a healthy
+  // network fires no `online`). A few seconds at first, growing to a minute.
+  const RETRY_MS = [5000, 10000, 20000, 40000, 60000];
+  let retryTimer = null;
+  let retryStep = 0;
+  function retryLater(results, pending) {
+    if (!scope.document) return;
+    if (results.some((r) => r.status === "sent")) retryStep = 0;
+    const waiting = pending > 0 && results.some((r) => r.status === "waiting");
+    if (!waiting) {
+      retryStep = 0;
+      return;
+    }
+    if (retryTimer) return;
+    const delay = RETRY_MS[Math.min(retryStep, RETRY_MS.length - 1)];
+    retryStep += 1;
+    retryTimer = scope.setTimeout(() => {
+      retryTimer = null;
+      flush();
+    }, delay);
+  }
+
   async function announce(results) {
     const pending = await count().then((n) => n || 0, () => 0);
+    retryLater(results || [], pending);
     const detail = { pending, results: results || [] };
     if (scope.document) {
       scope.dispatchEvent(new CustomEvent("pingan-outbox", { detail }));
@@ -181,7 +205,10 @@
   };
 
   if (scope.document) {
-    scope.addEventListener("online", () => flush());
+    scope.addEventListener("online", () => {
+      retryStep = 0;
+      flush();
+    });
     // The worker's sends are reported to the page through a message.
     if (scope.navigator.serviceWorker) {
       scope.navigator.serviceWorker.addEventListener("message", (event) => {

@@ -18,6 +18,9 @@ pub enum AppError {
     /// A field failed to parse; the form shows the message beside that field.
     #[error("invalid input: {0}")]
     Invalid(FieldError),
+    /// Several fields failed at once: the form shows each beside its field.
+    #[error("invalid input in {} fields", .0.len())]
+    InvalidFields(Vec<FieldError>),
     /// No session, or it expired.
     #[error("not logged in")]
     Unauthenticated,
@@ -55,7 +58,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::InvalidFields(_) => 422,
             AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::CrossSite | AppError::NotRegistered => 403,
             AppError::NotFound => 404,
@@ -70,6 +73,11 @@ impl AppError {
     pub fn user_message(&self, t: &Texts) -> String {
         match self {
             AppError::Invalid(e) => t.message(e.key).to_owned(),
+            AppError::InvalidFields(all) => all
+                .iter()
+                .map(|e| t.message(e.key))
+                .collect::<Vec<_>>()
+                .join(" "),
             AppError::Unauthenticated => t.error_unauthenticated.to_owned(),
             AppError::Forbidden => t.error_forbidden.to_owned(),
             AppError::NotRegistered => t.error_not_registered.to_owned(),
@@ -83,6 +91,26 @@ impl AppError {
                 Some(id) => format!("{} {}: {id}", t.error_internal, t.request_id),
                 None => t.error_internal.to_owned(),
             },
+        }
+    }
+}
+
+impl AppError {
+    /// Every problem of a form, in the form's order: one is `Invalid`, more `InvalidFields`.
+    pub fn fields(mut errors: Vec<FieldError>) -> Self {
+        match errors.len() {
+            0 => AppError::Conflict,
+            1 => AppError::Invalid(errors.remove(0)),
+            _ => AppError::InvalidFields(errors),
+        }
+    }
+
+    /// The field problems this error carries (none unless it is about the input).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid(e) => std::slice::from_ref(e),
+            AppError::InvalidFields(all) => all,
+            _ => &[],
         }
     }
 }

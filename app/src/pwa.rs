@@ -1,4 +1,5 @@
-//! The progressive-web-app side: service worker registration and the network status banner.
+//! The progressive-web-app side: service worker registration, the network status banner and
+//! the count of events waiting in the phone's outbox.
 
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -55,6 +56,23 @@ pub fn OfflineBanner() -> impl IntoView {
         <Show when=move || !online.get()>
             <p class="offline-banner" role="status" data-testid="offline-banner">
                 {t.offline_banner}
+            </p>
+        </Show>
+    }
+}
+
+/// How many events (check-ins, check-outs, reports) wait in the phone's outbox, on every page:
+/// the outbox retries by itself, and the volunteer sees that something is still on the phone.
+#[component]
+pub fn OutboxStatus() -> impl IntoView {
+    let t = use_texts();
+    let pending = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| crate::duty::outbox::watch(move |n, _| pending.set(n)));
+    view! {
+        <Show when=move || { pending.get() > 0 }>
+            <p class="outbox-status" role="status" data-testid="outbox-pending">
+                {move || t.outbox_pending.replace("{n}", &pending.get().to_string())}
             </p>
         </Show>
     }

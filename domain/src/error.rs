@@ -65,6 +65,12 @@ pub enum MessageKey {
     DateRangeTooLong,
     /// The volunteer already has a shift at that time.
     ShiftOverlaps,
+    /// A new shift that began more than a few minutes ago (or is over).
+    ShiftInPast,
+    /// A shift that ends when it starts.
+    ShiftZeroLength,
+    /// A shift longer than the association allows in one go (12 hours unless configured).
+    ShiftTooLong,
     /// The shift would take the volunteer past the most hours of duty allowed in one day.
     DayHoursExceeded,
     /// The shift would make too many shifts in a row without a rest in between.
@@ -77,6 +83,8 @@ pub enum MessageKey {
     OutsideShiftTime,
     /// A check-out without a check-in before it.
     NotCheckedIn,
+    /// A check-in made again to replace an outside one, itself not at the site: the first stands.
+    RecheckNotOnSite,
     /// The leader's check-in code is wrong or expired.
     CodeInvalid,
     /// A reason is needed (a cancellation, a dispute, a corrected figure).

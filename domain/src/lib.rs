@@ -27,7 +27,7 @@ pub use duty::pattern::WeeklyPattern;
 pub use duty::port::{
     Assignment, AssignmentId, AssignmentState, CheckContext, CheckEvent, CheckKind, Decision,
     DutyStorage, HoursLine, HoursSummary, MyShift, NewCheck, NewShift, Outcome, Proof,
-    ServiceClaim, ServiceToDecide, Shift, ShiftId, SignUpOutcome, UnrecordedService,
+    ServiceClaim, ServiceToDecide, Shift, ShiftId, ShiftPerson, SignUpOutcome, UnrecordedService,
 };
 pub use duty::rules::DutyRules;
 pub use duty::shift::ShiftDraft;

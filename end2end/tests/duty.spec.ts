@@ -48,15 +48,16 @@ test.describe("duty", () => {
     const volunteer = "13800000005";
     const notes = `巡逻-${Date.now()}`;
     const now = Date.now();
-    await planShift(browser, baseURL, now - 150 * MINUTE, now + 90 * MINUTE, notes);
+    // A shift may be entered up to 15 minutes after it began (a patrol that just set out).
+    await planShift(browser, baseURL, now - 14 * MINUTE, now + 90 * MINUTE, notes);
 
-    // Two hours on patrol cannot pass in a test, so the check-in is made on a phone whose
-    // clock reads two hours ago: the server keeps the time an event was made on the phone.
+    // Time on patrol cannot pass in a test, so the check-in is made on a phone whose clock
+    // reads twelve minutes ago: the server keeps the time an event was made on the phone.
     const morning = await phone(browser, baseURL, AT_SITE);
     await morning.addInitScript((offset) => {
       const realNow = Date.now;
       Date.now = () => realNow() - offset;
-    }, 120 * MINUTE);
+    }, 12 * MINUTE);
     let page = await morning.newPage();
     await logIn(page, volunteer, "/shifts");
     let mine = await signUp(page, notes);
@@ -65,7 +66,7 @@ test.describe("duty", () => {
     await expect(mine.getByTestId("checked-in")).toContainText("在巡逻点范围内");
     // The patrol: a batch of positions as the page's recorder sends them (every minute).
     const assignment = Number(await mine.getAttribute("data-assignment"));
-    const samples = [0, 1, 2, 3].map((i) => [now - 110 * MINUTE + i * MINUTE, 36.675 + i * 0.0004, 117.0591, 8]);
+    const samples = [0, 1, 2, 3].map((i) => [now - 11 * MINUTE + i * MINUTE, 36.675 + i * 0.0004, 117.0591, 8]);
     const sent = await page.request.post("/api/shifts/track", { data: { assignment_id: assignment, samples } });
     expect(sent.ok()).toBeTruthy();
     await morning.close();
@@ -78,27 +79,45 @@ test.describe("duty", () => {
     await expect(mine.getByTestId("under-way")).toHaveText("进行中");
     await expect(mine.getByTestId("next")).toHaveCount(0);
     await mine.getByTestId("check-out").click();
-    await expect(mine.getByTestId("check-state")).toContainText(/2 小时/);
+    await expect(mine.getByTestId("check-state")).toContainText(/1[123] 分钟/);
     await expect(mine.getByTestId("service-state")).toHaveText("待确认");
 
     await page.goto("/me/hours");
-    await expect(page.getByTestId("pending")).toContainText(/2 小时/);
+    await expect(page.getByTestId("pending")).toContainText(/1[123] 分钟/);
     const before = Number(await page.getByTestId("star-progress").getAttribute("value"));
 
     const leaderContext = await phone(browser, baseURL, AT_SITE);
     const leader = await leaderContext.newPage();
     await logIn(leader, LEADER, "/shifts/manage");
     const claim = leader.getByTestId("decide").filter({ hasText: "王志愿" }).filter({ hasText: SITE });
-    await expect(claim.getByTestId("claimed")).toContainText(/2 小时/);
+    await expect(claim.getByTestId("claimed")).toContainText(/1[123] 分钟/);
     // The leader sees the patrol track (about 130 m north along the street) before deciding —
     // and, when the checking-out phone's recorder had a fix back at the site before its last
     // flush (sent just after the check-out and kept), the walk back: about 265 m in all.
     await claim.getByTestId("track").locator("summary").click();
     await expect(claim.getByTestId("track-length")).toHaveText(/轨迹长度 (1[23]\d|2[4-8]\d) m/);
     await expect(claim.locator(".track-map path")).toHaveCount(1);
+    // The volunteer had been on patrol since the morning briefing: the leader corrects the
+    // figure, with the reason the record keeps.
+    await claim.getByLabel("更正为（分钟）").fill("120");
+    await claim.getByLabel("原因").fill("早班集合后即开始巡逻");
     await claim.getByTestId("confirm-hours").click();
     await expect(claim).toHaveCount(0);
     await leaderContext.close();
+
+    // The audit log says it in a sentence, with the correction as named fields.
+    const deskContext = await phone(browser, baseURL, AT_SITE);
+    const desk = await deskContext.newPage();
+    await logIn(desk, "13800000003", "/audit");
+    await desk.getByRole("tab", { name: "服务时长" }).click();
+    const entry = desk.locator(".audit-line", { hasText: "郑队长 确认了 王志愿 的服务时长：2 小时" }).first();
+    await expect(entry).toBeVisible();
+    await expect(entry.locator(".audit-changes")).toContainText("服务时长");
+    await expect(entry.locator(".audit-changes")).toContainText("2 小时");
+    await expect(entry.locator(".audit-changes")).toContainText("早班集合后即开始巡逻");
+    await expect(entry).not.toContainText("decide_hours");
+    await expect(entry).not.toContainText("{");
+    await deskContext.close();
 
     await page.reload();
     await expect(page.getByTestId("credited")).toContainText(/2 小时/);
@@ -161,6 +180,106 @@ test.describe("duty", () => {
     await claim.getByTestId("dispute-hours").click();
     await expect(claim.getByRole("alert")).toHaveText("请填写原因。");
     await leaderContext.close();
+  });
+
+  test("a check-in made before arriving is made again on site; the leader sees both", async ({ browser, baseURL }) => {
+    const volunteer = "13800000008";
+    const notes = `重签-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    const context = await phone(browser, baseURL, FAR_AWAY);
+    const page = await context.newPage();
+    await logIn(page, volunteer, "/shifts");
+    const mine = await signUp(page, notes);
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "outside");
+    // Still away, a second try is refused and the first stands.
+    await mine.getByTestId("recheck-in").click();
+    await expect(mine.getByRole("alert").filter({ hasText: "第一次签到保留" })).toBeVisible();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "outside");
+    // Arrived: the check-in made again counts, and the card no longer asks for a reason.
+    await context.setGeolocation(AT_SITE);
+    await mine.getByTestId("recheck-in").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
+    await expect(mine.getByTestId("recheck-in")).toHaveCount(0);
+    await expect(mine.getByTestId("reason-form")).toHaveCount(0);
+    await mine.getByTestId("check-out").click();
+    await expect(mine.getByTestId("service-state")).toHaveText("待确认");
+    await context.close();
+
+    const leaderContext = await phone(browser, baseURL, AT_SITE);
+    const leader = await leaderContext.newPage();
+    await logIn(leader, LEADER, "/shifts/manage");
+    const claim = leader.getByTestId("decide").filter({ hasText: "孙值守" });
+    await expect(claim.getByTestId("superseded")).toContainText(/\d\d:\d\d 先签到过一次（在范围外），后在现场重新签到/);
+    await expect(claim.getByTestId("flag")).toHaveCount(0);
+    await leaderContext.close();
+  });
+
+  test("with location blocked, check-in says so and offers the leader's code first", async ({ browser, baseURL }) => {
+    const volunteer = "13800000009";
+    const notes = `无定位-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    const context = await phone(browser, baseURL, AT_SITE);
+    await context.clearPermissions();
+    const page = await context.newPage();
+    const sent: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().endsWith("/api/checks")) sent.push(r.postData() ?? "");
+    });
+    await logIn(page, volunteer, "/shifts");
+    // "Near me" explains itself instead of doing nothing.
+    await page.getByTestId("near-me").click();
+    await expect(page.getByTestId("near-blocked")).toContainText("无法按距离排序");
+    const mine = await signUp(page, notes);
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("no-position")).toContainText("无法获取位置");
+    await expect(mine.locator("details.code-entry")).toHaveAttribute("open", "");
+    await expect(mine.getByTestId("code")).toBeVisible();
+    expect(sent).toHaveLength(0);
+    await expect(mine.getByTestId("checked-in")).toHaveCount(0);
+    // Only when the volunteer says so is it stored without a position, for the leader to confirm.
+    await mine.getByTestId("check-in-anyway").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "unknown");
+    expect(sent).toHaveLength(1);
+    await expect(mine.getByTestId("recheck-in")).toBeVisible();
+    await context.close();
+  });
+
+  test("a check-in that met a cut connection is sent again by the page itself, without Background Sync", async ({ browser, baseURL }) => {
+    const volunteer = "13800000010";
+    const notes = `重试-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    // No service worker: no Background Sync, as on iOS Safari and Firefox.
+    const context = await browser.newContext({
+      baseURL,
+      locale: "zh-CN",
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      geolocation: AT_SITE,
+      permissions: ["geolocation"],
+      serviceWorkers: "block",
+    });
+    const page = await context.newPage();
+    await logIn(page, volunteer, "/shifts");
+    const mine = await signUp(page, notes);
+    // The network is up, but the first two attempts are cut (a proxy dropping connections).
+    let cut = 2;
+    await page.route("**/api/checks", (route) => (cut-- > 0 ? route.abort("connectionreset") : route.continue()));
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("check-status")).toHaveText("等待发送：网络恢复后自动发送");
+    await expect(page.getByTestId("outbox-pending")).toHaveText("1 条记录在手机上等待发送，会自动重试。");
+    // Retried after 5 s, then 10 s: no reload, no `online` event.
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside", { timeout: 30_000 });
+    await expect(page.getByTestId("outbox-pending")).toHaveCount(0);
+    expect(cut).toBeLessThan(0);
+    await context.close();
   });
 
   test("a check-in made offline waits in the outbox, is sent when the network returns, and is stored once", async ({ browser, baseURL }) => {
@@ -243,15 +362,48 @@ test.describe("duty", () => {
     await logIn(page, LEADER, "/shifts/manage");
     const form = page.getByTestId("new-shift");
     const notes = `无效-${Date.now()}`;
+    const create = form.getByRole("button", { name: "创建班次" });
+    // Every problem at once, each beside its field, and the first one's field focused.
+    await form.getByLabel("日期", { exact: true }).fill("2020-01-01");
+    await form.getByLabel("开始", { exact: true }).fill("09:00");
+    await form.getByLabel("结束", { exact: true }).fill("08:30");
     await form.getByLabel("需要人数").fill("0");
     await form.getByLabel("备注").fill(notes);
-    await form.getByRole("button", { name: "创建班次" }).click();
-    await expect(form.getByRole("alert")).toHaveText("需要人数应为 1 至 500 人。");
+    await create.click();
+    await expect(form.getByTestId("error-start")).toHaveText(/开始时间已经过去/);
+    await expect(form.getByTestId("error-end")).toHaveText(/班次太长/);
+    await expect(form.getByTestId("error-headcount")).toHaveText("需要人数应为 1 至 500 人。");
+    await expect(form.getByLabel("开始", { exact: true })).toBeFocused();
+    // 09:00–09:00 was silently 24 hours.
+    const tomorrow = china(Date.now() + 24 * 60 * MINUTE).date;
+    await form.getByLabel("日期", { exact: true }).fill(tomorrow);
+    await form.getByLabel("结束", { exact: true }).fill("09:00");
     await form.getByLabel("需要人数").fill("3");
-    await form.getByLabel("开始", { exact: true }).fill("");
-    await form.getByRole("button", { name: "创建班次" }).click();
-    await expect(form.getByRole("alert")).toBeVisible();
+    await create.click();
+    await expect(form.getByTestId("error-end")).toHaveText(/开始和结束时间相同/);
+    await expect(form.getByTestId("error-start")).toHaveCount(0);
     await expect(page.getByTestId("roster-shift").filter({ hasText: notes })).toHaveCount(0);
+    // A night shift across midnight is fine, and the form says so before it is sent.
+    await form.getByLabel("开始", { exact: true }).fill("22:00");
+    await form.getByLabel("结束", { exact: true }).fill("06:00");
+    await expect(form.getByTestId("length-hint")).toContainText("夜班：次日 06:00 结束，共 8 小时。");
+
+    // A shift weeks ahead is listed once created, and can be found in the list and cancelled.
+    const later = china(Date.now() + 30 * 24 * 60 * MINUTE).date;
+    await form.getByLabel("日期", { exact: true }).fill(later);
+    await form.getByLabel("开始", { exact: true }).fill("08:00");
+    await form.getByLabel("结束", { exact: true }).fill("12:00");
+    await create.click();
+    await expect(form.getByTestId("created")).toHaveText("已创建班次：1");
+    await expect(form.getByTestId("created-shifts").locator("li")).toHaveCount(1);
+    await expect(page.getByTestId("roster-shift").filter({ hasText: notes })).toHaveCount(0);
+    await form.getByTestId("show-created").click();
+    const far = page.getByTestId("roster-shift").filter({ hasText: notes });
+    await expect(far).toHaveCount(1);
+    await far.locator("details.cancel-shift summary").click();
+    await far.getByLabel("取消原因（报名者会看到）").fill("计划有变");
+    await far.getByRole("button", { name: "取消班次" }).click();
+    await expect(page.getByTestId("roster-shift").filter({ hasText: notes })).toContainText("班次已取消");
     // Cancelling a shift needs a reason the volunteers will read.
     const shift = page.getByTestId("roster-shift").first();
     await shift.locator("details.cancel-shift summary").click();

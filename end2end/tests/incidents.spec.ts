@@ -44,6 +44,10 @@ test.describe("incidents", () => {
     await page.getByRole("radio", { name: "消防隐患" }).check();
     await page.getByTestId("report-submit").click();
     await expect(page.getByTestId("error-body")).toHaveText("此项必填。");
+    // The error sat above the screen and 上报 seemed to do nothing: now it is brought into
+    // view and its field focused.
+    await expect(page.getByTestId("error-body")).toBeInViewport();
+    await expect(page.getByLabel("情况说明")).toBeFocused();
     expect(sent).toHaveLength(0);
 
     await page.getByRole("radio", { name: "紧急" }).check();

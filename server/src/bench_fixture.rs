@@ -156,6 +156,7 @@ pub async fn build(
             position: Some((lat, lon, Some(10.0))),
             proof: Proof::Position(Verdict::Inside),
             outside_reason: None,
+            supersedes: None,
             service: None,
         })
         .collect();

@@ -59,6 +59,8 @@ pub struct FileSettings {
     /// Five ascending thresholds in hours, e.g. "100,300,600,1000,1500".
     pub star_hours: Option<String>,
     pub max_duty_hours_per_day: Option<u32>,
+    /// The longest single shift a leader may plan, in hours (default 12).
+    pub max_shift_hours: Option<u32>,
     pub max_shifts_in_a_row: Option<u32>,
     /// `code=中文名|English; …` (see `domain::incident::Categories::parse`).
     pub incident_categories: Option<String>,
@@ -220,6 +222,9 @@ fn duty_rules(
         1..=24,
     )? {
         rules.fatigue.max_minutes_per_day = n * 60;
+    }
+    if let Some(n) = number("PINGAN_MAX_SHIFT_HOURS", file.max_shift_hours, 1..=24)? {
+        rules.max_shift_minutes = n * 60;
     }
     if let Some(n) = number(
         "PINGAN_MAX_SHIFTS_IN_A_ROW",

@@ -89,15 +89,18 @@ fn duty_rules_default_and_can_be_set_within_bounds() {
             ("PINGAN_GRACE_MINUTES", "30"),
             ("PINGAN_STAR_HOURS", "50, 100, 200, 400, 800"),
             ("PINGAN_MAX_DUTY_HOURS_PER_DAY", "10"),
+            ("PINGAN_MAX_SHIFT_HOURS", "8"),
         ]),
     )
     .expect("valid");
     assert_eq!(s.duty.grace_minutes, 30);
+    assert_eq!(s.duty.max_shift_minutes, 480);
     assert_eq!(s.duty.fatigue.max_minutes_per_day, 600);
     assert_eq!(s.duty.stars.progress(60 * 100).stars, 2);
     for (key, bad) in [
         ("PINGAN_GRACE_MINUTES", "lots"),
         ("PINGAN_AUTO_CONFIRM_DAYS", "0"),
+        ("PINGAN_MAX_SHIFT_HOURS", "25"),
         ("PINGAN_STAR_HOURS", "300,100,600,1000,1500"),
     ] {
         let err = Settings::from_layers(FileSettings::default(), &env_of(&[(key, bad)]))

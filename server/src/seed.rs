@@ -284,6 +284,24 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         role: Role::Volunteer,
         area: "山大路社区",
     },
+    DemoLogin {
+        phone: "13800000008",
+        name: "孙值守",
+        role: Role::Volunteer,
+        area: "山大路社区",
+    },
+    DemoLogin {
+        phone: "13800000009",
+        name: "钱晨光",
+        role: Role::Volunteer,
+        area: "山大路社区",
+    },
+    DemoLogin {
+        phone: "13800000010",
+        name: "冯守望",
+        role: Role::Volunteer,
+        area: "山大路社区",
+    },
 ];
 
 /// The login table `pingan seed --demo` and `cargo xtask run` print.

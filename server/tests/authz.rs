@@ -396,6 +396,7 @@ async fn claimed_hours(
                 position: None,
                 proof: Proof::Position(Verdict::Unknown),
                 outside_reason: None,
+                supersedes: None,
                 service: None,
             })
             .await
@@ -1281,6 +1282,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                                 position: Some((36.0, 117.0, None)),
                                 proof: domain::Proof::Position(domain::Verdict::Outside),
                                 outside_reason: None,
+                                supersedes: None,
                                 service: None,
                             })
                             .await

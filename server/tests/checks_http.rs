@@ -473,3 +473,127 @@ async fn the_last_track_batch_sent_after_check_out_keeps_the_patrols_end() {
     );
     assert_eq!(t.store.track_points(a).await.expect("points").len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_made_too_early_is_made_again_on_site_and_the_first_stays_on_record() {
+    let t = spawn_app().await;
+    let cookie = log_in(&t, VOLUNTEER).await;
+    let (a, _) = signed_up(&t, -10 * MINUTE_MS).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    // Pressed a kilometre away, before arriving.
+    let away = (AT_SITE.0 + 0.01, AT_SITE.1);
+    let answer = |res: axum::response::Response| async move {
+        let status = res.status().as_u16();
+        let body: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
+        (status, body)
+    };
+    let key = |n: u32| format!("0193a4f2-7b1c-7def-8123-{n:012}");
+    let (status, first) = answer(
+        send(
+            &t,
+            post_check(Some(&cookie), &check(&key(1), a, "in", now - 60_000, away)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, first["proof"].as_str()), (201, Some("outside")));
+
+    // Tried again, still away: refused with the reason, and the first stands alone.
+    let (status, still) = answer(
+        send(
+            &t,
+            post_check(Some(&cookie), &check(&key(2), a, "in", now - 30_000, away)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        still["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("第一次签到保留"),
+        "{still}"
+    );
+
+    // On site: stored, and it is the check-in in force.
+    let (status, again) = answer(
+        send(
+            &t,
+            post_check(Some(&cookie), &check(&key(3), a, "in", now, AT_SITE)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, again["proof"].as_str()), (201, Some("inside")));
+    let checks = t.store.checks_of(a).await.expect("checks");
+    assert_eq!(
+        checks.len(),
+        2,
+        "both check-ins are in the record: {checks:?}"
+    );
+    let old = checks
+        .iter()
+        .find(|c| c.client_key == key(1))
+        .expect("first");
+    let new = checks
+        .iter()
+        .find(|c| c.client_key == key(3))
+        .expect("second");
+    assert!(old.superseded_at.is_some() && new.superseded_at.is_none());
+
+    // An inside check-in is not made again; the outbox's late copy of the first answers with
+    // itself, and nothing changes.
+    for body in [
+        check(&key(4), a, "in", now + 1_000, away),
+        check(&key(1), a, "in", now - 60_000, away),
+    ] {
+        let (status, same) = answer(send(&t, post_check(Some(&cookie), &body)).await).await;
+        assert_eq!((status, same["stored"].as_bool()), (200, Some(false)));
+    }
+    assert_eq!(t.store.checks_of(a).await.expect("checks").len(), 2);
+
+    // The hours count from the check-in in force, and the leader sees the first one too.
+    let (status, out) = answer(
+        send(
+            &t,
+            post_check(
+                Some(&cookie),
+                &check(&key(5), a, "out", now + 2_000, AT_SITE),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{out}");
+    let area = demo_site(&t).await.area_id;
+    let to_decide = t.store.services_to_decide(area).await.expect("to decide");
+    let this = to_decide
+        .iter()
+        .find(|s| s.assignment_id == a)
+        .expect("listed");
+    assert_eq!(this.flagged, None, "the check-in in force was on site");
+    assert_eq!(this.checks.len(), 3);
+
+    // Checked out, an outside check-in can no longer be replaced.
+    let (b, _) = common::app::signed_up(&t, "13800000006", -10 * MINUTE_MS).await;
+    let other = log_in(&t, "13800000006").await;
+    for (n, kind, at) in [(6, "in", away), (7, "out", away)] {
+        let res = send(
+            &t,
+            post_check(Some(&other), &check(&key(n), b, kind, now, at)),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    let (status, late) = answer(
+        send(
+            &t,
+            post_check(Some(&other), &check(&key(8), b, "in", now + 1_000, AT_SITE)),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, late["stored"].as_bool()), (200, Some(false)));
+    assert_eq!(late["proof"], "outside");
+}

@@ -228,6 +228,7 @@ fn check(key: &str, a: AssignmentId, kind: CheckKind, made_at: i64, proof: Proof
         position: Some((36.675, 117.058, Some(12.0))),
         proof,
         outside_reason: None,
+        supersedes: None,
         service: None,
     }
 }

@@ -19,6 +19,7 @@ conformance!(
     a_refused_hit_counts_nothing_on_any_key,
     two_keys_for_one_check_in_store_one,
     two_phones_checking_in_at_once_store_one,
+    a_check_in_made_again_retires_the_first_and_one_stays_in_force,
     a_check_out_opens_its_hours_in_the_same_transaction,
     check_outs_stored_without_hours_are_found_for_the_sweeper,
     the_clock_never_confirms_hours_a_leader_disputed,
@@ -127,6 +128,7 @@ fn check(key: &str, a: AssignmentId, kind: CheckKind, made_at: i64) -> NewCheck 
         position: Some((36.675, 117.058, Some(12.0))),
         proof: Proof::Position(Verdict::Inside),
         outside_reason: None,
+        supersedes: None,
         service: None,
     }
 }
@@ -268,6 +270,66 @@ async fn two_keys_for_one_check_in_store_one(store: &dyn Storage) {
     assert!(out[0].1 && !out[1].1);
     assert_eq!(out[1].0, out[0].0);
     assert_eq!(store.checks_of(a).await.expect("checks").len(), 2);
+}
+
+async fn a_check_in_made_again_retires_the_first_and_one_stays_in_force(store: &dyn Storage) {
+    let d = duty(store).await;
+    let a = d.assignment;
+    let outside = NewCheck {
+        proof: Proof::Position(Verdict::Outside),
+        ..check("early-000000000001", a, CheckKind::In, EIGHT)
+    };
+    let (first, _) = store.record_check(&outside).await.expect("first");
+    // Two phones (or two presses) make it again at once, in one batch: one replaces the first,
+    // the other is answered with it.
+    let again = |key: &str, at: i64| NewCheck {
+        supersedes: Some(first.id),
+        ..check(key, a, CheckKind::In, at)
+    };
+    let out = store
+        .record_checks(&[
+            again("onsite-00000000001", EIGHT + 60_000),
+            again("onsite-00000000002", EIGHT + 61_000),
+        ])
+        .await
+        .expect("batch");
+    assert!(out[0].1 && !out[1].1, "{out:?}");
+    assert_eq!(out[1].0, out[0].0);
+    let checks = store.checks_of(a).await.expect("checks");
+    assert_eq!(checks.len(), 2);
+    let in_force: Vec<_> = checks.iter().filter(|c| c.in_force()).collect();
+    assert_eq!(in_force.len(), 1);
+    assert_eq!(in_force[0].client_key, "onsite-00000000001");
+    assert_eq!(
+        checks
+            .iter()
+            .find(|c| c.id == first.id)
+            .and_then(|c| c.superseded_at),
+        Some(EIGHT + 60_005)
+    );
+    // An inside check-in is never retired, even when asked: the one in force stands.
+    let (stands, stored) = store
+        .record_check(&NewCheck {
+            supersedes: Some(out[0].0.id),
+            ..check("onsite-00000000003", a, CheckKind::In, EIGHT + 90_000)
+        })
+        .await
+        .expect("third");
+    assert!(!stored);
+    assert_eq!(stands.client_key, "onsite-00000000001");
+    assert!(store
+        .checks_of(a)
+        .await
+        .expect("checks")
+        .iter()
+        .all(|c| c.id == first.id || c.in_force()));
+    // The sweeper's forgotten check-out counts from the check-in in force.
+    let forgotten = store
+        .forgotten_check_outs(EIGHT + 5 * HOUR_MS)
+        .await
+        .expect("forgotten");
+    let (_, _, from) = forgotten.iter().find(|(id, ..)| *id == a).expect("listed");
+    assert_eq!(*from, EIGHT + 60_000);
 }
 
 async fn two_phones_checking_in_at_once_store_one(store: &dyn Storage) {

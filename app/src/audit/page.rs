@@ -1,21 +1,12 @@
-use crate::i18n::use_texts;
+//! `/audit` (操作记录): the entries of the reader's area subtree, newest first, each as a
+//! sentence with the fields it changed (see `sentence`).
+
+use super::sentence::{changes, sentence, AuditLine};
+use crate::i18n::{use_lang, use_texts};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditLine {
-    pub id: i64,
-    /// `2026-11-22 09:14` in China Standard Time.
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditView {
@@ -57,33 +48,36 @@ pub async fn audit_log(
             })
             .await
             .map_err(AppError::from)?;
-        let mut names = std::collections::HashMap::new();
+        let mut names = Names::new(store);
         let mut lines = Vec::with_capacity(records.len());
         for r in &records {
-            let actor = match r.entry.actor_id {
-                None => String::from("—"),
-                Some(id) => {
-                    if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
-                        let name = store
-                            .volunteer(id)
-                            .await
-                            .map_err(AppError::from)?
-                            .map(|v| v.name)
-                            .unwrap_or_default();
-                        slot.insert(name);
-                    }
-                    names.get(&id).cloned().unwrap_or_default()
-                }
+            let e = &r.entry;
+            let before = super::sentence::fields_of(e.before.as_deref());
+            let after = super::sentence::fields_of(e.after.as_deref());
+            let named = after
+                .iter()
+                .chain(&before)
+                .find(|(k, _)| k == "volunteer")
+                .and_then(|(_, v)| v.as_i64());
+            let volunteer = match named {
+                Some(id) => names.person(domain::VolunteerId(id)).await?,
+                None => None,
             };
             lines.push(AuditLine {
                 id: r.id,
-                at: china_time(r.entry.at_ms),
-                actor,
-                action: r.entry.action.clone(),
-                entity: r.entry.entity.clone(),
-                entity_id: r.entry.entity_id,
-                before: r.entry.before.clone(),
-                after: r.entry.after.clone(),
+                at: china_time(e.at_ms),
+                actor: match e.actor_id {
+                    Some(id) => names.person(id).await?,
+                    None => None,
+                },
+                action: e.action.clone(),
+                subject: match e.entity_id {
+                    Some(id) => names.subject(&e.entity, id).await?,
+                    None => None,
+                },
+                volunteer,
+                before,
+                after,
             });
         }
         let older = (records.len() as u32 == PAGE)
@@ -98,6 +92,59 @@ pub async fn audit_log(
     .await
 }
 
+/// Names of the people and things entries point at, each looked up once per page.
+#[cfg(feature = "ssr")]
+struct Names<'a> {
+    store: &'a dyn domain::Storage,
+    seen: std::collections::HashMap<(&'static str, i64), Option<String>>,
+}
+
+#[cfg(feature = "ssr")]
+impl<'a> Names<'a> {
+    fn new(store: &'a dyn domain::Storage) -> Self {
+        Self {
+            store,
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    async fn person(&mut self, id: domain::VolunteerId) -> Result<Option<String>, AppError> {
+        self.subject("volunteer", id.0).await
+    }
+
+    /// The name of what an entry acted on: a person (also for a role grant, or an assignment:
+    /// its volunteer), a site, a team, an area, a shift (its site).
+    async fn subject(&mut self, entity: &str, id: i64) -> Result<Option<String>, AppError> {
+        use domain::{AreaId, AssignmentId, ShiftId, SiteId, TeamId, VolunteerId};
+        let kind: &'static str = match entity {
+            "volunteer" | "role_grant" => "volunteer",
+            "assignment" => "assignment",
+            "site" => "site",
+            "shift" => "shift",
+            "team" => "team",
+            "area" => "area",
+            _ => return Ok(None),
+        };
+        if let Some(known) = self.seen.get(&(kind, id)) {
+            return Ok(known.clone());
+        }
+        let store = self.store;
+        let name = match kind {
+            "volunteer" => store.volunteer(VolunteerId(id)).await?.map(|v| v.name),
+            "assignment" => match store.assignment(AssignmentId(id)).await? {
+                Some(a) => store.volunteer(a.volunteer_id).await?.map(|v| v.name),
+                None => None,
+            },
+            "site" => store.site(SiteId(id)).await?.map(|s| s.name),
+            "shift" => store.shift(ShiftId(id)).await?.map(|s| s.site_name),
+            "team" => store.team(TeamId(id)).await?.map(|t| t.name),
+            _ => store.area(AreaId(id)).await?.map(|a| a.name.to_string()),
+        };
+        self.seen.insert((kind, id), name.clone());
+        Ok(name)
+    }
+}
+
 /// The instant in China Standard Time (UTC+8, no daylight saving), to the minute.
 #[cfg(feature = "ssr")]
 fn china_time(ms: i64) -> String {
@@ -109,6 +156,7 @@ fn china_time(ms: i64) -> String {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let t = use_texts();
+    let lang = use_lang();
     let entity = RwSignal::new(String::new());
     let before = RwSignal::new(None::<i64>);
     let view = Resource::new(
@@ -120,6 +168,7 @@ pub fn AuditPage() -> impl IntoView {
         ("volunteer", t.audit_volunteers),
         ("role_grant", t.audit_roles),
         ("area", t.audit_areas),
+        ("assignment", t.audit_hours),
     ];
     view! {
         <Title text=t.audit_title />
@@ -145,16 +194,26 @@ pub fn AuditPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ol class="audit" data-testid="audit-list">
-                                        {v.lines.into_iter().map(|l| view! {
-                                            <li class="card audit-line">
-                                                <div class="audit-head">
-                                                    <strong>{t.audit_action(&l.action).to_owned()}</strong>
-                                                    <span class="muted">{l.at.clone()}</span>
-                                                </div>
-                                                <p>{format!("{} · {} #{}", l.actor, l.entity, l.entity_id.map(|i| i.to_string()).unwrap_or_default())}</p>
-                                                {l.before.clone().map(|b| view! { <p class="diff before"><span class="muted">{t.audit_before}": "</span>{b}</p> })}
-                                                {l.after.clone().map(|a| view! { <p class="diff after"><span class="muted">{t.audit_after}": "</span>{a}</p> })}
-                                            </li>
+                                        {v.lines.into_iter().map(|l| {
+                                            let said = sentence(t, lang, &l);
+                                            let fields = changes(t, lang, &l);
+                                            view! {
+                                                <li class="card audit-line" data-action=l.action.clone()>
+                                                    <p class="audit-sentence">{said}</p>
+                                                    <p class="muted audit-at">{l.at.clone()}</p>
+                                                    {(!fields.is_empty()).then(|| view! {
+                                                        <dl class="audit-changes">
+                                                            {fields.into_iter().map(|c| view! {
+                                                                <dt>{c.label}</dt>
+                                                                <dd>
+                                                                    {c.before.map(|b| view! { <span class="before">{b}</span> " → " })}
+                                                                    <span class="after">{c.after.unwrap_or_else(|| t.audit.none.to_owned())}</span>
+                                                                </dd>
+                                                            }).collect_view()}
+                                                        </dl>
+                                                    })}
+                                                </li>
+                                            }
                                         }).collect_view()}
                                     </ol>
                                 }.into_any()

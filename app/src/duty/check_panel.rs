@@ -22,6 +22,8 @@ enum Phase {
     Waiting,
     /// The server refused it, with its reason.
     Refused(String),
+    /// The phone gave no position for a check-in: nothing was sent, the code is offered first.
+    NoPosition,
 }
 
 #[component]
@@ -38,7 +40,7 @@ pub fn CheckPanel(
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let phase = RwSignal::new(Phase::Idle);
-    let scanned = prefill.is_some();
+    let code_open = RwSignal::new(prefill.is_some());
     let code = RwSignal::new(prefill.unwrap_or_default());
     let id = card.assignment_id;
     let next_kind = match (&card.checked_in, &card.checked_out) {
@@ -46,11 +48,29 @@ pub fn CheckPanel(
         (Some(_), None) => Some("out"),
         (Some(_), Some(_)) => None,
     };
-    let press = move |with_code: bool| {
-        let Some(kind) = next_kind else { return };
-        let code = with_code.then(|| code.get_untracked());
-        send(id, kind, code, (phase, refresh, waiting), t);
+    // A check-in outside the site (or without a position) can be made again on site while
+    // check-in is open: the server keeps the first on record and this one counts.
+    let redo = card.check_open
+        && card.checked_out.is_none()
+        && card
+            .checked_in
+            .as_ref()
+            .is_some_and(|c| matches!(c.proof.as_str(), "outside" | "unknown"));
+    let press = move |kind: &'static str, how: How| {
+        let code = matches!(how, How::Code).then(|| code.get_untracked());
+        let how = Press {
+            code,
+            // Without a position, a check-in is stored only when the volunteer says so.
+            needs_position: kind == "in" && matches!(how, How::Position),
+        };
+        send(id, kind, how, (phase, refresh, waiting), t);
     };
+    // No position for a check-in: the code is the way in, so its entry opens.
+    Effect::new(move |_| {
+        if phase.get() == Phase::NoPosition {
+            code_open.set(true);
+        }
+    });
     let busy = move || {
         !hydrated.get()
             || matches!(phase.get(), Phase::Locating | Phase::Sending)
@@ -58,7 +78,7 @@ pub fn CheckPanel(
     };
     let status = move || match phase.get() {
         _ if waiting.with(|w| w.contains(&id)) => Some(d.waiting_to_send.to_owned()),
-        Phase::Idle | Phase::Refused(_) => None,
+        Phase::Idle | Phase::Refused(_) | Phase::NoPosition => None,
         Phase::Locating => Some(d.locating.to_owned()),
         Phase::Sending => Some(t.loading.to_owned()),
         Phase::Waiting => Some(d.waiting_to_send.to_owned()),
@@ -67,6 +87,9 @@ pub fn CheckPanel(
         Phase::Refused(why) => Some(why),
         _ => None,
     };
+    let no_position = move || phase.get() == Phase::NoPosition;
+    // The kind the code entry makes: the check-in made again, else the next step.
+    let code_kind = if redo { Some("in") } else { next_kind };
     let needs_reason = card
         .checked_in
         .as_ref()
@@ -99,22 +122,42 @@ pub fn CheckPanel(
         <div class="check-panel">
             {checked_in}
             {on_duty.then(|| view! { <super::track::TrackRecorder assignment_id=id /> })}
+            {redo.then(|| view! {
+                <div class="stack recheck" data-testid="recheck">
+                    <p class="muted">{d.recheck_hint}</p>
+                    <button type="button" class="button primary block check-button" data-testid="recheck-in"
+                        disabled=busy on:click=move |_| press("in", How::Position)>{d.recheck_in}</button>
+                </div>
+            })}
             {needs_reason.map(|c| view! { <ReasonForm check=c refresh /> })}
             {done}
             {next_kind.filter(|_| open).map(|kind| {
                 let (label, testid) = if kind == "in" { (d.check_in, "check-in") } else { (d.check_out, "check-out") };
+                let class = if redo { "button block check-button" } else { "button primary block check-button" };
                 view! {
-                    <button type="button" class="button primary block check-button" data-testid=testid
-                        disabled=busy on:click=move |_| press(false)>{label}</button>
-                    <details class="code-entry" open=scanned>
+                    <button type="button" class=class data-testid=testid
+                        disabled=busy on:click=move |_| press(kind, How::Position)>{label}</button>
+                }
+            })}
+            {move || no_position().then(|| view! {
+                <div class="alert warn stack" role="alert" data-testid="no-position">
+                    <p>{d.location_blocked}</p>
+                    <button type="button" class="button text" data-testid="check-in-anyway" disabled=busy
+                        on:click=move |_| press("in", How::Unknown)>{d.check_in_anyway}</button>
+                </div>
+            })}
+            {code_kind.filter(|_| open).map(|kind| {
+                let label = if kind == "in" { d.check_in } else { d.check_out };
+                view! {
+                    <details class="code-entry" open=move || code_open.get()>
                         <summary>{d.use_code}</summary>
                         <label class="field">
                             <span>{d.code_label}</span>
                             <input inputmode="numeric" maxlength="6" autocomplete="one-time-code" data-testid="code"
                                 prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
                         </label>
-                        <button type="button" class="button block" disabled=busy
-                            on:click=move |_| press(true)>{label}</button>
+                        <button type="button" class="button block" data-testid="code-submit" disabled=busy
+                            on:click=move |_| press(kind, How::Code)>{label}</button>
                     </details>
                 }
             })}
@@ -175,18 +218,42 @@ fn ReasonForm(check: CheckView, refresh: RwSignal<u32>) -> impl IntoView {
     .into_any()
 }
 
+/// What a press of a check button asks for.
+#[derive(Clone, Copy)]
+enum How {
+    /// The phone's position.
+    Position,
+    /// The leader's code typed in the code entry.
+    Code,
+    /// Without a position: the volunteer was told location is blocked and checks in anyway.
+    Unknown,
+}
+
+#[cfg_attr(
+    not(feature = "hydrate"),
+    allow(dead_code, reason = "only the browser presses buttons")
+)]
+struct Press {
+    code: Option<String>,
+    /// Whether a check-in without a position waits for the volunteer's word instead of going.
+    needs_position: bool,
+}
+
 /// Gets a position (unless a code is given), makes the event and hands it to the outbox.
 #[cfg(feature = "hydrate")]
 fn send(
     assignment_id: i64,
     kind: &'static str,
-    code: Option<String>,
+    how: Press,
     (phase, refresh, waiting): (RwSignal<Phase>, RwSignal<u32>, RwSignal<Vec<i64>>),
     t: &'static crate::i18n::Texts,
 ) {
     use super::check::{CheckInput, CHECKS_URL};
     use crate::geolocation::{request_position, Fix};
-    phase.set(Phase::Locating);
+    let Press {
+        code,
+        needs_position,
+    } = how;
     let with_code = code.is_some();
     let made_at = js_sys::Date::now() as i64;
     let finish = move |fix: Fix| {
@@ -196,6 +263,12 @@ fn send(
                 lon,
                 accuracy_m,
             } => (Some(lat), Some(lon), Some(accuracy_m)),
+            // Blocked or unavailable: say so and offer the code, instead of storing a
+            // check-in "位置未知" the volunteer never chose.
+            _ if needs_position => {
+                phase.set(Phase::NoPosition);
+                return;
+            }
             _ => (None, None, None),
         };
         let Some(client_key) = super::outbox::new_key() else {
@@ -237,9 +310,10 @@ fn send(
             }
         });
     };
-    if with_code {
+    if with_code || !needs_position && kind == "in" {
         finish(Fix::Idle);
     } else {
+        phase.set(Phase::Locating);
         // While on duty the track recorder watches the position too; a fix from the last few
         // seconds is as good as a new one, and asking again while a watch runs can stall.
         request_position(10_000, finish);
@@ -250,7 +324,7 @@ fn send(
 fn send(
     _assignment_id: i64,
     _kind: &'static str,
-    _code: Option<String>,
+    _how: Press,
     _signals: (RwSignal<Phase>, RwSignal<u32>, RwSignal<Vec<i64>>),
     _t: &'static crate::i18n::Texts,
 ) {

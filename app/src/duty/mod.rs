@@ -1,4 +1,5 @@
-//! Duty (勤务): the volunteer's core loop. Leaders plan shifts at sites (`roster`), volunteers
+//! Duty (勤务): the volunteer's core loop. Leaders plan shifts at sites (`roster`, its form in
+//! `new_shift`), volunteers
 //! take them and check in on site (`shifts`, `check_panel`), events travel through the phone's
 //! outbox (`outbox`, `check`) to the check service (`service`), and hours are confirmed and
 //! totalled (`roster`, `hours`). The rules themselves live in `domain::duty`.
@@ -9,7 +10,9 @@ pub mod calendar;
 pub mod check;
 mod check_panel;
 pub mod hours;
+pub mod new_shift;
 pub mod outbox;
+pub mod people;
 pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "ssr")]
 use super::access::{roster_scope, shift_in_scope};
+use super::new_shift::{create_shifts, NewShiftForm, NewShiftsInput};
 use super::view::{clock, duration, when, ShiftCard};
 use crate::actions::{failure, refresh_on_success};
 use crate::i18n::{use_lang, use_texts};
@@ -18,9 +19,19 @@ pub struct RosterData {
     pub sites: Vec<(i64, String)>,
     pub shifts: Vec<ShiftCard>,
     pub to_decide: Vec<HoursToDecide>,
-    /// Today's date in China time, the form's default.
-    pub today: String,
+    /// The new-shift form's first date (China time): today, or tomorrow once a morning shift
+    /// could no longer start today.
+    pub default_date: String,
+    /// The longest shift allowed, in minutes.
+    pub max_shift_minutes: u32,
+    /// Where the listed fortnight of shifts begins (epoch ms).
+    pub list_from: i64,
+    /// The server's clock when this was read: which shifts are "today's and the next".
+    pub now: i64,
 }
+
+/// How far the roster lists shifts from where it starts.
+pub const LISTED_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoursToDecide {
@@ -37,26 +48,15 @@ pub struct HoursToDecide {
     pub checked_out_at: Option<i64>,
     /// The volunteer's reason for checking in outside the site.
     pub reason: Option<String>,
+    /// Check-ins made before the one in force (outside or without a position, then made again
+    /// on site): when, and what they showed. The record keeps them; so does the leader's view.
+    pub superseded: Vec<(i64, String)>,
 }
 
-/// The new-shift form as typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NewShiftsInput {
-    pub site_id: String,
-    pub date: String,
-    pub start: String,
-    pub end: String,
-    pub headcount: String,
-    pub leaders: String,
-    pub notes: String,
-    pub repeat: bool,
-    /// "1" = Monday … "7" = Sunday.
-    pub weekdays: Vec<String>,
-    pub until: String,
-}
-
+/// The leader's roster: hours to decide, the form's choices, and a fortnight of shifts from
+/// `from` (epoch ms; yesterday when absent), so shifts planned weeks ahead can be found.
 #[server(endpoint = "roster/list")]
-pub async fn roster() -> Result<RosterData, AppError> {
+pub async fn roster(from: Option<i64>) -> Result<RosterData, AppError> {
     crate::error::answer(async move {
         use domain::duty::DAY_MS;
         let state = crate::AppState::current()?;
@@ -70,8 +70,11 @@ pub async fn roster() -> Result<RosterData, AppError> {
             .into_iter()
             .map(|s| (s.id.0, s.name))
             .collect();
+        // From the start of that day in China, so a day's shifts are listed whole.
+        let list_from =
+            domain::duty::local_ms(domain::duty::local_date(from.unwrap_or(now - DAY_MS)), 0);
         let shifts = store
-            .shifts_in(area, now - DAY_MS, now + 14 * DAY_MS)
+            .shifts_in(area, list_from, list_from + LISTED_DAYS * DAY_MS)
             .await
             .map_err(AppError::from)?
             .into_iter()
@@ -83,8 +86,15 @@ pub async fn roster() -> Result<RosterData, AppError> {
             .map_err(AppError::from)?
             .into_iter()
             .map(|s| {
-                let check_in = s.checks.iter().find(|c| c.kind == domain::CheckKind::In);
-                let check_out = s.checks.iter().find(|c| c.kind == domain::CheckKind::Out);
+                use domain::duty::port::in_force;
+                let check_in = in_force(&s.checks, domain::CheckKind::In);
+                let check_out = in_force(&s.checks, domain::CheckKind::Out);
+                let superseded = s
+                    .checks
+                    .iter()
+                    .filter(|c| c.kind == domain::CheckKind::In && !c.in_force())
+                    .map(|c| (c.made_at, c.proof.as_str().to_owned()))
+                    .collect();
                 HoursToDecide {
                     assignment_id: s.assignment_id.0,
                     volunteer: s.volunteer_name,
@@ -96,7 +106,12 @@ pub async fn roster() -> Result<RosterData, AppError> {
                     flagged: s.flagged,
                     checked_in_at: check_in.map(|c| c.made_at),
                     checked_out_at: check_out.map(|c| c.made_at),
-                    reason: check_in.and_then(|c| c.outside_reason.clone()),
+                    reason: s
+                        .checks
+                        .iter()
+                        .filter(|c| c.kind == domain::CheckKind::In)
+                        .find_map(|c| c.outside_reason.clone()),
+                    superseded,
                 }
             })
             .collect();
@@ -104,95 +119,15 @@ pub async fn roster() -> Result<RosterData, AppError> {
             sites,
             shifts,
             to_decide,
-            today: domain::duty::local_date(now).to_string(),
+            // A shift typed with the form's default 08:00 start must not already be past.
+            default_date: domain::duty::local_date(now + 16 * 60 * domain::duty::MINUTE_MS)
+                .to_string(),
+            max_shift_minutes: state.duty.max_shift_minutes,
+            list_from,
+            now,
         })
     })
     .await
-}
-
-/// Creates the shift (or, repeated, one per matching day); returns how many.
-#[server(endpoint = "roster/create", input = server_fn::codec::Json)]
-pub async fn create_shifts(input: NewShiftsInput) -> Result<u32, AppError> {
-    crate::error::answer(async move {
-        use domain::{Action, AuditEntry, FieldError, MessageKey, NewShift, ShiftDraft};
-        let state = crate::AppState::current()?;
-        let store = state.storage.as_ref();
-        crate::auth::require_login()?;
-        let draft = ShiftDraft::parse(
-            &input.site_id,
-            &input.date,
-            &input.start,
-            &input.end,
-            &input.headcount,
-            &input.leaders,
-            &input.notes,
-        )
-        .map_err(first_error)?;
-        let unknown_site = || AppError::from(FieldError::new("site_id", MessageKey::SiteUnknown));
-        let site = store
-            .site(draft.site_id())
-            .await
-            .map_err(AppError::from)?
-            .ok_or_else(unknown_site)?;
-        let path = store
-            .area_path(site.area_id)
-            .await
-            .map_err(AppError::from)?;
-        let who = crate::auth::require(Action::ManageShifts, &path).map_err(|e| match e {
-            AppError::Forbidden => unknown_site(),
-            other => other,
-        })?;
-        let windows = if input.repeat {
-            let days: Vec<&str> = input.weekdays.iter().map(String::as_str).collect();
-            domain::WeeklyPattern::parse(&days, &input.start, &input.end, &input.date, &input.until)
-                .map_err(first_error)?
-                .occurrences()
-        } else {
-            vec![draft.window()]
-        };
-        let now = chrono::Utc::now().timestamp_millis();
-        let shifts: Vec<NewShift> = windows
-            .into_iter()
-            .map(|window| NewShift {
-                site_id: site.id,
-                window,
-                headcount: draft.headcount(),
-                leaders_needed: draft.leaders(),
-                notes: draft.notes().to_owned(),
-                created_by: Some(who.volunteer_id),
-                created_at: now,
-            })
-            .collect();
-        let audit = AuditEntry {
-            at_ms: now,
-            actor_id: Some(who.volunteer_id),
-            action: "create_shifts".into(),
-            entity: "site".into(),
-            entity_id: Some(site.id.0),
-            area_id: Some(site.area_id),
-            before: None,
-            after: Some(
-                serde_json::json!({ "shifts": shifts.len(), "from": input.date, "until": input.until })
-                    .to_string(),
-            ),
-        };
-        let ids = store
-            .insert_shifts(&shifts, &audit)
-            .await
-            .map_err(AppError::from)?;
-        Ok(ids.len() as u32)
-    })
-    .await
-}
-
-/// The first problem of a form (the page shows one message at a time, beside its field).
-#[cfg(feature = "ssr")]
-fn first_error(errors: Vec<domain::FieldError>) -> AppError {
-    errors
-        .into_iter()
-        .next()
-        .map(AppError::from)
-        .unwrap_or(AppError::Conflict)
 }
 
 #[server(endpoint = "roster/cancel")]
@@ -447,7 +382,12 @@ pub fn RosterPage() -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(move || refresh.get(), |_| roster());
+    // Where the list of shifts starts: yesterday, or where the leader paged to.
+    let list_from = RwSignal::new(None::<i64>);
+    let data = Resource::new(
+        move || (refresh.get(), list_from.get()),
+        |(_, from)| roster(from),
+    );
     // The form's fields live here, above the list, so a refresh after a change re-draws the
     // form without losing what is being typed (and the page asks the server once).
     let form = RwSignal::new(NewShiftsInput {
@@ -461,6 +401,8 @@ pub fn RosterPage() -> impl IntoView {
     refresh_on_success(create, refresh);
     let copy = Action::new(move |_: &()| copy_week());
     refresh_on_success(copy, refresh);
+    // What the leader just decided: the card leaves the list, the sentence stays.
+    let decided = RwSignal::new(Vec::<String>::new());
     view! {
         <Title text=d.manage_title />
         <h1>{d.manage_title}</h1>
@@ -469,9 +411,10 @@ pub fn RosterPage() -> impl IntoView {
                 match data.await {
                     // Hours waiting for the leader come first: what a leader opens the page for.
                     Ok(r) => view! {
-                        <DecideList items=r.to_decide refresh />
-                        <NewShiftForm sites=r.sites today=r.today form create />
-                        <ShiftList shifts=r.shifts copy refresh />
+                        <DecideList items=r.to_decide refresh decided />
+                        <NewShiftForm sites=r.sites today=r.default_date max_minutes=r.max_shift_minutes
+                            form create list_from />
+                        <ShiftList shifts=r.shifts from=r.list_from now=r.now list_from copy refresh />
                     }.into_any(),
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
@@ -481,136 +424,12 @@ pub fn RosterPage() -> impl IntoView {
 }
 
 #[component]
-fn NewShiftForm(
-    sites: Vec<(i64, String)>,
-    today: String,
-    form: RwSignal<NewShiftsInput>,
-    create: Action<NewShiftsInput, Result<u32, AppError>>,
-) -> impl IntoView {
-    let t = use_texts();
-    let d = t.duty;
-    // First drawn: the first site and today.
-    form.update_untracked(|f| {
-        if f.site_id.is_empty() {
-            f.site_id = sites.first().map(|s| s.0.to_string()).unwrap_or_default();
-        }
-        if f.date.is_empty() {
-            f.date = today.clone();
-            f.until = today;
-        }
-    });
-    let outcome = move || {
-        create.value().with(|v| match v {
-            Some(Ok(n)) => Some(Ok(format!("{}{n}", d.created))),
-            Some(Err(e)) => Some(Err(e.user_message(t))),
-            None => None,
-        })
-    };
-    let field = move |get: fn(&NewShiftsInput) -> &String, set: fn(&mut NewShiftsInput, String)| {
-        (
-            move || form.with(|f| get(f).clone()),
-            move |ev: leptos::ev::Event| form.update(|f| set(f, event_target_value(&ev))),
-        )
-    };
-    let (date, set_date) = field(|f| &f.date, |f, v| f.date = v);
-    let (start, set_start) = field(|f| &f.start, |f, v| f.start = v);
-    let (end, set_end) = field(|f| &f.end, |f, v| f.end = v);
-    let (headcount, set_headcount) = field(|f| &f.headcount, |f, v| f.headcount = v);
-    let (leaders, set_leaders) = field(|f| &f.leaders, |f, v| f.leaders = v);
-    let (notes, set_notes) = field(|f| &f.notes, |f, v| f.notes = v);
-    let (until, set_until) = field(|f| &f.until, |f, v| f.until = v);
-    let repeat = move || form.with(|f| f.repeat);
-    let names: Vec<String> = d.weekday_names.chars().map(String::from).collect();
-    view! {
-        <form class="card stack" data-testid="new-shift" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            create.dispatch(form.get());
-        }>
-            <h2>{d.new_shift}</h2>
-            <label class="field">
-                <span>{d.site}</span>
-                <select name="site_id" on:change=move |ev| form.update(|f| f.site_id = event_target_value(&ev))>
-                    {sites.into_iter().map(|(id, n)| {
-                        let selected = form.with_untracked(|f| f.site_id == id.to_string());
-                        view! { <option value=id.to_string() selected=selected>{n}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="field">
-                <span>{d.date}</span>
-                <input type="date" name="date" prop:value=date on:input=set_date />
-            </label>
-            <div class="row">
-                <label class="field">
-                    <span>{d.start}</span>
-                    <input type="time" name="start" prop:value=start on:input=set_start />
-                </label>
-                <label class="field">
-                    <span>{d.end}</span>
-                    <input type="time" name="end" prop:value=end on:input=set_end />
-                </label>
-            </div>
-            <p class="hint">{d.overnight_hint}</p>
-            <div class="row">
-                <label class="field">
-                    <span>{d.headcount}</span>
-                    <input inputmode="numeric" name="headcount" prop:value=headcount on:input=set_headcount />
-                </label>
-                <label class="field">
-                    <span>{d.leaders_needed}</span>
-                    <input inputmode="numeric" name="leaders" placeholder="0" prop:value=leaders on:input=set_leaders />
-                </label>
-            </div>
-            <label class="field">
-                <span>{d.notes}</span>
-                <input maxlength="200" name="notes" prop:value=notes on:input=set_notes />
-            </label>
-            <label class="check">
-                <input type="checkbox" name="repeat" prop:checked=repeat
-                    on:change=move |ev| form.update(|f| f.repeat = event_target_checked(&ev)) />
-                <span>{d.repeat_weekly}</span>
-            </label>
-            <Show when=repeat>
-                <fieldset class="weekdays">
-                    <legend>{d.weekdays}</legend>
-                    {names.clone().into_iter().enumerate().map(|(i, name)| {
-                        let value = (i + 1).to_string();
-                        let v2 = value.clone();
-                        view! {
-                            <label class="check day">
-                                <input type="checkbox" value=value.clone()
-                                    prop:checked=move || form.with(|f| f.weekdays.contains(&v2))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        let v = value.clone();
-                                        form.update(|f| {
-                                            f.weekdays.retain(|w| *w != v);
-                                            if on { f.weekdays.push(v); }
-                                        });
-                                    } />
-                                <span>{name}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <label class="field">
-                    <span>{d.until}</span>
-                    <input type="date" name="until" prop:value=until on:input=set_until />
-                </label>
-            </Show>
-            {move || outcome().map(|o| match o {
-                Ok(text) => view! { <p class="alert ok" role="status" data-testid="created">{text}</p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
-            })}
-            <button type="submit" class="button primary block" disabled=move || create.pending().get()>{d.create_shifts}</button>
-        </form>
-    }
-    .into_any()
-}
-
-#[component]
 fn ShiftList(
     shifts: Vec<ShiftCard>,
+    /// Where this fortnight starts.
+    from: i64,
+    now: i64,
+    list_from: RwSignal<Option<i64>>,
     copy: Action<(), Result<u32, AppError>>,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
@@ -635,14 +454,28 @@ fn ShiftList(
         }
     }
     view! {
-        <section class="stack">
+        <section class="stack" data-testid="roster-list">
             <h2>{d.upcoming}</h2>
+            <div class="pager">
+                <button type="button" class="button small" data-testid="list-earlier"
+                    on:click=move |_| list_from.set(Some(from - LISTED_DAYS * domain::duty::DAY_MS))>{d.list_earlier}</button>
+                <span class="muted" data-testid="list-range">
+                    {super::view::day(lang, from)} " – " {super::view::day(lang, from + (LISTED_DAYS - 1) * domain::duty::DAY_MS)}
+                </span>
+                <button type="button" class="button small" data-testid="list-later"
+                    on:click=move |_| list_from.set(Some(from + LISTED_DAYS * domain::duty::DAY_MS))>{d.list_later}</button>
+            </div>
             {empty.then(|| view! { <p class="empty-state">{d.upcoming_empty}</p> })}
             {days.into_iter().enumerate().map(|(i, (day, list))| view! {
                 <details class="roster-day" open={i < 2}>
                     <summary>{day} " · " {list.len()}</summary>
                     <div class="stack">
-                        {list.into_iter().map(|shift| view! { <RosterShift shift refresh /> }).collect_view()}
+                        {list.into_iter().map(|shift| {
+                            // Today's and the next day's shifts show their people at once.
+                            let soon = shift.ends_at > now - 12 * 60 * domain::duty::MINUTE_MS
+                                && shift.starts_at < now + domain::duty::DAY_MS;
+                            view! { <RosterShift shift soon refresh /> }
+                        }).collect_view()}
                     </div>
                 </details>
             }).collect_view()}
@@ -655,7 +488,7 @@ fn ShiftList(
 }
 
 #[component]
-fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
+fn RosterShift(shift: ShiftCard, soon: bool, refresh: RwSignal<u32>) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
     let lang = use_lang();
@@ -692,6 +525,7 @@ fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
             <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
             <super::shifts::Filled shift=shift.clone() />
+            <super::people::ShiftPeople shift_id=id soon refresh />
             {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
             {shift.cancelled.clone().map(|why| view! {
                 <p class="alert warn">{d.cancelled_shift} ": " {why}</p>
@@ -725,21 +559,32 @@ fn RosterShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn DecideList(items: Vec<HoursToDecide>, refresh: RwSignal<u32>) -> impl IntoView {
+fn DecideList(
+    items: Vec<HoursToDecide>,
+    refresh: RwSignal<u32>,
+    decided: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let d = use_texts().duty;
     let empty = items.is_empty();
     view! {
         <section class="stack">
             <h2>{d.decide_title}</h2>
             {empty.then(|| view! { <p class="empty-state">{d.decide_empty}</p> })}
-            {items.into_iter().map(|item| view! { <DecideCard item refresh /> }).collect_view()}
+            <ul class="decided" role="status" data-testid="decided">
+                {move || decided.get().into_iter().map(|line| view! { <li class="alert ok">{line}</li> }).collect_view()}
+            </ul>
+            {items.into_iter().map(|item| view! { <DecideCard item refresh decided /> }).collect_view()}
         </section>
     }
     .into_any()
 }
 
 #[component]
-fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
+fn DecideCard(
+    item: HoursToDecide,
+    refresh: RwSignal<u32>,
+    decided: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let t = use_texts();
     let d = t.duty;
     let lang = use_lang();
@@ -749,7 +594,21 @@ fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
     let decide = Action::new(move |(decision, m, r): &(&'static str, String, String)| {
         decide_hours(id, (*decision).to_owned(), m.clone(), r.clone())
     });
-    refresh_on_success(decide, refresh);
+    let last = RwSignal::new("confirm");
+    // Said before the list is read again (which takes this card away): what was decided.
+    let volunteer = item.volunteer.clone();
+    Effect::new(move |_| {
+        let Some(Ok(())) = decide.value().get() else {
+            return;
+        };
+        let line = if last.get_untracked() == "dispute" {
+            d.decided_dispute.replace("{name}", &volunteer)
+        } else {
+            d.decided_confirm.replace("{name}", &volunteer)
+        };
+        decided.update(|all| all.push(line));
+        refresh.update(|r| *r += 1);
+    });
     let error = failure(decide, t);
     let flag = item.flagged.as_deref().map(|f| match f {
         "outside" => d.flag_outside,
@@ -769,6 +628,14 @@ fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
             <p class="shift-when">{item.site.clone()} " · " {when(lang, item.starts_at, item.ends_at)}</p>
             <p>{d.claimed} " " <strong data-testid="claimed">{duration(lang, i64::from(item.minutes))}</strong> " " {times}</p>
             {flag.map(|f| view! { <p class="alert warn" data-testid="flag">{f}</p> })}
+            {item.superseded.iter().map(|(at, proof)| {
+                let shown = if proof == "outside" { d.verdict_outside } else { d.verdict_unknown };
+                view! {
+                    <p class="muted" data-testid="superseded">
+                        {d.superseded_check_in.replace("{at}", &clock(*at)).replace("{verdict}", shown)}
+                    </p>
+                }
+            }).collect_view()}
             {item.reason.clone().map(|r| view! { <p class="muted">{d.reason} ": " {r}</p> })}
             <super::track::TrackPanel assignment_id=id />
             <div class="row">
@@ -784,9 +651,9 @@ fn DecideCard(item: HoursToDecide, refresh: RwSignal<u32>) -> impl IntoView {
             {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <div class="row">
                 <button type="button" class="button primary" data-testid="confirm-hours" disabled=move || decide.pending().get()
-                    on:click=move |_| { decide.dispatch(("confirm", minutes.get(), reason.get())); }>{d.confirm}</button>
+                    on:click=move |_| { last.set("confirm"); decide.dispatch(("confirm", minutes.get(), reason.get())); }>{d.confirm}</button>
                 <button type="button" class="button" data-testid="dispute-hours" disabled=move || decide.pending().get()
-                    on:click=move |_| { decide.dispatch(("dispute", String::new(), reason.get())); }>{d.dispute}</button>
+                    on:click=move |_| { last.set("dispute"); decide.dispatch(("dispute", String::new(), reason.get())); }>{d.dispute}</button>
             </div>
         </article>
     }

@@ -5,6 +5,7 @@
 use super::check::{CheckAnswer, CheckInput};
 use crate::AppError;
 use domain::duty::hours::{automatic_check_out_at, credited_minutes, plausible_made_at};
+use domain::duty::port::in_force;
 use domain::duty::rules::code_matches;
 use domain::duty::DAY_MS;
 use domain::{
@@ -46,14 +47,22 @@ pub async fn record_check(
     let assignment = &context.assignment;
 
     // A repeat of an event already stored (same key, or a second check-in for the same shift)
-    // answers with the first: the phone stops sending it and nothing is stored twice.
+    // answers with the first: the phone stops sending it and nothing is stored twice. The one
+    // exception is a check-in made again on site after one outside or without a position.
     let earlier = &context.checks;
-    if let Some(first) = earlier
-        .iter()
-        .find(|c| c.client_key == key)
-        .or_else(|| earlier.iter().find(|c| c.kind == kind))
-    {
-        return Ok(CheckAnswer::of(first, false, None));
+    if let Some(same) = earlier.iter().find(|c| c.client_key == key) {
+        return Ok(CheckAnswer::of(same, false, None));
+    }
+    let check_in = in_force(earlier, CheckKind::In);
+    let checked_out = in_force(earlier, CheckKind::Out).is_some();
+    let redoing = match (kind, check_in) {
+        (CheckKind::In, Some(first)) if first.proof.may_be_redone() && !checked_out => Some(first),
+        _ => None,
+    };
+    if redoing.is_none() {
+        if let Some(first) = in_force(earlier, kind) {
+            return Ok(CheckAnswer::of(first, false, None));
+        }
     }
     if context.cancelled {
         return Err(FieldError::new("assignment_id", MessageKey::ShiftCancelled).into());
@@ -65,7 +74,6 @@ pub async fn record_check(
     if !rules.accepts_check(context.window, made_at) {
         return Err(FieldError::new("assignment_id", MessageKey::OutsideShiftTime).into());
     }
-    let check_in = earlier.iter().find(|c| c.kind == CheckKind::In);
     if kind == CheckKind::Out && check_in.is_none() {
         return Err(FieldError::new("kind", MessageKey::NotCheckedIn).into());
     }
@@ -115,6 +123,11 @@ pub async fn record_check(
     } else {
         Proof::Position(domain::Verdict::Unknown)
     };
+    // Made again, a check-in must do better than the first: otherwise the first (and its
+    // reason) stands, and the volunteer is told to move closer or use the code.
+    if redoing.is_some() && !proof.on_site() {
+        return Err(FieldError::new("kind", MessageKey::RecheckNotOnSite).into());
+    }
     let reason = input
         .reason
         .as_deref()
@@ -152,6 +165,7 @@ pub async fn record_check(
             position,
             proof,
             outside_reason: reason.map(str::to_owned),
+            supersedes: redoing.map(|first| first.id),
             service,
         })
         .await
@@ -193,6 +207,7 @@ pub async fn sweep(
                 position: None,
                 proof: Proof::Auto,
                 outside_reason: None,
+                supersedes: None,
                 service: Some(ServiceClaim {
                     minutes: credited_minutes(first_in, made_at, window, rules.grace_minutes),
                     flagged: Some(Proof::Auto.as_str()),

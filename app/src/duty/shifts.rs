@@ -257,7 +257,6 @@ pub async fn explain_check(client_key: String, reason: String) -> Result<(), App
 #[component]
 pub fn ShiftsPage() -> impl IntoView {
     let t = use_texts();
-    let d = t.duty;
     let refresh = RwSignal::new(0u32);
     // The phone's position once the volunteer asks for shifts near them.
     let near = RwSignal::new(None::<(f64, f64)>);
@@ -265,9 +264,8 @@ pub fn ShiftsPage() -> impl IntoView {
         move || (refresh.get(), near.get()),
         |(_, near)| shifts_page(near.map(|n| n.0), near.map(|n| n.1)),
     );
-    // Events in the outbox, and the assignments whose event is among them (kept here, above
-    // the list, so a refresh of the list does not forget them).
-    let pending = RwSignal::new(0u32);
+    // The assignments whose event waits in the outbox (kept here, above the list, so a refresh
+    // of the list does not forget them); the shell shows how many events wait.
     let waiting = RwSignal::new(Vec::<i64>::new());
     // `/shifts?code=123456`: the link in the leader's QR code, scanned with the phone camera.
     let prefill = leptos_router::hooks::use_query_map()
@@ -276,7 +274,6 @@ pub fn ShiftsPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         super::outbox::watch(move |n, sent| {
-            pending.set(n);
             if n == 0 {
                 waiting.set(Vec::new());
             }
@@ -288,11 +285,6 @@ pub fn ShiftsPage() -> impl IntoView {
     view! {
         <Title text=t.shifts_title />
         <h1>{t.shifts_title}</h1>
-        <Show when=move || { pending.get() > 0 }>
-            <p class="outbox-status" role="status" data-testid="outbox-pending">
-                {d.waiting_to_send} " · " {move || pending.get()}
-            </p>
-        </Show>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || {
                 let prefill = prefill.clone();
@@ -318,12 +310,18 @@ fn ShiftLists(
     let t = use_texts();
     let d = t.duty;
     let locating = RwSignal::new(false);
+    // Location blocked: the button says why nothing was sorted instead of doing nothing.
+    let near_blocked = RwSignal::new(false);
     let find_near = move |_| {
         locating.set(true);
         crate::geolocation::request_position(60_000, move |fix| {
             locating.set(false);
-            if let crate::geolocation::Fix::Found { lat, lon, .. } = fix {
-                near.set(Some((lat, lon)));
+            match fix {
+                crate::geolocation::Fix::Found { lat, lon, .. } => {
+                    near_blocked.set(false);
+                    near.set(Some((lat, lon)));
+                }
+                _ => near_blocked.set(true),
             }
         });
     };
@@ -355,6 +353,9 @@ fn ShiftLists(
                 <button type="button" class="button small" data-testid="near-me" on:click=find_near
                     disabled=move || locating.get()>{move || if near.get().is_some() { d.nearest_first } else { d.near_me }}</button>
             </div>
+            {move || near_blocked.get().then(|| view! {
+                <p class="alert warn" role="alert" data-testid="near-blocked">{d.location_blocked_near}</p>
+            })}
             {open_empty.then(|| view! { <p class="empty-state">{d.open_shifts_empty}</p> })}
             {page.open.into_iter().map(|shift| view! { <OpenShift shift refresh /> }).collect_view()}
         </section>

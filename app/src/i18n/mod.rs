@@ -90,6 +90,7 @@ pub fn use_texts() -> &'static Texts {
     use_lang().texts()
 }
 
+pub mod audit;
 pub mod duty;
 mod en;
 pub mod incident;

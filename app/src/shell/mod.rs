@@ -6,7 +6,7 @@ mod tab_bar;
 
 use crate::i18n::{use_lang, Lang};
 use crate::pages::{NotFoundPage, OfflinePage};
-use crate::pwa::{register_service_worker, OfflineBanner};
+use crate::pwa::{register_service_worker, OfflineBanner, OutboxStatus};
 use header::Header;
 pub use lazy::OFFLINE_GROUP;
 use lazy::*;
@@ -39,6 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/outbox.js" defer></script>
                 // Shrinks photos on the phone before a report keeps them.
                 <script src="/photo.js" defer></script>
+                // After a failed submit, brings the first error into view and focuses its field.
+                <script src="/forms.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <OfflineBanner />
+            <OutboxStatus />
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />

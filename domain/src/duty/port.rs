@@ -161,6 +161,21 @@ impl Proof {
         }
     }
 
+    /// Whether the event shows the volunteer at the site: a position inside the fence or the
+    /// leader's code.
+    pub fn on_site(self) -> bool {
+        matches!(self, Self::Position(Verdict::Inside) | Self::Qr)
+    }
+
+    /// Whether a check-in with this proof may be made again on site: one outside the fence, or
+    /// without a position (pressed before arriving, location blocked).
+    pub fn may_be_redone(self) -> bool {
+        matches!(
+            self,
+            Self::Position(Verdict::Outside) | Self::Position(Verdict::Unknown)
+        )
+    }
+
     /// Whether a leader should look at this event before confirming the hours.
     pub fn needs_review(self) -> bool {
         matches!(
@@ -184,6 +199,9 @@ pub struct NewCheck {
     pub position: Option<(f64, f64, Option<f64>)>,
     pub proof: Proof,
     pub outside_reason: Option<String>,
+    /// A check-in made again on site: the id of the outside/unknown check-in it replaces. The
+    /// replaced one stays in the record, marked superseded, in the same transaction.
+    pub supersedes: Option<i64>,
     /// With a check-out: the hours it closes, opened as a pending service record in the same
     /// transaction as the event — a check-out is never stored without its hours.
     pub service: Option<ServiceClaim>,
@@ -215,6 +233,20 @@ pub struct CheckEvent {
     pub made_at: i64,
     pub proof: Proof,
     pub outside_reason: Option<String>,
+    /// When a later check-in replaced this one (it stays in the record); `None` while in force.
+    pub superseded_at: Option<i64>,
+}
+
+impl CheckEvent {
+    pub fn in_force(&self) -> bool {
+        self.superseded_at.is_none()
+    }
+}
+
+/// The event of `kind` in force among an assignment's events (at most one: the database's
+/// partial unique index holds it).
+pub fn in_force(checks: &[CheckEvent], kind: CheckKind) -> Option<&CheckEvent> {
+    checks.iter().find(|c| c.kind == kind && c.in_force())
 }
 
 /// One of a volunteer's shifts, with how far they got on it.
@@ -225,6 +257,17 @@ pub struct MyShift {
     pub checked_in: Option<CheckEvent>,
     pub checked_out: Option<CheckEvent>,
     pub service: Option<(u32, ServiceState)>,
+}
+
+/// A person on a shift, for its leader: who they are (the number masked) and how far they got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftPerson {
+    pub assignment: Assignment,
+    pub name: String,
+    pub vest_no: Option<String>,
+    /// `138****5678`: the full number only through the audited contact reveal.
+    pub phone_masked: String,
+    pub checks: Vec<CheckEvent>,
 }
 
 /// A service record for a leader to decide, with what they need to decide it.
@@ -369,6 +412,10 @@ pub trait DutyStorage: Send + Sync {
     ) -> Result<Vec<(CheckEvent, bool)>, StorageError>;
 
     async fn checks_of(&self, id: AssignmentId) -> Result<Vec<CheckEvent>, StorageError>;
+
+    /// The people signed up or waitlisted for a shift (not those who cancelled), with their
+    /// check events, leaders first, then in the order they signed up.
+    async fn shift_people(&self, shift: ShiftId) -> Result<Vec<ShiftPerson>, StorageError>;
 
     /// Everything `record_check` weighs, in two queries (the check-in path is the hot one).
     async fn check_context(&self, id: AssignmentId) -> Result<Option<CheckContext>, StorageError>;

@@ -23,6 +23,9 @@ pub struct DutyRules {
     pub check_in_opens_minutes: u32,
     /// Patrol tracks are kept in full this many days, then reduced (default 90).
     pub track_retention_days: u32,
+    /// The longest shift a leader may plan in one go (default 12 hours); longer duty is two
+    /// shifts, so each has its own check-in and its own hours.
+    pub max_shift_minutes: u32,
     pub stars: StarLevels,
     pub fatigue: FatigueRules,
 }
@@ -35,6 +38,7 @@ impl Default for DutyRules {
             auto_confirm_days: 7,
             check_in_opens_minutes: 60,
             track_retention_days: 90,
+            max_shift_minutes: 12 * 60,
             stars: StarLevels::default(),
             fatigue: FatigueRules::default(),
         }

@@ -1,6 +1,7 @@
 //! Shifts (班次): a site, a time window and the people it needs, as a leader types them into a
-//! form — a date and two clock times in China time. An end at or before the start means the
-//! shift runs past midnight (夜班 22:00–06:00), because that is how rosters are written.
+//! form — a date and two clock times in China time. An end before the start means the shift
+//! runs past midnight (夜班 22:00–06:00), because that is how rosters are written; an end equal
+//! to the start is refused (it was silently a 24-hour shift).
 
 use super::form::{keep, parse_clock, parse_count, parse_date};
 use super::{local_date, local_ms, MINUTE_MS, WEEK_MS};
@@ -33,6 +34,33 @@ pub const MAX_HEADCOUNT: u32 = 500;
 /// Notes are a line or two for the people on the shift (where to meet, what to bring).
 pub const MAX_NOTES_CHARS: usize = 500;
 
+/// What a new shift is checked against besides its own fields: the clock, and the longest
+/// shift the association allows (`DutyRules::max_shift_minutes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShiftLimits {
+    pub now: i64,
+    pub max_minutes: u32,
+}
+
+/// A shift may be entered this long after it began (the leader typing in the patrol that just
+/// set out); earlier starts are refused as past.
+pub const LATE_ENTRY_MINUTES: i64 = 15;
+
+impl ShiftLimits {
+    /// The problems of a window for a new shift: already begun, or longer than allowed. Both
+    /// are reported against the field the leader types them in.
+    pub fn problems(self, window: ShiftWindow) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if window.starts_at < self.now - LATE_ENTRY_MINUTES * MINUTE_MS {
+            errors.push(FieldError::new("start", MessageKey::ShiftInPast));
+        }
+        if window.minutes() > self.max_minutes {
+            errors.push(FieldError::new("end", MessageKey::ShiftTooLong));
+        }
+        errors
+    }
+}
+
 /// A shift ready to store: every field parsed and consistent. There is no `Deserialize`, so a
 /// draft can only come from [`ShiftDraft::parse`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,6 +83,7 @@ impl ShiftDraft {
         headcount: &str,
         leaders: &str,
         notes: &str,
+        limits: ShiftLimits,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let site_id = keep(&mut errors, parse_site(site_id));
@@ -87,12 +116,25 @@ impl ShiftDraft {
         if notes.chars().count() > MAX_NOTES_CHARS {
             errors.push(FieldError::new("notes", MessageKey::TooLong));
         }
-        match (site_id, date, start, end, headcount, leaders) {
-            (Some(site_id), Some(date), Some(start), Some(end), Some(headcount), Some(leaders))
-                if errors.is_empty() =>
-            {
-                let window = window_on(date, start, end)
-                    .ok_or_else(|| vec![FieldError::new("end", MessageKey::TimeInvalid)])?;
+        // The window's own problems join the others, so one round shows them all.
+        let mut window = None;
+        if let (Some(date), Some(start), Some(end)) = (date, start, end) {
+            if start == end {
+                errors.push(FieldError::new("end", MessageKey::ShiftZeroLength));
+            } else {
+                match window_on(date, start, end) {
+                    Some(w) => {
+                        errors.extend(limits.problems(w));
+                        window = Some(w);
+                    }
+                    None => errors.push(FieldError::new("end", MessageKey::TimeInvalid)),
+                }
+            }
+        }
+        // Field order, as the form shows them (the window's problems came last).
+        errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field).unwrap_or(99));
+        match (site_id, window, headcount, leaders) {
+            (Some(site_id), Some(window), Some(headcount), Some(leaders)) if errors.is_empty() => {
                 Ok(Self {
                     site_id,
                     window,
@@ -130,6 +172,18 @@ impl ShiftDraft {
         &self.notes
     }
 }
+
+/// The shift form's fields, top to bottom: errors are listed (and the first focused) in this order.
+const FIELD_ORDER: [&str; 8] = [
+    "site",
+    "date",
+    "start",
+    "end",
+    "headcount",
+    "leaders",
+    "notes",
+    "valid_until",
+];
 
 /// The window from `start` to `end` minutes after local midnight of `date`; an end at or before
 /// the start is on the next day, so the window is always 1 minute to 24 hours long.
@@ -183,8 +237,14 @@ mod tests {
     /// 2026-11-25 00:00 in China.
     const MIDNIGHT: i64 = 1_795_536_000_000;
 
+    /// Limits as of 2026-11-24 00:00 in China, the day before the drafts' dates: a 12-hour cap.
+    const LIMITS: ShiftLimits = ShiftLimits {
+        now: MIDNIGHT - 24 * HOUR_MS,
+        max_minutes: 720,
+    };
+
     fn draft(date: &str, start: &str, end: &str) -> Result<ShiftDraft, Vec<FieldError>> {
-        ShiftDraft::parse("7", date, start, end, "4", "1", "")
+        ShiftDraft::parse("7", date, start, end, "4", "1", "", LIMITS)
     }
 
     fn problems(r: Result<ShiftDraft, Vec<FieldError>>) -> Vec<(String, MessageKey)> {
@@ -216,9 +276,56 @@ mod tests {
     }
 
     #[test]
-    fn equal_start_and_end_is_a_full_day() {
-        let d = draft("2026-11-25", "08:00", "08:00").expect("valid");
-        assert_eq!(d.window().minutes(), 24 * 60);
+    fn zero_length_over_long_and_past_shifts_are_refused_together_with_the_rest() {
+        assert_eq!(
+            problems(draft("2026-11-25", "09:00", "09:00")),
+            vec![("end".into(), MessageKey::ShiftZeroLength)]
+        );
+        // 09:00–08:30 is 23.5 hours, not a typo to store silently.
+        assert_eq!(
+            problems(draft("2026-11-25", "09:00", "08:30")),
+            vec![("end".into(), MessageKey::ShiftTooLong)]
+        );
+        // Exactly the cap is allowed, a night shift across midnight too.
+        assert!(draft("2026-11-25", "20:00", "08:00").is_ok());
+        assert_eq!(
+            problems(draft("2020-01-01", "09:00", "08:30")),
+            vec![
+                ("start".into(), MessageKey::ShiftInPast),
+                ("end".into(), MessageKey::ShiftTooLong)
+            ]
+        );
+        // The leader typing in a patrol that left ten minutes ago is not refused; an hour ago is.
+        let at = |now: i64| ShiftLimits {
+            now,
+            max_minutes: 720,
+        };
+        let nine = MIDNIGHT + 9 * HOUR_MS;
+        let parse =
+            |limits| ShiftDraft::parse("7", "2026-11-25", "09:00", "12:00", "4", "", "", limits);
+        assert!(parse(at(nine + 10 * MINUTE_MS)).is_ok());
+        assert_eq!(
+            problems(parse(at(nine + HOUR_MS))),
+            vec![("start".into(), MessageKey::ShiftInPast)]
+        );
+        // A window problem is listed with the other fields' problems, in the form's order.
+        assert_eq!(
+            problems(ShiftDraft::parse(
+                "",
+                "2026-11-25",
+                "09:00",
+                "09:00",
+                "0",
+                "",
+                "",
+                LIMITS
+            )),
+            vec![
+                ("site".into(), MessageKey::Required),
+                ("end".into(), MessageKey::ShiftZeroLength),
+                ("headcount".into(), MessageKey::HeadcountOutOfRange),
+            ]
+        );
     }
 
     #[test]
@@ -231,6 +338,7 @@ mod tests {
             "0",
             "x",
             &"注".repeat(501),
+            LIMITS,
         ));
         assert_eq!(
             got,
@@ -244,7 +352,9 @@ mod tests {
                 ("notes".into(), MessageKey::TooLong),
             ]
         );
-        let got = problems(ShiftDraft::parse("abc", "", "8:00", "9:00", "", "", ""));
+        let got = problems(ShiftDraft::parse(
+            "abc", "", "8:00", "9:00", "", "", "", LIMITS,
+        ));
         assert_eq!(
             got,
             vec![
@@ -257,8 +367,9 @@ mod tests {
 
     #[test]
     fn headcount_and_leaders_are_bounded() {
-        let parse =
-            |h: &str, l: &str| ShiftDraft::parse("1", "2026-11-25", "8:00", "9:00", h, l, "");
+        let parse = |h: &str, l: &str| {
+            ShiftDraft::parse("1", "2026-11-25", "8:00", "9:00", h, l, "", LIMITS)
+        };
         assert_eq!(parse("500", "500").map(|d| d.leaders()), Ok(500));
         assert_eq!(parse("3", "").map(|d| d.leaders()), Ok(0));
         assert_eq!(
@@ -278,7 +389,8 @@ mod tests {
     #[test]
     fn notes_are_trimmed_and_counted_in_characters() {
         let notes = format!("  {}  ", "带好马甲".repeat(125));
-        let d = ShiftDraft::parse("1", "2026-11-25", "8:00", "9:00", "2", "", &notes).expect("500");
+        let d = ShiftDraft::parse("1", "2026-11-25", "8:00", "9:00", "2", "", &notes, LIMITS)
+            .expect("500");
         assert_eq!(d.notes().chars().count(), 500);
     }
 

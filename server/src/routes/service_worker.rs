@@ -10,6 +10,8 @@ const TEMPLATE: &str = include_str!("../../../public/sw.template.js");
 pub const OUTBOX: &str = include_str!("../../../public/outbox.js");
 /// The photo shrinker the report page loads (`public/photo.js`), precached by the worker.
 const PHOTO: &str = include_str!("../../../public/photo.js");
+/// Brings a form's first error into view after a submit (`public/forms.js`), precached too.
+const FORMS: &str = include_str!("../../../public/forms.js");
 
 /// The pages and files the shell needs to open offline, with the field pages' wasm chunks
 /// (`assets.chunks`: the group `app::shell::OFFLINE_GROUP` names): a volunteer who opened only
@@ -20,6 +22,7 @@ pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
         "/offline".into(),
         "/outbox.js".into(),
         "/photo.js".into(),
+        "/forms.js".into(),
         assets.css.clone(),
         assets.js.clone(),
         assets.wasm.clone(),
@@ -44,14 +47,15 @@ pub fn render(assets: &AssetManifest) -> String {
 /// A short FNV-1a hash of the app version and the hashed asset names.
 fn version_of(list: &[String]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    // The worker's own code, the outbox script that is part of it and the photo script
-    // precached under a fixed name: a change to any of them is a new version too.
+    // The worker's own code, the outbox script that is part of it and the photo and form
+    // scripts precached under fixed names: a change to any of them is a new version too.
     for byte in env!("CARGO_PKG_VERSION")
         .bytes()
         .chain(list.iter().flat_map(|s| s.bytes()))
         .chain(TEMPLATE.bytes())
         .chain(OUTBOX.bytes())
         .chain(PHOTO.bytes())
+        .chain(FORMS.bytes())
     {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);

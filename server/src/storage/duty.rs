@@ -84,7 +84,7 @@ macro_rules! duty_storage_impl {
 
         /// Over `check_events c`.
         const CHECK_COLUMNS: &str =
-            "c.id, c.client_key, c.assignment_id, c.kind, c.made_at, c.verdict, c.outside_reason";
+            "c.id, c.client_key, c.assignment_id, c.kind, c.made_at, c.verdict, c.outside_reason, c.superseded_at";
 
         /// Check events by assignment, in the order the rows come (made_at, id).
         fn checks_by_assignment(
@@ -110,6 +110,7 @@ macro_rules! duty_storage_impl {
                 made_at: row.try_get("made_at").map_err(backend_err)?,
                 proof: domain::Proof::from_db(&verdict).ok_or_else(|| corrupt("check_events.verdict"))?,
                 outside_reason: row.try_get("outside_reason").map_err(backend_err)?,
+                superseded_at: row.try_get("superseded_at").map_err(backend_err)?,
             })
         }
 
@@ -457,8 +458,8 @@ macro_rules! duty_storage_impl {
                     };
                     out.push(domain::MyShift {
                         shift: shift_from_row(row)?,
-                        checked_in: checks.iter().find(|c| c.kind == domain::CheckKind::In).cloned(),
-                        checked_out: checks.iter().find(|c| c.kind == domain::CheckKind::Out).cloned(),
+                        checked_in: domain::duty::port::in_force(&checks, domain::CheckKind::In).cloned(),
+                        checked_out: domain::duty::port::in_force(&checks, domain::CheckKind::Out).cloned(),
                         assignment,
                         service,
                     });
@@ -476,6 +477,29 @@ macro_rules! duty_storage_impl {
                     let (lat, lon, acc) = match c.position {
                         Some((lat, lon, acc)) => (Some(lat), Some(lon), acc),
                         None => (None, None, None),
+                    };
+                    // A check-in made again on site retires the first one (outside or without
+                    // a position, no check-out yet) before taking its place; if anything else
+                    // took it first, nothing is retired and the insert below stores nothing.
+                    let retired = match c.supersedes {
+                        Some(first) => {
+                            sqlx::query(
+                                "UPDATE check_events SET superseded_at = $2 \
+                                 WHERE id = $1 AND assignment_id = $3 AND kind = 'in' \
+                                 AND superseded_at IS NULL AND verdict IN ('outside', 'unknown') \
+                                 AND NOT EXISTS (SELECT 1 FROM check_events o WHERE o.assignment_id = $3 \
+                                 AND o.kind = 'out' AND o.superseded_at IS NULL)",
+                            )
+                            .bind(first)
+                            .bind(c.received_at)
+                            .bind(c.assignment_id.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend_err)?
+                            .rows_affected()
+                                == 1
+                        }
+                        None => false,
                     };
                     // Either uniqueness may hold it back: the same key sent again, or another
                     // key for a check-in (or check-out) the assignment already has in force.
@@ -519,9 +543,18 @@ macro_rules! duty_storage_impl {
                                 made_at: c.made_at,
                                 proof: c.proof,
                                 outside_reason: c.outside_reason.clone(),
+                                superseded_at: None,
                             }
                         }
                         None => {
+                            if retired {
+                                // Its replacement was not stored after all: the first stands.
+                                sqlx::query("UPDATE check_events SET superseded_at = NULL WHERE id = $1")
+                                    .bind(c.supersedes)
+                                    .execute(&mut *tx)
+                                    .await
+                                    .map_err(backend_err)?;
+                            }
                             // The event stored under this key, else the one in force.
                             let row = sqlx::query(&format!(
                                 "SELECT {CHECK_COLUMNS} FROM check_events c WHERE c.client_key = $1 \
@@ -555,6 +588,47 @@ macro_rules! duty_storage_impl {
                 .await
                 .map_err(backend_err)?;
                 rows.iter().map(check_from_row).collect()
+            }
+
+            async fn shift_people(
+                &self,
+                shift: domain::ShiftId,
+            ) -> Result<Vec<domain::ShiftPerson>, domain::StorageError> {
+                use sqlx::Row;
+                let rows = sqlx::query(&format!(
+                    "SELECT {ASSIGNMENT_COLUMNS}, v.name AS v_name, v.vest_no AS v_vest, v.phone AS v_phone \
+                     FROM assignments a JOIN volunteers v ON v.id = a.volunteer_id \
+                     WHERE a.shift_id = $1 AND a.state <> 'cancelled' \
+                     ORDER BY a.as_leader DESC, a.signed_up_at, a.id"
+                ))
+                .bind(shift.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                let check_rows = sqlx::query(&format!(
+                    "SELECT {CHECK_COLUMNS} FROM check_events c JOIN assignments a ON a.id = c.assignment_id \
+                     WHERE a.shift_id = $1 AND a.state <> 'cancelled' ORDER BY c.made_at, c.id"
+                ))
+                .bind(shift.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+                let mut checks_of = checks_by_assignment(&check_rows)?;
+                rows.iter()
+                    .map(|row| {
+                        let assignment = assignment_from_row(row)?;
+                        let phone: String = row.try_get("v_phone").map_err(backend_err)?;
+                        Ok(domain::ShiftPerson {
+                            checks: checks_of.remove(&assignment.id).unwrap_or_default(),
+                            assignment,
+                            name: row.try_get("v_name").map_err(backend_err)?,
+                            vest_no: row.try_get("v_vest").map_err(backend_err)?,
+                            phone_masked: domain::PhoneNumber::parse(&phone)
+                                .map(|p| p.masked())
+                                .map_err(|_| corrupt("volunteers.phone"))?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn check_context(
@@ -997,9 +1071,10 @@ macro_rules! duty_storage_impl {
                 let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
                     "SELECT a.id, sh.starts_at, sh.ends_at, MIN(ci.made_at) FROM assignments a \
                      JOIN shifts sh ON sh.id = a.shift_id \
-                     JOIN check_events ci ON ci.assignment_id = a.id AND ci.kind = 'in' \
+                     JOIN check_events ci ON ci.assignment_id = a.id AND ci.kind = 'in' AND ci.superseded_at IS NULL \
                      WHERE sh.ends_at < $1 AND NOT EXISTS \
-                     (SELECT 1 FROM check_events co WHERE co.assignment_id = a.id AND co.kind = 'out') \
+                     (SELECT 1 FROM check_events co WHERE co.assignment_id = a.id AND co.kind = 'out' \
+                      AND co.superseded_at IS NULL) \
                      GROUP BY a.id, sh.starts_at, sh.ends_at ORDER BY a.id LIMIT 1000",
                 )
                 .bind(ended_before)
