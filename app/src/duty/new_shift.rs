@@ -41,6 +41,7 @@ pub const LISTED: usize = 8;
 
 /// The form's fields top to bottom: its problems are listed (and the first focused) in this
 /// order.
+#[cfg(feature = "ssr")]
 const FORM_ORDER: [&str; 9] = [
     "site",
     "date",

@@ -75,6 +75,10 @@ pub struct ShiftDraft {
 impl ShiftDraft {
     /// Parses the shift form. Every field is checked and every problem returned, so the leader
     /// fixes the form in one round. An empty `leaders` means none are needed.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per field of the form"
+    )]
     pub fn parse(
         site_id: &str,
         date: &str,
