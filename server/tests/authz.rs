@@ -693,6 +693,18 @@ const ROWS: &[Row] = &[
         expect: [401, 403, 200, 200, 200, 200],
     },
     Row {
+        name: "the people of a shift in scope",
+        endpoint: "roster/people",
+        aim: Aim::InScope,
+        expect: [401, 403, 200, 200, 200, 200],
+    },
+    Row {
+        name: "the people of a shift out of scope",
+        endpoint: "roster/people#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
         name: "check-in code out of scope",
         endpoint: "roster/code#out",
         aim: Aim::OutOfScope,
@@ -1348,6 +1360,8 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("roster/cancel", _) => (format!("shift_id={}&reason=%E6%9A%B4%E9%9B%A8", duty_shift(&t, f.in_scope_community, 2).await.0), false),
                 ("roster/code", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 3).await.0), false),
                 ("roster/code", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
+                ("roster/people", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 6).await.0), false),
+                ("roster/people", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
                 ("hours/decide", variant) => {
                     let (community, volunteer) = if variant == "out" { (f.out_of_scope_community, f.seeded_out_of_scope) } else { (f.in_scope_community, f.seeded_in_scope) };
                     let a = claimed_hours(&t, community, volunteer, &mut phones).await;
