@@ -56,6 +56,26 @@ async function keepPageFor(request, response) {
 
 const dropPages = () => caches.delete(PAGE_CACHE);
 
+// Server functions whose answer is the reader's own data (their shifts, with the check-in and
+// check-out buttons): network first; the answer the server marks `keep` is kept with the pages,
+// under the call's arguments and for the same reader, and answers the same call offline — a
+// patrol that loses signal after moving between pages can still check out.
+const OWN_DATA = ["/api/shifts/list"];
+
+async function ownData(event, request, url) {
+  const args = await request.clone().text();
+  const key = new Request(`${url.pathname}?${args}`);
+  try {
+    const response = await fetch(request);
+    if (response.ok) event.waitUntil(keepPageFor(key, response.clone()));
+    return response;
+  } catch (offline) {
+    const kept = await caches.match(key, { cacheName: PAGE_CACHE });
+    if (kept) return kept;
+    throw offline;
+  }
+}
+
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "pingan-drop-pages") event.waitUntil(dropPages());
 });
@@ -67,6 +87,10 @@ self.addEventListener("fetch", (event) => {
   if (request.method === "POST" && url.pathname === "/auth/logout") {
     // Logging out drops the kept pages first, whatever the network does next.
     event.respondWith(dropPages().then(() => fetch(request)));
+    return;
+  }
+  if (request.method === "POST" && OWN_DATA.includes(url.pathname)) {
+    event.respondWith(ownData(event, request, url));
     return;
   }
   if (request.method !== "GET") return;

@@ -34,3 +34,26 @@ where
         })
     }
 }
+
+/// The translated problem of one field in the action's last answer, when the server refused
+/// the form at that field (its message goes beside the field, not above the button).
+pub fn field_problem<I, O>(
+    action: Action<I, Result<O, AppError>>,
+    field: &'static str,
+    t: &'static Texts,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
+where
+    I: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) => e
+                .field_errors()
+                .iter()
+                .find(|p| p.field == field)
+                .map(|p| t.message(p.key).to_owned()),
+            _ => None,
+        })
+    }
+}

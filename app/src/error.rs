@@ -203,13 +203,28 @@ pub use ssr::current_request_id;
 pub async fn answer<T>(
     body: impl std::future::Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
-    let called_over_http = leptos::prelude::use_context::<http::request::Parts>()
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let called_over_http = parts
+        .as_ref()
         .is_some_and(|parts| parts.uri.path().starts_with(SERVER_FN_PREFIX));
+    // A plain form (JavaScript off) is sent back to its page with the error in the address,
+    // where the page's action shows it: an error status would stop the browser there instead.
+    let from_plain_form = parts.as_ref().is_some_and(accepts_html);
     let result = body.await;
     match result {
-        Err(e) if called_over_http => Err(e.with_status()),
+        Err(e) if called_over_http && !from_plain_form => Err(e.with_status()),
         other => other,
     }
+}
+
+/// A browser's own form post (it asks for HTML), not the app's server-function client.
+#[cfg(feature = "ssr")]
+fn accepts_html(parts: &http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// Where Leptos mounts server functions (`#[server(endpoint = "me")]` → `/api/me`).

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod duty;
 pub mod error;
+pub mod field;
 pub mod geolocation;
 pub mod i18n;
 pub mod incidents;

@@ -16,6 +16,34 @@ pub fn mark_hydrated() {
     }
 }
 
+/// The opaque name of a reader the phone's service worker keeps their offline copies under
+/// (`x-pingan-viewer`): a MAC of the person's id, so the worker can tell readers apart without
+/// learning who they are.
+#[cfg(feature = "ssr")]
+pub fn viewer_tag(secrets: &dyn domain::Secrets, id: domain::VolunteerId) -> String {
+    let mac = secrets.mac("sw-viewer", &id.0.to_string());
+    mac[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Marks a server function's answer as the reader's own data that the service worker may keep
+/// for them, to answer the same call when the phone is offline (their own shifts: a patrol that
+/// loses signal can still check out). Kept per reader and dropped like their pages.
+#[cfg(feature = "ssr")]
+pub fn keep_offline_for(secrets: &dyn domain::Secrets, id: domain::VolunteerId) {
+    use http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    if let Ok(v) = HeaderValue::from_str(&viewer_tag(secrets, id)) {
+        res.insert_header(HeaderName::from_static("x-pingan-viewer"), v);
+    }
+    res.insert_header(
+        HeaderName::from_static("x-pingan-offline"),
+        HeaderValue::from_static("keep"),
+    );
+    res.insert_header(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+}
+
 /// Registers `/sw.js` once the app has hydrated. The worker pre-caches the shell and serves the
 /// offline page; without JavaScript the site simply works online.
 pub fn register_service_worker() {

@@ -85,6 +85,8 @@ pub enum MessageKey {
     NotCheckedIn,
     /// A check-in made again to replace an outside one, itself not at the site: the first stands.
     RecheckNotOnSite,
+    /// A check-in by position sent as a plain form: only the app can ask the phone where it is.
+    CheckInNeedsApp,
     /// The leader's check-in code is wrong or expired.
     CodeInvalid,
     /// A reason is needed (a cancellation, a dispute, a corrected figure).

@@ -1,41 +1,10 @@
-import { test, expect, logIn, phone, ready, type Page } from "./fixtures";
-import type { Browser } from "@playwright/test";
+import { test, expect, logIn, phone, ready, underServiceWorker, type Page } from "./fixtures";
+import { AT_SITE, FAR_AWAY, LEADER, MINUTE, SITE, china, leaderCode, planShift } from "./fixtures";
 
 // The volunteer's core loop on a phone: a leader plans a shift, a volunteer signs up, checks
 // in on site (the geofence judges the emulated position), checks out, and the leader confirms
 // the hours. Each test has its own demo volunteer (server/src/seed.rs), so they run in parallel
 // without one's shifts overlapping another's.
-const LEADER = "13800000004";
-const MINUTE = 60_000;
-
-// 山大路科技市场: a 50 m circle around this point in the demo district.
-const SITE = "山大路科技市场";
-const AT_SITE = { latitude: 36.675, longitude: 117.0591, accuracy: 10 };
-const FAR_AWAY = { latitude: 36.69, longitude: 117.09, accuracy: 15 };
-
-/// China Standard Time (UTC+8) date and clock of an instant, as the roster form takes them.
-function china(ms: number) {
-  const iso = new Date(ms + 8 * 60 * MINUTE).toISOString();
-  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
-}
-
-/// The leader plans one shift at SITE from `startsAt` to `endsAt`, marked by `notes`.
-async function planShift(browser: Browser, baseURL: string | undefined, startsAt: number, endsAt: number, notes: string) {
-  const context = await phone(browser, baseURL, AT_SITE);
-  const page = await context.newPage();
-  await logIn(page, LEADER, "/shifts/manage");
-  const form = page.getByTestId("new-shift");
-  await form.getByLabel("巡逻点").selectOption({ label: SITE });
-  await form.getByLabel("日期", { exact: true }).fill(china(startsAt).date);
-  await form.getByLabel("开始", { exact: true }).fill(china(startsAt).time);
-  await form.getByLabel("结束", { exact: true }).fill(china(endsAt).time);
-  await form.getByLabel("需要人数").fill("3");
-  await form.getByLabel("备注").fill(notes);
-  await form.getByRole("button", { name: "创建班次" }).click();
-  await expect(form.getByTestId("created")).toHaveText("已创建班次：1");
-  await context.close();
-}
-
 async function signUp(page: Page, notes: string) {
   await page.getByTestId("open-shift").filter({ hasText: notes }).getByTestId("sign-up").click();
   const mine = page.getByTestId("my-shift").filter({ hasText: notes });
@@ -44,6 +13,10 @@ async function signUp(page: Page, notes: string) {
 }
 
 test.describe("duty", () => {
+  // Each test is two or three people on their own phones (the leader plans, the volunteer
+  // acts, the leader decides): three logins and hydrations, beyond the default 30 s on CI's two cores.
+  test.describe.configure({ timeout: 90_000 });
+
   test("sign up, check in at the site, check out; the leader confirms and the hours count", async ({ browser, baseURL }) => {
     const volunteer = "13800000005";
     const notes = `巡逻-${Date.now()}`;
@@ -211,9 +184,22 @@ test.describe("duty", () => {
     const leaderContext = await phone(browser, baseURL, AT_SITE);
     const leader = await leaderContext.newPage();
     await logIn(leader, LEADER, "/shifts/manage");
+    // The shift's card names its people and where each stands, with their number on request.
+    const card = leader.getByTestId("roster-shift").filter({ hasText: notes });
+    const person = card.getByTestId("person").filter({ hasText: "孙值守" });
+    await expect(person).toHaveAttribute("data-standing", "done");
+    await expect(person.getByTestId("standing")).toHaveText(/^已签退 \d\d:\d\d$/);
+    await expect(person.getByTestId("person-phone")).toContainText("****");
+    await person.getByRole("button", { name: "显示号码" }).click();
+    await expect(person.getByTestId("full-phone")).toHaveAttribute("href", `tel:${volunteer}`);
+
     const claim = leader.getByTestId("decide").filter({ hasText: "孙值守" });
     await expect(claim.getByTestId("superseded")).toContainText(/\d\d:\d\d 先签到过一次（在范围外），后在现场重新签到/);
     await expect(claim.getByTestId("flag")).toHaveCount(0);
+    // Confirming says it was done instead of the card just vanishing.
+    await claim.getByTestId("confirm-hours").click();
+    await expect(leader.getByTestId("decided")).toContainText("已确认 孙值守 的服务时长。");
+    await expect(leader.getByTestId("decide").filter({ hasText: "孙值守" })).toHaveCount(0);
     await leaderContext.close();
   });
 
@@ -324,6 +310,42 @@ test.describe("duty", () => {
     await context.close();
   });
 
+  test("offline, the volunteer's own shifts still open from the tab bar and the check-out waits on the phone", async ({ browser, baseURL }) => {
+    const volunteer = "13800000011";
+    const notes = `断网-${Date.now()}`;
+    const now = Date.now();
+    await planShift(browser, baseURL, now + 20 * MINUTE, now + 140 * MINUTE, notes);
+
+    const context = await phone(browser, baseURL, AT_SITE);
+    const page = await context.newPage();
+    await logIn(page, volunteer, "/shifts");
+    await underServiceWorker(page);
+    await page.goto("/shifts");
+    await ready(page);
+    const mine = await signUp(page, notes);
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
+    await expect(page.getByTestId("last-updated")).toHaveCount(0);
+
+    // Signal lost on patrol; the volunteer moves between tabs (no page load, server calls only).
+    await context.setOffline(true);
+    const tabs = page.locator("nav.tab-bar");
+    await tabs.getByRole("link", { name: "我的", exact: true }).click();
+    await expect(page).toHaveURL(/\/me$/);
+    await tabs.getByRole("link", { name: "我的班次" }).click();
+    await expect(page.getByTestId("offline-banner")).toContainText("签到签退");
+    await expect(page.getByTestId("last-updated")).toContainText("最后更新");
+    const kept = page.getByTestId("my-shift").filter({ hasText: notes });
+    await expect(kept.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
+    await kept.getByTestId("check-out").click();
+    await expect(page.getByTestId("outbox-pending")).toBeVisible();
+
+    await context.setOffline(false);
+    await expect(page.getByTestId("outbox-pending")).toHaveCount(0, { timeout: 30_000 });
+    await expect(kept.getByTestId("service-state")).toHaveText("待确认");
+    await context.close();
+  });
+
   test("the leader's rotating code, scanned as a link, checks a volunteer in without a position", async ({ browser, baseURL }) => {
     // The coordinator wears the vest too; their home is in the street of the site.
     const volunteer = "13800000003";
@@ -336,14 +358,7 @@ test.describe("duty", () => {
     await logIn(page, volunteer, "/shifts");
     await signUp(page, notes);
 
-    const leaderContext = await phone(browser, baseURL, AT_SITE);
-    const leader = await leaderContext.newPage();
-    await logIn(leader, LEADER, "/shifts/manage");
-    const shift = leader.getByTestId("roster-shift").filter({ hasText: notes });
-    await shift.getByTestId("show-code").click();
-    const code = (await shift.getByTestId("check-code").textContent())?.trim() ?? "";
-    expect(code).toMatch(/^\d{6}$/);
-    await expect(shift.locator(".check-qr svg")).toHaveCount(1);
+    const code = await leaderCode(browser, baseURL, notes);
 
     // What the phone camera opens after scanning the QR code.
     await page.goto(`/shifts?code=${code}`);
@@ -353,7 +368,6 @@ test.describe("duty", () => {
     await mine.locator("details.code-entry").getByRole("button", { name: "签到" }).click();
     await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "qr");
     await context.close();
-    await leaderContext.close();
   });
 
   test("the roster refuses bad input at the form and changes nothing", async ({ browser, baseURL }) => {
@@ -404,8 +418,10 @@ test.describe("duty", () => {
     await far.getByLabel("取消原因（报名者会看到）").fill("计划有变");
     await far.getByRole("button", { name: "取消班次" }).click();
     await expect(page.getByTestId("roster-shift").filter({ hasText: notes })).toContainText("班次已取消");
-    // Cancelling a shift needs a reason the volunteers will read.
-    const shift = page.getByTestId("roster-shift").first();
+    // Cancelling a shift needs a reason the volunteers will read (back at the coming fortnight).
+    await page.reload();
+    await ready(page);
+    const shift = page.getByTestId("roster-shift").filter({ has: page.locator("details.cancel-shift") }).first();
     await shift.locator("details.cancel-shift summary").click();
     await shift.getByRole("button", { name: "取消班次" }).click();
     await expect(shift.getByRole("alert")).toHaveText("请填写原因。");

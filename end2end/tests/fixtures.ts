@@ -4,13 +4,17 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 // so a failure says why instead of only "button still disabled".
 export const test = base.extend({
   page: async ({ page }, use) => {
-    page.on("pageerror", (e) => console.log(`[pageerror] ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") console.log(`[console.error] ${m.text()}`);
-    });
+    reportErrors(page);
     await use(page);
   },
 });
+
+function reportErrors(page: Page) {
+  page.on("pageerror", (e) => console.log(`[pageerror] ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") console.log(`[console.error] ${m.text()}`);
+  });
+}
 export { expect };
 export type { Page } from "@playwright/test";
 
@@ -23,7 +27,7 @@ export async function phone(
   baseURL: string | undefined,
   position: { latitude: number; longitude: number; accuracy: number },
 ): Promise<BrowserContext> {
-  return browser.newContext({
+  const context = await browser.newContext({
     baseURL,
     locale: "zh-CN",
     viewport: { width: 390, height: 844 },
@@ -32,6 +36,9 @@ export async function phone(
     geolocation: position,
     permissions: ["geolocation"],
   });
+  // The other people's phones in a test report their page errors too.
+  context.on("page", reportErrors);
+  return context;
 }
 
 /// Waits until the app has hydrated (its buttons work).
@@ -65,4 +72,51 @@ export async function underServiceWorker(page: Page) {
   });
   await page.reload();
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}
+
+// The duty tests' shared cast and place: the demo team leader plans shifts at one site.
+export const LEADER = "13800000004";
+export const MINUTE = 60_000;
+
+// 山大路科技市场: a 50 m circle around this point in the demo district.
+export const SITE = "山大路科技市场";
+export const AT_SITE = { latitude: 36.675, longitude: 117.0591, accuracy: 10 };
+export const FAR_AWAY = { latitude: 36.69, longitude: 117.09, accuracy: 15 };
+
+/// China Standard Time (UTC+8) date and clock of an instant, as the roster form takes them.
+export function china(ms: number) {
+  const iso = new Date(ms + 8 * 60 * MINUTE).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/// The leader plans one shift at SITE from `startsAt` to `endsAt`, marked by `notes`.
+export async function planShift(browser: Browser, baseURL: string | undefined, startsAt: number, endsAt: number, notes: string) {
+  const context = await phone(browser, baseURL, AT_SITE);
+  const page = await context.newPage();
+  await logIn(page, LEADER, "/shifts/manage");
+  const form = page.getByTestId("new-shift");
+  await form.getByLabel("巡逻点").selectOption({ label: SITE });
+  await form.getByLabel("日期", { exact: true }).fill(china(startsAt).date);
+  await form.getByLabel("开始", { exact: true }).fill(china(startsAt).time);
+  await form.getByLabel("结束", { exact: true }).fill(china(endsAt).time);
+  await form.getByLabel("需要人数").fill("3");
+  await form.getByLabel("备注").fill(notes);
+  await form.getByRole("button", { name: "创建班次" }).click();
+  await expect(form.getByTestId("created")).toHaveText("已创建班次：1");
+  await context.close();
+}
+
+/// The check-in code the leader's roster shows for the shift marked `notes` (six digits), read
+/// on the leader's own phone.
+export async function leaderCode(browser: Browser, baseURL: string | undefined, notes: string): Promise<string> {
+  const context = await phone(browser, baseURL, AT_SITE);
+  const leader = await context.newPage();
+  await logIn(leader, LEADER, "/shifts/manage");
+  const shift = leader.getByTestId("roster-shift").filter({ hasText: notes });
+  await shift.getByTestId("show-code").click();
+  await expect(shift.locator(".check-qr svg")).toHaveCount(1);
+  const code = (await shift.getByTestId("check-code").textContent())?.trim() ?? "";
+  await context.close();
+  expect(code).toMatch(/^\d{6}$/);
+  return code;
 }

@@ -96,12 +96,17 @@ test.describe("incidents", () => {
     const pin = leader.locator(`[data-testid="map-pin"][data-incident="${id}"]`);
     await expect(pin).toHaveCount(1);
     await expect(pin).toHaveAttribute("data-incident-status", "reported");
+    await expect(leader.getByTestId("map-legend")).toContainText("已受理");
+    await expect(leader.getByTestId("map-legend")).toContainText("紧急");
     await shot(leader, "incident-map");
     await pin.click();
     await leader.waitForURL((url) => url.pathname === `/incidents/${id}`);
     await ready(leader);
     await expect(leader.getByTestId("incident-body")).toHaveText(text);
     await expect(leader.getByTestId("reporter")).not.toHaveText("志愿者");
+    // A position reads as a place, not as coordinates.
+    await expect(leader.getByTestId("position")).toContainText("在山大路科技市场范围内 · 精度约 10 m");
+    await expect(leader.getByTestId("position")).not.toContainText("36.67");
 
     // The stored photo: a JPEG without EXIF (and so without the GPS it was taken with).
     const src = await leader.getByTestId("incident-photo").getAttribute("src");

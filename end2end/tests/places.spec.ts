@@ -18,6 +18,28 @@ test.describe("places", () => {
     await expect(map.locator("path.map-area")).toHaveCount(12);
     // 37 seeded sites; the import test below may have added one meanwhile.
     expect(await map.locator(".map-site circle").count()).toBeGreaterThanOrEqual(37);
+    // Every name is drawn inside the map, and none covers another.
+    const box = (await map.locator("svg").getAttribute("viewBox"))!.split(" ").map(Number);
+    const names = await map.locator("text.map-label, text.map-site-label").evaluateAll((els) =>
+      els.map((e) => {
+        const b = (e as SVGGraphicsElement).getBBox();
+        return { name: e.textContent, x: b.x, y: b.y, w: b.width, h: b.height };
+      }),
+    );
+    expect(names.filter((n) => n.name?.endsWith("社区")).length).toBeGreaterThanOrEqual(10);
+    for (const n of names) {
+      expect(n.x, n.name!).toBeGreaterThanOrEqual(box[0] - 1);
+      expect(n.y, n.name!).toBeGreaterThanOrEqual(box[1] - 1);
+      expect(n.x + n.w, n.name!).toBeLessThanOrEqual(box[0] + box[2] + 1);
+      expect(n.y + n.h, n.name!).toBeLessThanOrEqual(box[1] + box[3] + 1);
+    }
+    for (let i = 0; i < names.length; i++) {
+      for (let j = i + 1; j < names.length; j++) {
+        const [a, b] = [names[i], names[j]];
+        const apart = a.x + a.w <= b.x + 2 || b.x + b.w <= a.x + 2 || a.y + a.h <= b.y + 2 || b.y + b.h <= a.y + 2;
+        expect(apart, `${a.name} and ${b.name} overlap`).toBe(true);
+      }
+    }
     await map.locator("a", { hasText: "芙蓉街社区" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("芙蓉街社区");
   });

@@ -302,6 +302,18 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         role: Role::Volunteer,
         area: "山大路社区",
     },
+    DemoLogin {
+        phone: "13800000011",
+        name: "陈夜巡",
+        role: Role::Volunteer,
+        area: "山大路社区",
+    },
+    DemoLogin {
+        phone: "13800000012",
+        name: "蒋无网",
+        role: Role::Volunteer,
+        area: "山大路社区",
+    },
 ];
 
 /// The login table `pingan seed --demo` and `cargo xtask run` print.

@@ -128,6 +128,10 @@ pub struct Transport {
     pub trusted_proxies: client_addr::TrustedProxies,
 }
 
+/// The previous build's `pkg/`, inside the site root (`cargo xtask` moves it there before each
+/// release build; a deploy that copies the site should keep it the same way).
+pub const PREVIOUS_PKG: &str = "pkg-previous";
+
 /// The whole HTTP surface; tests `oneshot` requests into it.
 pub fn router(
     state: AppState,
@@ -145,9 +149,16 @@ pub fn router(
             page_policy::remember_nonce();
         }
     };
-    let pkg_dir = ServeDir::new(format!("{}/pkg", options.site_root))
+    // A phone that opened a page before a deploy asks for that build's hashed files (its wasm
+    // chunks load on demand, perhaps an hour later): they are served from the previous build's
+    // folder, which the release step keeps beside the new one (`PREVIOUS_PKG`).
+    let previous = ServeDir::new(format!("{}/{PREVIOUS_PKG}", options.site_root))
         .precompressed_br()
         .precompressed_gzip();
+    let pkg_dir = ServeDir::new(format!("{}/pkg", options.site_root))
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(previous);
     // Hashed names change with their content, so browsers may keep them for good.
     let pkg_cache = if hashed_assets {
         "public, max-age=31536000, immutable"

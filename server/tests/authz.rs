@@ -459,8 +459,8 @@ const ROWS: &[Row] = &[
         expect: [200, 200, 200, 200, 200, 200],
     },
     Row {
-        name: "current area",
-        endpoint: "areas/current",
+        name: "the frame: place, desk and tools",
+        endpoint: "shell/frame",
         aim: Aim::Public,
         expect: [200, 200, 200, 200, 200, 200],
     },
@@ -631,6 +631,30 @@ const ROWS: &[Row] = &[
         endpoint: "shifts/cancel-sign-up",
         aim: Aim::Others,
         expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "check out of someone else's sign-up by plain form",
+        endpoint: "shifts/check-form",
+        aim: Aim::Others,
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "a plain-form check-in on my own sign-up without a code (needs the app)",
+        endpoint: "shifts/check-form#own",
+        aim: Aim::Own,
+        expect: [401, 422, 422, 422, 422, 422],
+    },
+    Row {
+        name: "a plain-form report near a site of my community",
+        endpoint: "incidents/report-form",
+        aim: Aim::InScope,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "a plain-form report near a site of another community",
+        endpoint: "incidents/report-form#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 422, 422, 422, 422, 422],
     },
     Row {
         name: "explain someone else's check-in",
@@ -1347,6 +1371,23 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("shifts/sign-up", "out") => (format!("shift_id={}", duty_shift(&t, f.out_of_scope_community, 1).await.0), false),
                 ("shifts/sign-up", _) => (format!("shift_id={}", f.shift_in_scope.0), false),
                 ("shifts/cancel-sign-up", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),
+                ("shifts/check-form", "own") => {
+                    let a = match CALLERS[i].1 {
+                        Some(phone) => own_assignment(&t, phone, &mut phones).await.0,
+                        None => f.someone_elses_assignment.0,
+                    };
+                    (format!("assignment_id={a}&kind=in"), false)
+                }
+                ("shifts/check-form", _) => (format!("assignment_id={}&kind=out", f.someone_elses_assignment.0), false),
+                ("incidents/report-form", variant) => {
+                    let community = match (variant, CALLERS[i].1) {
+                        ("out", _) | (_, None) => f.out_of_scope_community,
+                        (_, Some(phone)) => common::app::demo_person(&t, phone).await.home_area_id,
+                    };
+                    let site = first_site(&t, community).await.0;
+                    let key = uuid::Uuid::now_v7();
+                    (format!("client_key={key}&category=fire&severity=1&body=%E6%A5%BC%E9%81%93&site_id={site}"), false)
+                }
                 ("shifts/track", _) => (format!(r#"{{"assignment_id":{},"samples":[]}}"#, f.someone_elses_assignment.0), true),
                 ("shifts/track-view", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),
                 ("shifts/explain", _) => ("client_key=not-mine-000000000&reason=%E5%9C%A8%E9%97%A8%E5%8F%A3".to_owned(), false),

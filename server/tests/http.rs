@@ -159,6 +159,42 @@ async fn the_service_worker_is_never_cached_and_lists_the_offline_page() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_opened_before_a_deploy_still_gets_its_builds_files() {
+    let site = std::env::temp_dir().join(format!("pingan-site-{}", uuid::Uuid::new_v4()));
+    let pkg = site.join("pkg");
+    let previous = site.join(server::startup::PREVIOUS_PKG);
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    std::fs::create_dir_all(&previous).expect("previous");
+    std::fs::write(pkg.join("pingan.new1.js"), "// this build").expect("new");
+    std::fs::write(previous.join("pingan.old1.js"), "// the build before").expect("old");
+    let root = site.clone();
+    let t = common::app::spawn_app_with(move |f| f.site_root = Some(root)).await;
+    let this = send(
+        &t,
+        get("/pkg/pingan.new1.js").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(this.status(), StatusCode::OK);
+    assert_eq!(body_text(this).await, "// this build");
+    let before = send(
+        &t,
+        get("/pkg/pingan.old1.js").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(before.status(), StatusCode::OK);
+    assert_eq!(body_text(before).await, "// the build before");
+    let gone = send(
+        &t,
+        get("/pkg/pingan.older.js")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let t = spawn_app().await;
     let res = send(

@@ -118,10 +118,17 @@ impl Workspace {
 
     /// `--split` cuts the wasm at the lazy routes (app/src/shell/lazy.rs): the first download
     /// is the shell, each page's code a chunk fetched when the page is first shown.
+    ///
+    /// The build replaces `site/pkg/`; the files it replaces are kept as `site/pkg-previous/`
+    /// (the server falls back to them), so a phone with a page of the last build open can
+    /// still load that build's chunks. One build back is kept: older ones go.
     pub fn leptos_build_release(&self) -> Result<()> {
+        let stash = self.target.join("pkg-being-replaced");
+        keep_previous_build(&self.site_root(), &stash, Phase::BeforeBuild)?;
         run(self
             .cargo()
-            .args(["leptos", "build", "--release", "--precompress", "--split"]))
+            .args(["leptos", "build", "--release", "--precompress", "--split"]))?;
+        keep_previous_build(&self.site_root(), &stash, Phase::AfterBuild)
     }
 
     /// Runs the release binary with the settings `cargo xtask run` and the tests use.
@@ -272,4 +279,114 @@ pub fn http_get(addr: &str, path: &str) -> Result<String> {
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     Ok(response)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    BeforeBuild,
+    AfterBuild,
+}
+
+/// Before a build: moves `site/pkg` aside to `stash` (outside the site, which the build may
+/// clear). After it: the stash becomes `site/pkg-previous`, replacing the build before it. A
+/// build that made no `pkg` change (nothing was stashed) leaves `pkg-previous` as it is.
+pub fn keep_previous_build(
+    site: &std::path::Path,
+    stash: &std::path::Path,
+    phase: Phase,
+) -> Result<()> {
+    let previous = site.join("pkg-previous");
+    match phase {
+        Phase::BeforeBuild => {
+            if stash.exists() {
+                std::fs::remove_dir_all(stash).context("clearing an old stash")?;
+            }
+            let pkg = site.join("pkg");
+            if pkg.is_dir() {
+                copy_dir(&pkg, stash)?;
+            }
+        }
+        Phase::AfterBuild => {
+            // The same build again (nothing changed): its files are the ones being served.
+            if stash.is_dir() && file_names(stash)? == file_names(&site.join("pkg"))? {
+                std::fs::remove_dir_all(stash)?;
+            }
+            if stash.is_dir() {
+                if previous.exists() {
+                    std::fs::remove_dir_all(&previous).context("dropping the build before")?;
+                }
+                std::fs::rename(stash, &previous)
+                    .or_else(|_| {
+                        copy_dir(stash, &previous).and_then(|_| Ok(std::fs::remove_dir_all(stash)?))
+                    })
+                    .context("keeping the previous build's files")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn file_names(dir: &std::path::Path) -> Result<std::collections::BTreeSet<std::ffi::OsString>> {
+    if !dir.is_dir() {
+        return Ok(Default::default());
+    }
+    Ok(std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect())
+}
+
+/// Copies a folder of files (no subfolders in `pkg/`) — a copy, not a move, so an interrupted
+/// build still has the files it started with.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_build_keeps_the_files_of_the_build_before_it_and_no_older() {
+        let dir = std::env::temp_dir().join(format!("pingan-xtask-{}", std::process::id()));
+        let (site, stash) = (dir.join("site"), dir.join("stash"));
+        let pkg = site.join("pkg");
+        let build = |name: &str| {
+            keep_previous_build(&site, &stash, Phase::BeforeBuild).expect("before");
+            // What cargo leptos does: a fresh pkg/ with this build's files only.
+            let _ = std::fs::remove_dir_all(&pkg);
+            std::fs::create_dir_all(&pkg).expect("pkg");
+            std::fs::write(pkg.join(name), name).expect("file");
+            keep_previous_build(&site, &stash, Phase::AfterBuild).expect("after");
+        };
+        let names = |d: &std::path::Path| {
+            let mut v: Vec<String> = std::fs::read_dir(d)
+                .map(|r| {
+                    r.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        build("a.js");
+        assert_eq!(names(&pkg), ["a.js"]);
+        assert!(names(&site.join("pkg-previous")).is_empty());
+        build("b.js");
+        assert_eq!(names(&pkg), ["b.js"]);
+        assert_eq!(names(&site.join("pkg-previous")), ["a.js"]);
+        build("c.js");
+        assert_eq!(names(&site.join("pkg-previous")), ["b.js"]);
+        // Built again unchanged: the build before stays the one kept.
+        build("c.js");
+        assert_eq!(names(&site.join("pkg-previous")), ["b.js"]);
+        assert!(!stash.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

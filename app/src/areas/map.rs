@@ -3,6 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A name drawn at `(x, y)` (the middle of its baseline), `size` SVG units high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapLabel {
+    pub x: i32,
+    pub y: i32,
+    pub size: i32,
+}
+
 /// Shapes already projected to the SVG's user space (width 1000).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapData {
@@ -20,7 +28,8 @@ pub struct MapArea {
     pub name: String,
     /// SVG path data.
     pub path: String,
-    pub label: (i32, i32),
+    /// `None` when the name found no room (the shape still names itself as a tooltip).
+    pub label: Option<MapLabel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +38,7 @@ pub struct MapSite {
     pub at: (i32, i32),
     /// A polygon site's outline, when it has one.
     pub path: Option<String>,
+    pub label: Option<MapLabel>,
 }
 
 /// The datum positions are drawn in. Stored positions are WGS-84 (what phones report); a
@@ -181,42 +191,68 @@ mod build {
         areas: &[(i64, String, Shape)],
         sites: &[domain::Site],
     ) -> MapData {
-        let areas = areas
-            .iter()
-            .map(|(id, name, shape)| {
-                let label = shape
-                    .centroid()
-                    .map(|c| p.point(c.y(), c.x()))
-                    .unwrap_or((0, 0));
-                MapArea {
-                    id: *id,
-                    name: name.clone(),
-                    path: p.path(shape),
-                    label,
-                }
-            })
-            .collect();
-        let sites = sites
+        use crate::areas::labels::{Anchor, Frame, Placer};
+        use geo::InteriorPoint;
+        // A point inside the shape (a centroid can fall outside an L-shaped community).
+        let inside = |shape: &Shape| {
+            shape
+                .interior_point()
+                .or_else(|| shape.centroid())
+                .map(|c| p.point(c.y(), c.x()))
+                .unwrap_or((0, 0))
+        };
+        let mut sites: Vec<MapSite> = sites
             .iter()
             .map(|s| match &s.fence {
                 Fence::Circle { lat, lon, .. } => MapSite {
                     name: s.name.clone(),
                     at: p.point(*lat, *lon),
                     path: None,
+                    label: None,
                 },
-                Fence::Polygon(shape) => {
-                    let at = shape
-                        .centroid()
-                        .map(|c| p.point(c.y(), c.x()))
-                        .unwrap_or((0, 0));
-                    MapSite {
-                        name: s.name.clone(),
-                        at,
-                        path: Some(p.path(shape)),
-                    }
-                }
+                Fence::Polygon(shape) => MapSite {
+                    name: s.name.clone(),
+                    at: inside(shape),
+                    path: Some(p.path(shape)),
+                    label: None,
+                },
             })
             .collect();
+        let mut placer = Placer::new(Frame {
+            width: 1000,
+            height: height as i32,
+            pad: MAP_PAD,
+        });
+        for s in &sites {
+            placer.reserve(s.at, 12);
+        }
+        // Areas first, largest first: a community's name matters more than a site's.
+        let mut order: Vec<usize> = (0..areas.len()).collect();
+        order.sort_by(|&a, &b| {
+            use geo::Area;
+            areas[b]
+                .2
+                .unsigned_area()
+                .total_cmp(&areas[a].2.unsigned_area())
+        });
+        let mut labels = vec![None; areas.len()];
+        for i in order {
+            let (_, name, shape) = &areas[i];
+            labels[i] = placer.place(name, inside(shape), Anchor::Centred, &[40, 32, 26]);
+        }
+        let areas = areas
+            .iter()
+            .zip(labels)
+            .map(|((id, name, shape), label)| MapArea {
+                id: *id,
+                name: name.clone(),
+                path: p.path(shape),
+                label,
+            })
+            .collect();
+        for s in &mut sites {
+            s.label = placer.place(&s.name, s.at, Anchor::BesideDot, &[24, 20]);
+        }
         MapData {
             height,
             projection: p,
@@ -242,33 +278,64 @@ impl MapData {
     }
 }
 
-/// The areas (named at their centre, linked to their page when `linked`) and the sites (dots
-/// with their name as a tooltip, outlined when a polygon): what every map draws first.
+/// What every map draws first, in layers: the areas' fills (linked to their page when
+/// `linked`), then `children` (a heat layer: above the fills, below everything else), the
+/// areas' boundaries, the sites (dots, outlined when a polygon), and last the names, placed so
+/// none covers another.
 #[leptos::component]
 pub fn MapShapes(
     areas: Vec<MapArea>,
     sites: Vec<MapSite>,
     #[prop(optional)] linked: bool,
+    #[prop(optional)] children: Option<leptos::children::Children>,
 ) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    view! {
-        {areas.into_iter().map(|a| {
-            let shape = view! {
-                <path class="map-area" d=a.path><title>{a.name.clone()}</title></path>
-                <text class="map-label" x=a.label.0.to_string() y=a.label.1.to_string() text-anchor="middle">{a.name}</text>
-            };
+    let label = |class: &'static str, name: String, l: MapLabel| {
+        view! {
+            <text class=class x=l.x.to_string() y=l.y.to_string() font-size=l.size.to_string()
+                text-anchor="middle">{name}</text>
+        }
+    };
+    let fills = areas
+        .iter()
+        .map(|a| {
+            let fill = view! { <path class="map-area" d=a.path.clone()><title>{a.name.clone()}</title></path> };
             if linked {
-                view! { <a href=format!("/areas/{}", a.id)>{shape}</a> }.into_any()
+                view! { <a href=format!("/areas/{}", a.id)>{fill}</a> }.into_any()
             } else {
-                shape.into_any()
+                fill.into_any()
             }
-        }).collect_view()}
-        {sites.into_iter().map(|s| view! {
-            <g class="map-site">
-                {s.path.map(|d| view! { <path class="map-site-area" d=d /> })}
-                <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name}</title></circle>
-            </g>
-        }).collect_view()}
+        })
+        .collect_view();
+    let outlines = areas
+        .iter()
+        .map(|a| view! { <path class="map-outline" d=a.path.clone() /> })
+        .collect_view();
+    let dots = sites
+        .iter()
+        .map(|s| {
+            view! {
+                <g class="map-site">
+                    {s.path.clone().map(|d| view! { <path class="map-site-area" d=d /> })}
+                    <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name.clone()}</title></circle>
+                </g>
+            }
+        })
+        .collect_view();
+    let area_names = areas
+        .into_iter()
+        .filter_map(|a| a.label.map(|l| label("map-label", a.name, l)))
+        .collect_view();
+    let site_names = sites
+        .into_iter()
+        .filter_map(|s| s.label.map(|l| label("map-site-label", s.name, l)))
+        .collect_view();
+    view! {
+        {fills}
+        {children.map(|c| c())}
+        {outlines}
+        {dots}
+        <g class="map-names">{area_names}{site_names}</g>
     }
 }
 

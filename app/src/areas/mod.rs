@@ -1,14 +1,14 @@
 //! Areas: the district → street → community tree and its volunteer target.
 
 mod admin;
-mod api;
 mod figures;
 mod import;
+#[cfg(feature = "ssr")]
+mod labels;
 mod map;
 mod page;
 
 pub use admin::{create_area, update_area, EditFigures, NewChildArea};
-pub use api::{current_area, AreaSummary};
 #[cfg(feature = "ssr")]
 pub(crate) use figures::area_shapes;
 pub use figures::{area_figures, AreaReport, Standing};

@@ -2,6 +2,7 @@
 //! fresh position, makes the event (with its UUIDv7) and hands it to the outbox, which keeps it
 //! until the server has it: offline, the card says "waiting to send" and nothing is lost.
 
+use super::check::CheckByForm;
 use super::shifts::explain_check;
 use super::view::{clock, duration, CheckView, MyShiftCard};
 use crate::actions::{failure, refresh_on_success};
@@ -37,8 +38,12 @@ pub fn CheckPanel(
     let t = use_texts();
     let d = t.duty;
     let lang = use_lang();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    // With JavaScript the buttons press through the outbox (a position, offline safety);
+    // without it (or before the app's code has arrived) they are plain forms the server
+    // handles, and this action shows the server's answer when the page comes back.
+    let by_form = ServerAction::<CheckByForm>::new();
+    let form_error = failure(*by_form, t);
+    let form_url = <CheckByForm as leptos::server_fn::ServerFn>::PATH;
     let phase = RwSignal::new(Phase::Idle);
     let code_open = RwSignal::new(prefill.is_some());
     let code = RwSignal::new(prefill.unwrap_or_default());
@@ -72,9 +77,14 @@ pub fn CheckPanel(
         }
     });
     let busy = move || {
-        !hydrated.get()
-            || matches!(phase.get(), Phase::Locating | Phase::Sending)
-            || waiting.with(|w| w.contains(&id))
+        matches!(phase.get(), Phase::Locating | Phase::Sending) || waiting.with(|w| w.contains(&id))
+    };
+    // The app presses instead of the browser posting the form.
+    let enhanced = move |kind: &'static str, how: How| {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            press(kind, how);
+        }
     };
     let status = move || match phase.get() {
         _ if waiting.with(|w| w.contains(&id)) => Some(d.waiting_to_send.to_owned()),
@@ -125,8 +135,12 @@ pub fn CheckPanel(
             {redo.then(|| view! {
                 <div class="stack recheck" data-testid="recheck">
                     <p class="muted">{d.recheck_hint}</p>
-                    <button type="button" class="button primary block check-button" data-testid="recheck-in"
-                        disabled=busy on:click=move |_| press("in", How::Position)>{d.recheck_in}</button>
+                    <form method="post" action=form_url on:submit=enhanced("in", How::Position)>
+                        <input type="hidden" name="assignment_id" value=id.to_string() />
+                        <input type="hidden" name="kind" value="in" />
+                        <button type="submit" class="button primary block check-button" data-testid="recheck-in"
+                            disabled=busy>{d.recheck_in}</button>
+                    </form>
                 </div>
             })}
             {needs_reason.map(|c| view! { <ReasonForm check=c refresh /> })}
@@ -135,8 +149,11 @@ pub fn CheckPanel(
                 let (label, testid) = if kind == "in" { (d.check_in, "check-in") } else { (d.check_out, "check-out") };
                 let class = if redo { "button block check-button" } else { "button primary block check-button" };
                 view! {
-                    <button type="button" class=class data-testid=testid
-                        disabled=busy on:click=move |_| press(kind, How::Position)>{label}</button>
+                    <form method="post" action=form_url on:submit=enhanced(kind, How::Position)>
+                        <input type="hidden" name="assignment_id" value=id.to_string() />
+                        <input type="hidden" name="kind" value=kind />
+                        <button type="submit" class=class data-testid=testid disabled=busy>{label}</button>
+                    </form>
                 }
             })}
             {move || no_position().then(|| view! {
@@ -151,13 +168,16 @@ pub fn CheckPanel(
                 view! {
                     <details class="code-entry" open=move || code_open.get()>
                         <summary>{d.use_code}</summary>
-                        <label class="field">
-                            <span>{d.code_label}</span>
-                            <input inputmode="numeric" maxlength="6" autocomplete="one-time-code" data-testid="code"
-                                prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
-                        </label>
-                        <button type="button" class="button block" data-testid="code-submit" disabled=busy
-                            on:click=move |_| press(kind, How::Code)>{label}</button>
+                        <form class="stack" method="post" action=form_url on:submit=enhanced(kind, How::Code)>
+                            <input type="hidden" name="assignment_id" value=id.to_string() />
+                            <input type="hidden" name="kind" value=kind />
+                            <label class="field">
+                                <span>{d.code_label}</span>
+                                <input name="code" inputmode="numeric" maxlength="6" autocomplete="one-time-code" data-testid="code"
+                                    prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                            </label>
+                            <button type="submit" class="button block" data-testid="code-submit" disabled=busy>{label}</button>
+                        </form>
                     </details>
                 }
             })}
@@ -165,6 +185,11 @@ pub fn CheckPanel(
                 {status}
             </p>
             {move || refused().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            // A plain form's refusal comes back in the address, not tied to one card: it is
+            // shown where check-in is open (a volunteer has one such shift at a time).
+            {move || form_error().filter(|_| open).map(|e| view! {
+                <p class="form-error" role="alert" data-testid="form-error">{e}</p>
+            })}
             {has_track.then(|| view! { <super::track::TrackPanel assignment_id=id /> })}
         </div>
     }

@@ -5,6 +5,7 @@
 //! and after storing it lists what was created, with a way to see those shifts in the list.
 
 use super::view::{duration, when};
+use crate::field::{described_by, Field};
 use crate::i18n::{use_lang, use_texts};
 use crate::AppError;
 use leptos::prelude::*;
@@ -173,39 +174,6 @@ pub async fn create_shifts(input: NewShiftsInput) -> Result<Created, AppError> {
     .await
 }
 
-/// The problem of `field` in the action's last answer, if any.
-fn problem_of(
-    create: Action<NewShiftsInput, Result<Created, AppError>>,
-    field: &'static str,
-    t: &'static crate::i18n::Texts,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    move || {
-        create.value().with(|v| match v {
-            Some(Err(e)) => e
-                .field_errors()
-                .iter()
-                .find(|p| p.field == field)
-                .map(|p| t.message(p.key).to_owned()),
-            _ => None,
-        })
-    }
-}
-
-/// The message beside one field, drawn only while that field has a problem.
-#[component]
-fn Problem(
-    create: Action<NewShiftsInput, Result<Created, AppError>>,
-    field: &'static str,
-) -> impl IntoView {
-    let t = use_texts();
-    let problem = problem_of(create, field, t);
-    move || {
-        problem().map(|m| {
-            view! { <p class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</p> }
-        })
-    }
-}
-
 /// "4 小时" for a day shift, "夜班：次日 06:00 结束，共 8 小时" across midnight, nothing while
 /// the times are incomplete or equal (the submit says what is wrong then).
 fn length_hint(
@@ -288,8 +256,9 @@ pub fn NewShiftForm(
     let most = d
         .max_shift_hint
         .replace("{length}", &duration(lang, i64::from(max_minutes)));
+    let problem = move |field: &'static str| crate::actions::field_problem(create, field, t);
     let invalid = move |field: &'static str| {
-        let problem = problem_of(create, field, t);
+        let problem = crate::actions::field_problem(create, field, t);
         move || problem().is_some().then_some("true")
     };
     view! {
@@ -298,56 +267,46 @@ pub fn NewShiftForm(
             create.dispatch(form.get());
         }>
             <h2>{d.new_shift}</h2>
-            <label class="field">
-                <span>{d.site}</span>
-                <select name="site_id" aria-invalid=invalid("site")
+            <Field id="shift-site" label=d.site name="site" problem=problem("site")>
+                <select id="shift-site" name="site_id" aria-invalid=invalid("site") aria-describedby=described_by("shift-site")
                     on:change=move |ev| form.update(|f| f.site_id = event_target_value(&ev))>
                     {sites.into_iter().map(|(id, n)| {
                         let selected = form.with_untracked(|f| f.site_id == id.to_string());
                         view! { <option value=id.to_string() selected=selected>{n}</option> }
                     }).collect_view()}
                 </select>
-                <Problem create field="site" />
-            </label>
-            <label class="field">
-                <span>{d.date}</span>
-                <input type="date" name="date" aria-invalid=invalid("date") prop:value=date on:input=set_date />
-                <Problem create field="date" />
-            </label>
+            </Field>
+            <Field id="shift-date" label=d.date name="date" problem=problem("date")>
+                <input id="shift-date" type="date" name="date" aria-invalid=invalid("date")
+                    aria-describedby=described_by("shift-date") prop:value=date on:input=set_date />
+            </Field>
             <div class="row">
-                <label class="field">
-                    <span>{d.start}</span>
-                    <input type="time" name="start" aria-invalid=invalid("start") prop:value=start on:input=set_start />
-                    <Problem create field="start" />
-                </label>
-                <label class="field">
-                    <span>{d.end}</span>
-                    <input type="time" name="end" aria-invalid=invalid("end") prop:value=end on:input=set_end />
-                    <Problem create field="end" />
-                </label>
+                <Field id="shift-start" label=d.start name="start" problem=problem("start")>
+                    <input id="shift-start" type="time" name="start" aria-invalid=invalid("start")
+                        aria-describedby=described_by("shift-start") prop:value=start on:input=set_start />
+                </Field>
+                <Field id="shift-end" label=d.end name="end" problem=problem("end")>
+                    <input id="shift-end" type="time" name="end" aria-invalid=invalid("end")
+                        aria-describedby=described_by("shift-end") prop:value=end on:input=set_end />
+                </Field>
             </div>
             <p class="hint" data-testid="length-hint">
                 {move || hint().unwrap_or_else(|| d.overnight_hint.to_owned())} " " {most.clone()}
             </p>
             <div class="row">
-                <label class="field">
-                    <span>{d.headcount}</span>
-                    <input inputmode="numeric" name="headcount" aria-invalid=invalid("headcount")
-                        prop:value=headcount on:input=set_headcount />
-                    <Problem create field="headcount" />
-                </label>
-                <label class="field">
-                    <span>{d.leaders_needed}</span>
-                    <input inputmode="numeric" name="leaders" placeholder="0" aria-invalid=invalid("leaders")
-                        prop:value=leaders on:input=set_leaders />
-                    <Problem create field="leaders" />
-                </label>
+                <Field id="shift-headcount" label=d.headcount name="headcount" problem=problem("headcount")>
+                    <input id="shift-headcount" inputmode="numeric" name="headcount" aria-invalid=invalid("headcount")
+                        aria-describedby=described_by("shift-headcount") prop:value=headcount on:input=set_headcount />
+                </Field>
+                <Field id="shift-leaders" label=d.leaders_needed name="leaders" problem=problem("leaders")>
+                    <input id="shift-leaders" inputmode="numeric" name="leaders" placeholder="0" aria-invalid=invalid("leaders")
+                        aria-describedby=described_by("shift-leaders") prop:value=leaders on:input=set_leaders />
+                </Field>
             </div>
-            <label class="field">
-                <span>{d.notes}</span>
-                <input maxlength="500" name="notes" aria-invalid=invalid("notes") prop:value=notes on:input=set_notes />
-                <Problem create field="notes" />
-            </label>
+            <Field id="shift-notes" label=d.notes name="notes" problem=problem("notes")>
+                <input id="shift-notes" maxlength="500" name="notes" aria-invalid=invalid("notes")
+                    aria-describedby=described_by("shift-notes") prop:value=notes on:input=set_notes />
+            </Field>
             <label class="check">
                 <input type="checkbox" name="repeat" prop:checked=repeat
                     on:change=move |ev| form.update(|f| f.repeat = event_target_checked(&ev)) />
@@ -375,13 +334,14 @@ pub fn NewShiftForm(
                             </label>
                         }
                     }).collect_view()}
-                    <Problem create field="weekdays" />
+                    {move || problem("weekdays")().map(|m| view! {
+                        <p class="field-error" role="alert" data-testid="error-weekdays">{m}</p>
+                    })}
                 </fieldset>
-                <label class="field">
-                    <span>{d.until}</span>
-                    <input type="date" name="until" aria-invalid=invalid("until") prop:value=until on:input=set_until />
-                    <Problem create field="until" />
-                </label>
+                <Field id="shift-until" label=d.until name="until" problem=problem("until")>
+                    <input id="shift-until" type="date" name="until" aria-invalid=invalid("until")
+                        aria-describedby=described_by("shift-until") prop:value=until on:input=set_until />
+                </Field>
             </Show>
             {move || general().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || created().map(|c| {

@@ -82,8 +82,11 @@ mod browser {
                         let key = Reflect::get(&r, &JsValue::from_str("client_key"))
                             .ok()
                             .and_then(|v| v.as_string());
+                        // Stored events change what the page shows; a refused one changed
+                        // nothing, and reading the list again would wipe the card's own
+                        // message saying why it was refused.
                         if let (Some(status), Some(key)) = (status, key) {
-                            if status != "waiting" {
+                            if status == "sent" {
                                 sent.push(key);
                             }
                         }

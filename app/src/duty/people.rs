@@ -108,38 +108,39 @@ pub fn ShiftPeople(shift_id: i64, soon: bool, refresh: RwSignal<u32>) -> impl In
     let t = use_texts();
     let d = t.duty;
     let wanted = RwSignal::new(soon);
-    let people = Resource::new(
-        move || (wanted.get(), refresh.get()),
-        move |(wanted, _)| async move {
-            if wanted {
-                Some(shift_people(shift_id).await)
-            } else {
-                None
-            }
-        },
-    );
+    // Loaded in the browser once the page is up, into a plain signal: a card has no data of
+    // its own in the server's render (it says "loading"), so there is nothing to line up
+    // between the server's render and the browser's — resources made inside the roster's
+    // suspense, one per card, did not line up under load, and hydration failed.
+    let people = RwSignal::new(None::<Result<Vec<PersonOnShift>, AppError>>);
+    Effect::new(move |_| {
+        let want = wanted.get();
+        refresh.track();
+        if want {
+            leptos::task::spawn_local(async move {
+                people.set(Some(shift_people(shift_id).await));
+            });
+        }
+    });
     view! {
         <section class="people" data-testid="shift-people" aria-label=d.people_title>
             <Show when=move || !wanted.get()>
                 <button type="button" class="button small" data-testid="show-people"
                     on:click=move |_| wanted.set(true)>{d.show_people}</button>
             </Show>
-            <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match people.await {
-                        None => ().into_any(),
-                        Some(Ok(list)) if list.is_empty() => view! {
-                            <p class="muted">{d.people_empty}</p>
-                        }.into_any(),
-                        Some(Ok(list)) => view! {
-                            <ul class="people-list">
-                                {list.into_iter().map(|p| view! { <Person p /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match people.get() {
+                None if wanted.get() => view! { <p class="loading">{t.loading}</p> }.into_any(),
+                None => ().into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="muted">{d.people_empty}</p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="people-list">
+                        {list.into_iter().map(|p| view! { <Person p /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+            }}
         </section>
     }
 }

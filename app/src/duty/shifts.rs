@@ -18,6 +18,9 @@ pub struct ShiftsPageData {
     pub can_manage: bool,
     /// The volunteer's own calendar feed (its token is the credential: shown only to them).
     pub calendar_url: String,
+    /// When the server answered (epoch ms): offline, the phone shows the last answer it kept,
+    /// and the page says how old it is.
+    pub generated_at: i64,
 }
 
 /// How far ahead the list of shifts to take reaches.
@@ -123,7 +126,13 @@ pub async fn shifts_page(
             open.retain(|c| c.distance_m.is_some_and(|d| f64::from(d) <= NEAR_M));
             open.sort_by_key(|c| (c.distance_m, c.starts_at));
         }
+        // The plain list (not "near me", whose question holds the phone's position) may be
+        // kept on the phone for this reader, so the volunteer's own shifts open offline.
+        if near.is_none() {
+            crate::pwa::keep_offline_for(state.secrets.as_ref(), who.volunteer_id);
+        }
         Ok(ShiftsPageData {
+            generated_at: now,
             mine: mine
                 .into_iter()
                 .map(|m| my_card(m, now, &state.duty))
@@ -325,6 +334,16 @@ fn ShiftLists(
             }
         });
     };
+    // Shown once hydrated (the server's answer is always fresh): offline, or an answer more
+    // than a minute old, means this is what the phone kept.
+    let generated_at = page.generated_at;
+    let kept = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let offline = web_sys::window().is_some_and(|w| !w.navigator().on_line());
+        kept.set(offline || js_sys::Date::now() as i64 - generated_at > 60_000);
+    });
+    let lang = use_lang();
     let mine_empty = page.mine.is_empty();
     let mut seen_next = false;
     let open_empty = page.open.is_empty();
@@ -334,6 +353,11 @@ fn ShiftLists(
         })}
         <section class="stack" aria-labelledby="mine-title">
             <h2 id="mine-title">{d.my_shifts}</h2>
+            {move || kept.get().then(|| view! {
+                <p class="alert warn" role="status" data-testid="last-updated">
+                    {d.last_updated.replace("{at}", &moment(lang, generated_at))}
+                </p>
+            })}
             {mine_empty.then(|| view! { <p class="empty-state">{d.my_shifts_empty}</p> })}
             {page.mine.into_iter().map(|card| {
                 // "Next" is the first shift still to come: not under way, done or cancelled.
@@ -393,9 +417,10 @@ fn MyShift(
     let d = t.duty;
     let lang = use_lang();
     let id = card.assignment_id;
-    let cancel = Action::new(move |id: &i64| cancel_sign_up(*id));
-    refresh_on_success(cancel, refresh);
-    let cancel_error = failure(cancel, t);
+    // A server-handled form: with JavaScript off it is posted and the page comes back.
+    let cancel = ServerAction::<CancelSignUp>::new();
+    refresh_on_success(*cancel, refresh);
+    let cancel_error = failure(*cancel, t);
     let shift = card.shift.clone();
     let show_cancel =
         card.may_cancel && card.checked_in.is_none() && card.shift.cancelled.is_none();
@@ -425,9 +450,11 @@ fn MyShift(
             })}
             {show_cancel.then(|| view! {
                 <p class="muted" data-testid="cancel-until">{d.cancel_until.replace("{at}", &moment(lang, card.cancel_until))}</p>
-                <button type="button" class="button block" data-testid="cancel-sign-up"
-                    disabled=move || cancel.pending().get()
-                    on:click=move |_| { cancel.dispatch(id); }>{d.cancel_sign_up}</button>
+                <ActionForm action=cancel>
+                    <input type="hidden" name="assignment_id" value=id.to_string() />
+                    <button type="submit" class="button block" data-testid="cancel-sign-up"
+                        disabled=move || cancel.pending().get()>{d.cancel_sign_up}</button>
+                </ActionForm>
             })}
             // Past the cut-off the button goes: the card says since when, and what to do instead.
             {(!card.may_cancel && card.checked_in.is_none() && shift.cancelled.is_none()).then(|| view! {
@@ -445,9 +472,10 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
     let d = t.duty;
     let lang = use_lang();
     let id = shift.id;
-    let take = Action::new(move |id: &i64| sign_up(*id));
-    refresh_on_success(take, refresh);
-    let error = failure(take, t);
+    // A server-handled form: with JavaScript off it is posted and the page comes back.
+    let take = ServerAction::<SignUp>::new();
+    refresh_on_success(*take, refresh);
+    let error = failure(*take, t);
     let label = if shift.is_full() {
         d.join_waitlist
     } else {
@@ -461,9 +489,11 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
             {shift.distance_m.map(|m| view! { <p class="muted" data-testid="distance">{d.distance} " " {m} " m"</p> })}
             {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
             {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <button type="button" class="button primary block" data-testid="sign-up"
-                disabled=move || take.pending().get()
-                on:click=move |_| { take.dispatch(id); }>{label}</button>
+            <ActionForm action=take>
+                <input type="hidden" name="shift_id" value=id.to_string() />
+                <button type="submit" class="button primary block" data-testid="sign-up"
+                    disabled=move || take.pending().get()>{label}</button>
+            </ActionForm>
         </article>
     }
     .into_any()

@@ -173,23 +173,21 @@ fn svg_path(points: &[domain::TrackPoint]) -> String {
 pub fn TrackPanel(assignment_id: i64) -> impl IntoView {
     let d = use_texts().duty;
     let shown = RwSignal::new(false);
-    let track = Resource::new(
-        move || shown.get(),
-        move |show| async move {
-            if show {
-                Some(track_of(assignment_id).await)
-            } else {
-                None
-            }
-        },
-    );
+    // Loaded in the browser when opened, into a plain signal (like the roster's people
+    // lists: many of these sit inside the roster's suspense).
+    let track = RwSignal::new(None::<Result<TrackShape, AppError>>);
+    Effect::new(move |_| {
+        if shown.get() {
+            leptos::task::spawn_local(async move {
+                track.set(Some(track_of(assignment_id).await));
+            });
+        }
+    });
     view! {
         <details class="track" data-testid="track" on:toggle=move |_| shown.set(true)>
             <summary>{d.track_title}</summary>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match track.await {
-                        Some(Ok(t)) => view! {
+            {move || match track.get() {
+                Some(Ok(t)) => view! {
                             <p data-testid="track-length">{d.track_length} " " {format_length(t.length_m)}</p>
                             {(!t.path.is_empty()).then(|| view! {
                                 <svg class="track-map" viewBox="0 0 300 160" role="img" aria-label=d.track_title>
@@ -198,11 +196,9 @@ pub fn TrackPanel(assignment_id: i64) -> impl IntoView {
                                 </svg>
                             })}
                         }.into_any(),
-                        Some(Err(e)) => view! { <p class="form-error">{e.user_message(use_texts())}</p> }.into_any(),
-                        None => ().into_any(),
-                    }
-                })}
-            </Suspense>
+                Some(Err(e)) => view! { <p class="form-error">{e.user_message(use_texts())}</p> }.into_any(),
+                None => ().into_any(),
+            }}
         </details>
     }
     .into_any()

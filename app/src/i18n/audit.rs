@@ -3,16 +3,8 @@
 //! acted on (a person, a site, a team, an area), `{volunteer}` the person a team or track entry
 //! names, and `{n}`, `{minutes}` the numbers the entry carries.
 
-macro_rules! audit_texts {
-    ($($field:ident: $zh:literal, $en:literal;)*) => {
-        /// The audit log's texts in one language.
-        pub struct AuditTexts { $(pub $field: &'static str,)* }
-        pub static ZH: AuditTexts = AuditTexts { $($field: $zh,)* };
-        pub static EN: AuditTexts = AuditTexts { $($field: $en,)* };
-    };
-}
-
-audit_texts! {
+side_by_side! {
+    AuditTexts, "The audit log's texts in one language.";
     system: "系统", "The system";
     someone: "（已删除的记录）", "(a removed record)";
     apply: "{subject} 提交了志愿者申请", "{subject} applied to volunteer";

@@ -1,17 +1,10 @@
 //! Texts of the duty pages (shifts, check-in, hours), both languages side by side so a new
 //! line cannot be added to one and forgotten in the other.
 
-macro_rules! duty_texts {
-    ($($field:ident: $zh:literal, $en:literal;)*) => {
-        /// The duty pages' texts in one language.
-        pub struct DutyTexts { $(pub $field: &'static str,)* }
-        pub static ZH: DutyTexts = DutyTexts { $($field: $zh,)* };
-        pub static EN: DutyTexts = DutyTexts { $($field: $en,)* };
-    };
-}
-
-duty_texts! {
+side_by_side! {
+    DutyTexts, "The duty pages' texts in one language.";
     my_shifts: "我报名的班次", "Shifts I signed up for";
+    last_updated: "最后更新：{at}。没有网络时显示手机上保存的班次；签到、签退会先存在手机上，联网后自动发送。", "Last updated {at}. Without a network this is what the phone kept; check-ins and check-outs wait on the phone and are sent when the network returns.";
     my_shifts_empty: "你还没有报名班次。在下面选一个吧。", "You have not signed up for a shift yet. Pick one below.";
     open_shifts: "可报名的班次", "Shifts you can take";
     near_me: "离我近的", "Near me";

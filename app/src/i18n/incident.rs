@@ -1,16 +1,8 @@
 //! Texts of the incident pages (report, lists, triage, map, statistics), both languages side by
 //! side so a new line cannot be added to one and forgotten in the other.
 
-macro_rules! incident_texts {
-    ($($field:ident: $zh:literal, $en:literal;)*) => {
-        /// The incident pages' texts in one language.
-        pub struct IncidentTexts { $(pub $field: &'static str,)* }
-        pub static ZH: IncidentTexts = IncidentTexts { $($field: $zh,)* };
-        pub static EN: IncidentTexts = IncidentTexts { $($field: $en,)* };
-    };
-}
-
-incident_texts! {
+side_by_side! {
+    IncidentTexts, "The incident pages' texts in one language.";
     report_title: "上报隐患", "Report an incident";
     category: "类别", "Category";
     severity: "紧急程度", "Severity";
@@ -20,8 +12,14 @@ incident_texts! {
     body: "情况说明", "What happened";
     body_placeholder: "例如：3号楼楼道堆放杂物，堵住消防通道", "e.g. Rubbish blocking the fire exit of building 3";
     position: "位置", "Position";
+    near_site: "在哪个巡逻点附近（手机无法定位时必选）", "Near which site (needed when the phone has no position)";
+    near_site_none: "用手机定位", "Use the phone's position";
+    position_near_site: "距{site} {m} 米", "{m} m from {site}";
+    position_at_site: "在{site}范围内", "At {site}";
+    position_on_map: "附近没有巡逻点，见下方地图", "No site nearby: see the map below";
     locating: "正在定位…", "Finding your position…";
     accuracy: "精度约", "Accuracy about";
+    located: "已定位（地图上的红点）", "Found (the red dot on the map)";
     tap_map: "位置不准？在地图上点一下实际位置。", "Position wrong? Tap the real spot on the map.";
     adjusted: "已按地图调整位置", "Position set on the map";
     no_position: "无法定位：请在地图上点出位置。", "No position: tap the spot on the map.";
@@ -105,6 +103,10 @@ incident_texts! {
     urgent_title: "紧急隐患待处理", "Urgent incidents waiting";
     urgent_new: "有新的紧急隐患！", "New urgent incident!";
     map_title: "隐患地图", "Incident map";
+    legend_few: "少", "Few";
+    legend_many: "多", "Many";
+    legend_urgent: "紧急（深色外圈）", "Urgent (dark ring)";
+    legend_cluster: "附近的多条", "Several close together";
     map_caption: "点图钉查看详情；数字表示聚在一起的多条。", "Tap a pin for the incident; a number shows several close together.";
     layer_pins: "图钉", "Pins";
     layer_heat: "热力", "Heat";

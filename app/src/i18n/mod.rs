@@ -90,7 +90,20 @@ pub fn use_texts() -> &'static Texts {
     use_lang().texts()
 }
 
+/// One group of texts, both languages side by side so a new line cannot be added to one and
+/// forgotten in the other: `side_by_side! { Name, "doc"; field: "中文", "English"; … }` makes
+/// the struct `Name` and its two instances `ZH` and `EN`.
+macro_rules! side_by_side {
+    ($name:ident, $doc:literal; $($field:ident: $zh:literal, $en:literal;)*) => {
+        #[doc = $doc]
+        pub struct $name { $(pub $field: &'static str,)* }
+        pub static ZH: $name = $name { $($field: $zh,)* };
+        pub static EN: $name = $name { $($field: $en,)* };
+    };
+}
+
 pub mod audit;
+pub mod desk;
 pub mod duty;
 mod en;
 pub mod incident;

@@ -193,6 +193,7 @@ pub struct Texts {
     pub messages: MessageTexts,
     /// Shifts, check-in and hours.
     pub audit: &'static super::audit::AuditTexts,
+    pub desk: &'static super::desk::DeskTexts,
     pub duty: &'static super::duty::DutyTexts,
     /// Reports, triage, the map and statistics.
     pub incident: &'static super::incident::IncidentTexts,
@@ -239,6 +240,7 @@ pub struct MessageTexts {
     pub outside_shift_time: &'static str,
     pub not_checked_in: &'static str,
     pub recheck_not_on_site: &'static str,
+    pub check_in_needs_app: &'static str,
     pub code_invalid: &'static str,
     pub reason_required: &'static str,
     pub minutes_out_of_range: &'static str,
@@ -300,6 +302,7 @@ impl Texts {
             MessageKey::OutsideShiftTime => m.outside_shift_time,
             MessageKey::NotCheckedIn => m.not_checked_in,
             MessageKey::RecheckNotOnSite => m.recheck_not_on_site,
+            MessageKey::CheckInNeedsApp => m.check_in_needs_app,
             MessageKey::CodeInvalid => m.code_invalid,
             MessageKey::ReasonRequired => m.reason_required,
             MessageKey::MinutesOutOfRange => m.minutes_out_of_range,

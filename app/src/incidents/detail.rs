@@ -35,6 +35,9 @@ pub struct DetailData {
     /// Shown to leaders and to the reporter only.
     pub reporter: Option<String>,
     pub site: Option<String>,
+    /// The site nearest the position and the metres to it (within `domain::site::NEAR_SITE_M`):
+    /// a position is told as "距山大路科技市场 35 米", not as coordinates.
+    pub near: Option<(String, u32)>,
     pub accuracy_m: Option<f64>,
     pub received_at: i64,
     pub assignee: Option<String>,
@@ -92,7 +95,15 @@ pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
             crate::areas::Datum::Wgs84,
         );
         let can_triage = sight == Sight::Triage;
+        let near = domain::site::nearest(
+            &sites,
+            incident.summary.lat,
+            incident.summary.lon,
+            domain::site::NEAR_SITE_M,
+        )
+        .map(|(site, m)| (site.name.clone(), m.round() as u32));
         Ok(DetailData {
+            near,
             categories: state.incidents.categories.all().to_vec(),
             reporter: shown.reporter.then_some(incident.reporter_name),
             site: incident.site_name.filter(|_| shown.site_and_arrival),
@@ -178,7 +189,7 @@ fn Detail(detail: DetailData, refresh: RwSignal<u32>) -> impl IntoView {
                 <dt>{i.reported_at}</dt><dd>{local_time(s.made_at)}
                     {late.then(|| format!(" ({} {})", i.received_late, local_time(detail.received_at)))}</dd>
                 <dt>{i.reporter}</dt><dd data-testid="reporter">{detail.reporter.clone().unwrap_or_else(|| i.reporter_hidden.to_owned())}</dd>
-                <dt>{i.position}</dt><dd>{format!("{:.5}, {:.5}", s.lat, s.lon)}
+                <dt>{i.position}</dt><dd data-testid="position">{position_text(i, detail.near.as_ref())}
                     {detail.accuracy_m.map(|a| format!(" · {} {a:.0} m", i.accuracy))}</dd>
                 {detail.referred_to.clone().map(|r| view! { <dt>{i.referred_to}</dt><dd data-testid="referred-to">{referral_label(i, &r)}</dd> })}
                 {detail.can_triage.then(|| view! {
@@ -227,5 +238,17 @@ fn PinMap(map: MapData, lat: f64, lon: f64) -> impl IntoView {
                 <MapMarker at />
             </svg>
         </figure>
+    }
+}
+
+/// "距山大路科技市场 35 米", "在山大路科技市场范围内", or — no site near — "见下方地图".
+fn position_text(i: &crate::i18n::incident::IncidentTexts, near: Option<&(String, u32)>) -> String {
+    match near {
+        Some((site, 0)) => i.position_at_site.replace("{site}", site),
+        Some((site, m)) => i
+            .position_near_site
+            .replace("{site}", site)
+            .replace("{m}", &m.to_string()),
+        None => i.position_on_map.to_owned(),
     }
 }

@@ -390,12 +390,13 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
                         <image href=tile.href x=format!("{:.1}", tile.x) y=format!("{:.1}", tile.y)
                             width=format!("{:.1}", tile.size) height=format!("{:.1}", tile.size) />
                     }).collect_view()}
-                    <crate::areas::MapShapes areas=shape.areas sites=shape.sites />
-                    {heat_on.then(|| map.heat.into_iter().map(|c| view! {
-                        <rect class="heat" data-testid="heat-cell" x=format!("{:.1}", c.x) y=format!("{:.1}", c.y)
-                            width=format!("{:.1}", c.size) height=format!("{:.1}", c.size)
-                            fill-opacity=format!("{:.2}", 0.15 + 0.65 * c.intensity)><title>{c.count}</title></rect>
-                    }).collect_view())}
+                    <crate::areas::MapShapes areas=shape.areas sites=shape.sites>
+                        {heat_on.then(|| map.heat.into_iter().map(|c| view! {
+                            <rect class="heat" data-testid="heat-cell" x=format!("{:.1}", c.x) y=format!("{:.1}", c.y)
+                                width=format!("{:.1}", c.size) height=format!("{:.1}", c.size)
+                                fill-opacity=format!("{:.2}", 0.15 + 0.65 * c.intensity)><title>{c.count}</title></rect>
+                        }).collect_view())}
+                    </crate::areas::MapShapes>
                     {(!heat_on).then(|| map.pins.into_iter().map(|pin| {
                         let href = match pin.id {
                             Some(id) => format!("/incidents/{id}"),
@@ -417,10 +418,39 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
                 </g>
             </svg>
             <figcaption class="muted">{i.map_caption}</figcaption>
+            <MapLegend heat=heat_on />
         </figure>
         {(zoom > 1).then(|| view! {
             <a class="button small" href=q.href(|x| { x.zoom = 1; x.at = None; })>"⤢"</a>
         })}
+    }
+    .into_any()
+}
+
+/// What the colours mean: a pin's colour is its status (a dark ring: urgent); a heat cell's
+/// depth, how many incidents it holds.
+#[component]
+fn MapLegend(heat: bool) -> impl IntoView {
+    use domain::incident::IncidentStatus::*;
+    let i = use_texts().incident;
+    if heat {
+        return view! {
+            <div class="map-legend" data-testid="map-legend">
+                <span>{i.legend_few}</span>
+                <span class="heat-scale" aria-hidden="true"></span>
+                <span>{i.legend_many}</span>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="map-legend" data-testid="map-legend">
+            {[Reported, Acknowledged, Referred, Resolved, Rejected].into_iter().map(|s| view! {
+                <li><span class="swatch" data-incident-status=s.as_str()></span>{super::view::status_label(i, s)}</li>
+            }).collect_view()}
+            <li><span class="swatch" data-urgent="true"></span>{i.legend_urgent}</li>
+            <li><span class="swatch cluster">"3"</span>{i.legend_cluster}</li>
+        </ul>
     }
     .into_any()
 }

@@ -57,6 +57,45 @@ pub struct ReportFormData {
     pub shift_site: Option<String>,
     /// The reader, whose reports these are.
     pub me: i64,
+    /// The sites of the reader's community, to say "near this site" when the phone has no
+    /// position (location blocked, or the form sent without JavaScript).
+    pub sites: Vec<SiteChoice>,
+    /// The key a report sent as a plain form is stored under (made when the form was drawn),
+    /// so pressing 上报 twice stores it once.
+    pub form_key: String,
+}
+
+/// A site to report from, by its middle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteChoice {
+    pub id: i64,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The middle of each site (a circle's centre, a point inside a polygon).
+#[cfg(feature = "ssr")]
+fn site_choices(sites: &[domain::Site]) -> Vec<SiteChoice> {
+    use geo::InteriorPoint;
+    sites
+        .iter()
+        .filter_map(|s| {
+            let (lat, lon) = match &s.fence {
+                domain::geometry::Fence::Circle { lat, lon, .. } => (*lat, *lon),
+                domain::geometry::Fence::Polygon(shape) => {
+                    let p = shape.interior_point()?;
+                    (p.y(), p.x())
+                }
+            };
+            Some(SiteChoice {
+                id: s.id.0,
+                name: s.name.clone(),
+                lat,
+                lon,
+            })
+        })
+        .collect()
 }
 
 /// The corners of the shapes' bounding box grown by a quarter of its size each way (at least
@@ -88,14 +127,17 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
         }
         // The reporter's own community with a little of its surroundings: the place they
         // patrol, large enough on a phone to tap a doorway.
-        let map = match who.home.0.last() {
+        let (map, sites) = match who.home.0.last() {
             Some(&home) => {
                 let (shapes, sites) =
                     crate::areas::area_shapes(state.storage.as_ref(), home).await?;
                 let margin = framed_with_margin(&shapes);
-                crate::areas::build_map(&shapes, &sites, &margin, crate::areas::Datum::Wgs84)
+                (
+                    crate::areas::build_map(&shapes, &sites, &margin, crate::areas::Datum::Wgs84),
+                    site_choices(&sites),
+                )
             }
-            None => None,
+            None => (None, Vec::new()),
         };
         let now = chrono::Utc::now().timestamp_millis();
         let shift = super::service::shift_under_way(&state, &who, now).await?;
@@ -105,7 +147,61 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
             map,
             shift_site: shift.map(|m| m.shift.site_name),
             me: who.volunteer_id.0,
+            sites,
+            form_key: uuid::Uuid::now_v7().to_string(),
         })
+    })
+    .await
+}
+
+/// A report sent as a plain form (JavaScript off, or the app's code not yet arrived): no photos
+/// and no position from the phone, so its place is the site chosen as "near". Checked and stored
+/// like the outbox's reports; the browser is then sent to the stored report.
+#[server(endpoint = "incidents/report-form")]
+pub async fn report_by_form(
+    client_key: String,
+    category: Option<String>,
+    severity: Option<String>,
+    body: String,
+    site_id: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::answer(async move {
+        use domain::{FieldError, MessageKey};
+        let state = crate::AppState::current()?;
+        let who = crate::auth::require_login()?;
+        // Only a site of the reporter's own community can be chosen.
+        let home = *who.home.0.last().ok_or(AppError::Forbidden)?;
+        let (_, sites) = crate::areas::area_shapes(state.storage.as_ref(), home).await?;
+        let chosen = site_id.as_deref().and_then(|s| s.parse::<i64>().ok());
+        let site = site_choices(&sites)
+            .into_iter()
+            .find(|s| Some(s.id) == chosen)
+            .ok_or_else(|| AppError::from(FieldError::new("site", MessageKey::Required)))?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let input = ReportInput {
+            client_key,
+            made_at: now,
+            category: category.unwrap_or_default(),
+            severity: severity.unwrap_or_else(|| "1".to_owned()),
+            body,
+            lat: site.lat,
+            lon: site.lon,
+            accuracy_m: None,
+            photos: Vec::new(),
+            reporter: Some(who.volunteer_id.0),
+        };
+        // Counted like the outbox's reports (one account cannot flood the triage queue).
+        let reporter = who.volunteer_id.0.to_string();
+        crate::throttle::take(
+            state.storage.as_ref(),
+            state.secrets.as_ref(),
+            &[(crate::throttle::Limit::REPORTS_PERSON, &reporter)],
+            now,
+        )
+        .await?;
+        let answer = super::service::record_report(&state, &who, &input, Vec::new(), now).await?;
+        leptos_axum::redirect(&format!("/incidents/{}", answer.id));
+        Ok(())
     })
     .await
 }
@@ -167,6 +263,13 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let me = form.me;
     let categories = StoredValue::new(form.categories.clone());
+    let sites = StoredValue::new(form.sites.clone());
+    // "Near this site": the place when the phone gives no position.
+    let near_site = RwSignal::new(String::new());
+    // Shows the server's answer to the plain form (JavaScript off) when the page comes back.
+    let by_form = ServerAction::<ReportByForm>::new();
+    let form_error = crate::actions::failure(*by_form, t);
+    let form_url = <ReportByForm as leptos::server_fn::ServerFn>::PATH;
 
     let locate = move || {
         locating.set(true);
@@ -193,7 +296,14 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
 
     let submit = move || {
         error.set(None);
-        let Some((lat, lon, accuracy_m)) = fix.get_untracked() else {
+        let chosen = near_site.with_untracked(|id| {
+            sites.with_value(|all| {
+                all.iter()
+                    .find(|s| s.id.to_string() == *id)
+                    .map(|s| (s.lat, s.lon, None))
+            })
+        });
+        let Some((lat, lon, accuracy_m)) = fix.get_untracked().or(chosen) else {
             error.set(Some(("position".into(), i.no_position.to_owned())));
             return;
         };
@@ -235,12 +345,16 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
             );
         }
     };
+    // A problem found here, or the plain form's (which came back with the page).
     let error_for = move |field: &'static str| {
         move || {
+            let posted = crate::actions::field_problem(*by_form, field, t)();
             error
                 .get()
                 .filter(|(f, _)| f == field)
-                .map(|(_, m)| view! { <p class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</p> })
+                .map(|(_, m)| m)
+                .or(posted)
+                .map(|m| view! { <p class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</p> })
         }
     };
     let reset = move |_| {
@@ -269,7 +383,11 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                 <button type="button" class="button block" on:click=reset>{i.report_another}</button>
             </div>
         }>
-        <form class="stack report-form" data-testid="report-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+        // Posted by the browser itself only without JavaScript; the app sends it through the
+        // outbox instead (with the phone's position and photos, and offline).
+        <form class="stack report-form" data-testid="report-form" method="post" action=form_url
+            on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <input type="hidden" name="client_key" value=form.form_key.clone() />
             <fieldset class="choice-grid">
                 <legend>{i.category}</legend>
                 {categories.get_value().into_iter().map(|c| {
@@ -313,8 +431,9 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                     {move || match (fix.get(), locating.get(), adjusted.get()) {
                         (_, true, _) => i.locating.to_owned(),
                         (Some(_), _, true) => i.adjusted.to_owned(),
-                        (Some((lat, lon, Some(acc))), _, _) => format!("{lat:.5}, {lon:.5} · {} {acc:.0} m", i.accuracy),
-                        (Some((lat, lon, None)), _, _) => format!("{lat:.5}, {lon:.5}"),
+                        // Where exactly is the pin on the map; the line says how sure the fix is.
+                        (Some((_, _, Some(acc))), _, _) => format!("{} · {} {acc:.0} m", i.located, i.accuracy),
+                        (Some((_, _, None)), _, _) => i.located.to_owned(),
                         (None, _, _) if no_fix.get() => i.no_position.to_owned(),
                         (None, _, _) => String::new(),
                     }}
@@ -323,7 +442,20 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                 <p class="muted">{i.tap_map}</p>
                 <button type="button" class="button small" on:click=move |_| locate()
                     disabled=move || locating.get()>{i.relocate}</button>
+                {(!sites.with_value(Vec::is_empty)).then(|| view! {
+                    <label class="field">
+                        <span>{i.near_site}</span>
+                        <select name="site_id" data-testid="near-site"
+                            on:change=move |ev| { near_site.set(event_target_value(&ev)); error.set(None); }>
+                            <option value="">{i.near_site_none}</option>
+                            {sites.get_value().into_iter().map(|s| view! {
+                                <option value=s.id.to_string()>{s.name}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
                 {error_for("position")}
+                {error_for("site")}
                 {error_for("lat")}
                 {error_for("lon")}
                 {error_for("accuracy")}
@@ -336,6 +468,10 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
             {error_for("made_at")}
             {error_for("client_key")}
             {error_for("form")}
+            {move || {
+                let whole_form = by_form.value().with(|v| matches!(v, Some(Err(e)) if e.field_errors().is_empty()));
+                form_error().filter(|_| whole_form).map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })
+            }}
             <button type="submit" class="button primary block big" data-testid="report-submit"
                 disabled=move || sending.get() || shrinking.get() != 0>
                 {move || if sending.get() { i.sending } else { i.submit }}

@@ -21,7 +21,7 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match figures.await {
-                    Ok(f) => view! { <Figures f /> <Shortcuts /> }.into_any(),
+                    Ok(f) => view! { <crate::shell::desk::DeskShortcuts /> <Figures f /> <Shortcuts /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! {
                         <section class="card stack" data-testid="home-welcome">
                             <p>{t.home_login_prompt}</p>

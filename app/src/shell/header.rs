@@ -1,6 +1,7 @@
-//! The top bar: the app's name, the reader's area, and the language switch.
+//! The top bar: the app's name, where the reader stands (an office role's scope, a volunteer's
+//! home community), and the language switch.
 
-use crate::areas::{current_area, AreaSummary};
+use super::desk::{scope_line, use_frame};
 use crate::i18n::{use_lang, Lang};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -9,7 +10,7 @@ use leptos_router::hooks::use_location;
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let area = Resource::new(|| (), |_| current_area());
+    let frame = use_frame();
     view! {
         <header class="top-bar">
             <a class="brand" href="/">
@@ -19,9 +20,14 @@ pub fn Header() -> impl IntoView {
             <span class="area-name" data-testid="area-name">
                 <Suspense fallback=move || t.loading>
                     {move || Suspend::new(async move {
-                        match area.await {
-                            Ok(Some(AreaSummary { name, .. })) => name,
-                            Ok(None) | Err(_) => t.area_unknown.to_owned(),
+                        let frame = match frame {
+                            Some(f) => f.await.ok(),
+                            None => None,
+                        };
+                        match frame {
+                            Some(super::desk::Frame { desk: Some(desk), .. }) => scope_line(t, &desk),
+                            Some(super::desk::Frame { place: Some(place), .. }) => place,
+                            _ => t.area_unknown.to_owned(),
                         }
                     })}
                 </Suspense>

@@ -1,5 +1,6 @@
 //! The frame around every page: the HTML document, the header, the tab bar, the routes.
 
+pub mod desk;
 mod header;
 mod lazy;
 mod tab_bar;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
     // hydrated (frontend/src/lib.rs), not here: this effect can run while a route's chunk is
     // still loading.
     Effect::new(move |_| register_service_worker());
+    desk::provide_frame();
 
     view! {
         <Title formatter=move |page: String| {
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <OfflineBanner />
             <OutboxStatus />
+            <desk::DeskNav />
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />

@@ -214,9 +214,7 @@ pub async fn resolve_session(
     // reader (an opaque MAC, not the person's id). Pages only: the check-in path and the
     // server functions carry no such header and compute no MAC.
     if let Some(id) = reader {
-        let mac = state.secrets.mac("sw-viewer", &id.0.to_string());
-        let hex: String = mac[..8].iter().map(|b| format!("{b:02x}")).collect();
-        if let Ok(v) = HeaderValue::from_str(&hex) {
+        if let Ok(v) = HeaderValue::from_str(&app::pwa::viewer_tag(state.secrets.as_ref(), id)) {
             res.headers_mut()
                 .insert(header::HeaderName::from_static("x-pingan-viewer"), v);
         }
