@@ -92,6 +92,8 @@ test.describe("the 2% target", () => {
 test.describe("applying", () => {
   test("bad fields are flagged in Chinese, nothing is sent; a good application is received", async ({ page }) => {
     await page.goto("/apply");
+    // The app's own checks (the plain form is nojs.spec.ts's).
+    await ready(page);
     const send = page.getByTestId("apply-submit");
     await expect(send).toBeEnabled();
     await page.getByLabel("姓名").fill("赵新");

@@ -98,3 +98,35 @@ test("without JavaScript a report missing its place says so beside the field and
   await expect(p.getByText(text)).toHaveCount(0);
   await check.close();
 });
+
+test("without JavaScript an application is refused field by field, then received", async ({ browser, baseURL }) => {
+  const context = await scriptless(browser, baseURL);
+  const page = await context.newPage();
+  await page.goto("/apply");
+  await page.getByLabel("姓名").fill("周无脚");
+  await page.getByLabel("手机号").fill("12345");
+  await page.getByLabel("密码").fill("巡逻平安2026");
+  await page.getByTestId("apply-submit").click();
+  // Every problem at once, each beside its field, and nothing stored.
+  await expect(page.getByTestId("error-phone")).toHaveText("请输入 11 位手机号码，例如 13812345678。");
+  await expect(page.getByTestId("error-community_id")).toHaveText("请选择所在社区。");
+  await expect(page.getByTestId("error-consent")).toBeVisible();
+
+  const phone = `137${String(Date.now()).slice(-8)}`;
+  await page.getByLabel("姓名").fill("周无脚");
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByLabel("密码").fill("巡逻平安2026");
+  await page.getByLabel("所在社区").selectOption({ label: "山大路社区" });
+  await page.locator('input[name="skills[first_aid]"]').check();
+  await page.locator('input[name="consent"]').check();
+  await page.getByTestId("apply-submit").click();
+  await expect(page.getByTestId("apply-done")).toBeVisible();
+  await context.close();
+
+  // Stored: the applicant can log in and sees where the application stands.
+  const later = await browser.newContext({ baseURL, locale: "zh-CN" });
+  const applicant = await later.newPage();
+  await logIn(applicant, phone, "/", "巡逻平安2026");
+  await expect(applicant.getByTestId("standing")).toContainText("山大路社区");
+  await later.close();
+});

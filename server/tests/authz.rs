@@ -489,6 +489,12 @@ const ROWS: &[Row] = &[
         expect: [422, 422, 422, 422, 422, 422],
     },
     Row {
+        name: "apply by plain form with bad input",
+        endpoint: "volunteers/apply-form",
+        aim: Aim::Public,
+        expect: [422, 422, 422, 422, 422, 422],
+    },
+    Row {
         name: "list volunteers",
         endpoint: "volunteers/list",
         aim: Aim::Scoped,
@@ -1243,6 +1249,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
             let (body, json) = match (endpoint, variant) {
                 ("areas/figures", "foreign") => (format!("id={}", f.foreign_district.0), false),
                 ("areas/figures", _) => (format!("id={}", f.district.0), false),
+                ("volunteers/apply-form", _) => ("name=&phone=1&password=&skills%5Bfire%5D=on".to_owned(), false),
                 ("volunteers/apply", _) => (r#"{"input":{"name":"","phone":"1","password":"","community_id":null,"id_number":"","skills":[],"consent":false}}"#.to_owned(), true),
                 ("volunteers/list", _) => ("offset=0".to_owned(), false),
                 ("teams/create", "out") => {

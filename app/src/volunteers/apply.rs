@@ -124,100 +124,140 @@ pub async fn community_choices() -> Result<Vec<CommunityChoice>, AppError> {
 /// Stores the application (status "applied"); a coordinator of the community decides.
 #[server(endpoint = "volunteers/apply", input = server_fn::codec::Json)]
 pub async fn apply(input: ApplyInput) -> Result<String, AppError> {
+    crate::error::answer(store_application(input, |mut errors| {
+        AppError::Invalid(errors.remove(0))
+    }))
+    .await
+}
+
+/// The same application sent as a plain form (JavaScript off, or the page's code not yet
+/// arrived): every problem comes back at once beside its field; once stored, the page says so.
+#[server(endpoint = "volunteers/apply-form")]
+pub async fn apply_by_form(
+    name: String,
+    phone: String,
+    password: String,
+    community_id: Option<String>,
+    id_number: Option<String>,
+    // Ticked boxes arrive as `skills[fire]=on`.
+    skills: Option<std::collections::BTreeMap<String, String>>,
+    consent: Option<String>,
+) -> Result<(), AppError> {
+    let input = ApplyInput {
+        name,
+        phone,
+        password,
+        community_id: community_id.and_then(|c| c.trim().parse().ok()),
+        id_number: id_number.unwrap_or_default(),
+        skills: skills.unwrap_or_default().into_keys().collect(),
+        consent: consent.is_some(),
+    };
     crate::error::answer(async move {
-        use domain::{AreaId, AreaKind, AuditEntry, NewVolunteer, SealedIdNumber, StorageError};
-        let state = crate::AppState::current()?;
-        let store = state.storage.as_ref();
-        let valid = validate(&input).map_err(|mut errors| AppError::Invalid(errors.remove(0)))?;
-        let now = chrono::Utc::now().timestamp_millis();
-        // Anyone may call this, and a password hash is costly: the cheap refusals come first,
-        // then a limit per client, and the hash itself waits for one of the server's few
-        // hashing slots (`Secrets::hash_password`).
-        if store
-            .volunteer_by_phone(&valid.phone)
-            .await
-            .map_err(AppError::from)?
-            .is_some()
-        {
+        store_application(input, AppError::fields).await?;
+        leptos_axum::redirect(APPLIED_URL);
+        Ok(())
+    })
+    .await
+}
+
+/// Where a plain-form application lands once stored.
+#[cfg(feature = "ssr")]
+const APPLIED_URL: &str = "/apply?applied=1";
+
+#[cfg(feature = "ssr")]
+async fn store_application(
+    input: ApplyInput,
+    refuse: impl FnOnce(Vec<FieldError>) -> AppError,
+) -> Result<String, AppError> {
+    use domain::{AreaId, AreaKind, AuditEntry, NewVolunteer, SealedIdNumber, StorageError};
+    let state = crate::AppState::current()?;
+    let store = state.storage.as_ref();
+    let valid = validate(&input).map_err(refuse)?;
+    let now = chrono::Utc::now().timestamp_millis();
+    // Anyone may call this, and a password hash is costly: the cheap refusals come first,
+    // then a limit per client, and the hash itself waits for one of the server's few
+    // hashing slots (`Secrets::hash_password`).
+    if store
+        .volunteer_by_phone(&valid.phone)
+        .await
+        .map_err(AppError::from)?
+        .is_some()
+    {
+        return Err(AppError::Invalid(FieldError::new(
+            "phone",
+            MessageKey::PhoneTaken,
+        )));
+    }
+    let client = crate::auth::client_addr();
+    crate::throttle::take(
+        store,
+        state.secrets.as_ref(),
+        &[(crate::throttle::Limit::APPLY_CLIENT, &client)],
+        now,
+    )
+    .await?;
+    let community = store
+        .area(AreaId(valid.community_id))
+        .await
+        .map_err(AppError::from)?
+        .filter(|a| a.kind == AreaKind::Community)
+        .ok_or_else(|| {
+            AppError::Invalid(FieldError::new(
+                "community_id",
+                MessageKey::CommunityUnknown,
+            ))
+        })?;
+    let password_hash = state
+        .secrets
+        .hash_password(&valid.password)
+        .await
+        .map_err(|e| AppError::internal("password hash", e))?;
+    let id_number = valid.id_number.as_ref().map(|id| SealedIdNumber {
+        sealed: state.secrets.seal(id.as_str()),
+        masked: id.masked(),
+    });
+    let new = NewVolunteer {
+        name: valid.name,
+        phone: valid.phone,
+        id_number,
+        home_area_id: community.id,
+        skills: valid.skills,
+        location_consent_version: Some(CONSENT_VERSION.to_owned()),
+        status: domain::VolunteerStatus::Applied,
+        vest_no: None,
+        password_hash: Some(password_hash),
+        now_ms: now,
+    };
+    let id = match store.insert_volunteer(&new).await {
+        Ok(id) => id,
+        Err(StorageError::Constraint("volunteers_phone_key")) => {
             return Err(AppError::Invalid(FieldError::new(
                 "phone",
                 MessageKey::PhoneTaken,
-            )));
+            )))
         }
-        let client = crate::auth::client_addr();
-        crate::throttle::take(
-            store,
-            state.secrets.as_ref(),
-            &[(crate::throttle::Limit::APPLY_CLIENT, &client)],
-            now,
-        )
-        .await?;
-        let community = store
-            .area(AreaId(valid.community_id))
-            .await
-            .map_err(AppError::from)?
-            .filter(|a| a.kind == AreaKind::Community)
-            .ok_or_else(|| {
-                AppError::Invalid(FieldError::new(
-                    "community_id",
-                    MessageKey::CommunityUnknown,
-                ))
-            })?;
-        let password_hash = state
-            .secrets
-            .hash_password(&valid.password)
-            .await
-            .map_err(|e| AppError::internal("password hash", e))?;
-        let id_number = valid.id_number.as_ref().map(|id| SealedIdNumber {
-            sealed: state.secrets.seal(id.as_str()),
-            masked: id.masked(),
-        });
-        let new = NewVolunteer {
-            name: valid.name,
-            phone: valid.phone,
-            id_number,
-            home_area_id: community.id,
-            skills: valid.skills,
-            location_consent_version: Some(CONSENT_VERSION.to_owned()),
-            status: domain::VolunteerStatus::Applied,
-            vest_no: None,
-            password_hash: Some(password_hash),
-            now_ms: now,
-        };
-        let id = match store.insert_volunteer(&new).await {
-            Ok(id) => id,
-            Err(StorageError::Constraint("volunteers_phone_key")) => {
-                return Err(AppError::Invalid(FieldError::new(
-                    "phone",
-                    MessageKey::PhoneTaken,
-                )))
-            }
-            Err(e) => return Err(e.into()),
-        };
-        store
-            .append_audit(&AuditEntry {
-                at_ms: now,
-                actor_id: Some(id),
-                action: "apply".into(),
-                entity: "volunteer".into(),
-                entity_id: Some(id.0),
-                area_id: Some(community.id),
-                before: None,
-                after: Some(r#"{"status":"applied"}"#.into()),
-            })
-            .await
-            .map_err(AppError::from)?;
-        Ok(community.name)
-    })
-    .await
+        Err(e) => return Err(e.into()),
+    };
+    store
+        .append_audit(&AuditEntry {
+            at_ms: now,
+            actor_id: Some(id),
+            action: "apply".into(),
+            entity: "volunteer".into(),
+            entity_id: Some(id.0),
+            area_id: Some(community.id),
+            before: None,
+            after: Some(r#"{"status":"applied"}"#.into()),
+        })
+        .await
+        .map_err(AppError::from)?;
+    Ok(community.name)
 }
 
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let t = use_texts();
     let choices = Resource::new(|| (), |_| community_choices());
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     let name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
@@ -228,6 +268,11 @@ pub fn ApplyPage() -> impl IntoView {
     let consent = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit = Action::new(|input: &ApplyInput| apply(input.clone()));
+    // Without JavaScript the form is posted as it is; the page comes back with its answer.
+    let posted = ServerAction::<ApplyByForm>::new();
+    let form_url = <ApplyByForm as leptos::server_fn::ServerFn>::PATH;
+    let applied =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("applied").is_some());
     let pending = submit.pending();
 
     let input = move || ApplyInput {
@@ -258,11 +303,13 @@ pub fn ApplyPage() -> impl IntoView {
     });
     let error_for = move |field: &'static str| {
         move || {
-            errors.with(|es| {
-                es.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| t.message(e.key))
-            })
+            errors
+                .with(|es| {
+                    es.iter()
+                        .find(|e| e.field == field)
+                        .map(|e| t.message(e.key).to_owned())
+                })
+                .or_else(crate::actions::field_problem(*posted, field, t))
         }
     };
     let field_error = move |field: &'static str| {
@@ -273,12 +320,19 @@ pub fn ApplyPage() -> impl IntoView {
             })}
         }
     };
-    let done = move || submit.value().with(|v| matches!(v, Some(Ok(_))));
+    let done = move || applied || submit.value().with(|v| matches!(v, Some(Ok(_))));
+    // A refusal that is not about one field (the network, too many tries), from either way in.
+    fn not_a_field<T>(v: &Option<Result<T, AppError>>, t: &crate::i18n::Texts) -> Option<String> {
+        match v {
+            Some(Err(e)) if e.field_errors().is_empty() => Some(e.user_message(t)),
+            _ => None,
+        }
+    }
     let other_error = move || {
-        submit.value().with(|v| match v {
-            Some(Err(AppError::Invalid(_))) | None | Some(Ok(_)) => None,
-            Some(Err(e)) => Some(e.user_message(t)),
-        })
+        submit
+            .value()
+            .with(|v| not_a_field(v, t))
+            .or_else(|| posted.value().with(|v| not_a_field(v, t)))
     };
 
     view! {
@@ -287,7 +341,7 @@ pub fn ApplyPage() -> impl IntoView {
         <Show
             when=done
             fallback=move || view! {
-                <form class="stack card" on:submit=on_submit novalidate data-testid="apply-form">
+                <form class="stack card" method="post" action=form_url on:submit=on_submit novalidate data-testid="apply-form">
                     <p class="lead">{t.apply_intro}</p>
                     <label class="field">
                         <span>{t.name_label}</span>
@@ -341,7 +395,7 @@ pub fn ApplyPage() -> impl IntoView {
                             let code = *code;
                             view! {
                                 <label class="check">
-                                    <input type="checkbox" name="skills" value=code on:change=move |ev| {
+                                    <input type="checkbox" name=format!("skills[{code}]") on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         skills.update(|s| {
                                             s.retain(|c| c != code);
@@ -365,12 +419,9 @@ pub fn ApplyPage() -> impl IntoView {
                     </div>
                     {move || other_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                     <button type="submit" class="button primary block" data-testid="apply-submit"
-                        disabled=move || !hydrated.get() || pending.get()>
+                        disabled=move || pending.get()>
                         {move || if pending.get() { t.sending } else { t.apply_submit }}
                     </button>
-                    <Show when=move || !hydrated.get()>
-                        <p class="hint">{t.form_needs_js}</p>
-                    </Show>
                 </form>
             }
         >
