@@ -40,21 +40,6 @@ pub struct Created {
 /// How many of the created shifts the form lists by date.
 pub const LISTED: usize = 8;
 
-/// The form's fields top to bottom: its problems are listed (and the first focused) in this
-/// order.
-#[cfg(feature = "ssr")]
-const FORM_ORDER: [&str; 9] = [
-    "site",
-    "date",
-    "start",
-    "end",
-    "headcount",
-    "leaders",
-    "notes",
-    "weekdays",
-    "until",
-];
-
 /// Creates the shift (or, repeated, one per matching day) and says what it created.
 #[server(endpoint = "roster/create", input = server_fn::codec::Json)]
 pub async fn create_shifts(input: NewShiftsInput) -> Result<Created, AppError> {
@@ -106,7 +91,7 @@ pub async fn create_shifts(input: NewShiftsInput) -> Result<Created, AppError> {
         if input.repeat {
             errors.retain(|e| e.key != MessageKey::ShiftInPast);
         }
-        errors.sort_by_key(|e| FORM_ORDER.iter().position(|f| *f == e.field).unwrap_or(99));
+        domain::duty::shift::in_form_order(&mut errors);
         errors.dedup();
         let (Some(draft), true) = (draft, errors.is_empty()) else {
             return Err(AppError::fields(errors));

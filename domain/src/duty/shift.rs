@@ -136,7 +136,7 @@ impl ShiftDraft {
             }
         }
         // Field order, as the form shows them (the window's problems came last).
-        errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field).unwrap_or(99));
+        in_form_order(&mut errors);
         match (site_id, window, headcount, leaders) {
             (Some(site_id), Some(window), Some(headcount), Some(leaders)) if errors.is_empty() => {
                 Ok(Self {
@@ -177,8 +177,9 @@ impl ShiftDraft {
     }
 }
 
-/// The shift form's fields, top to bottom: errors are listed (and the first focused) in this order.
-const FIELD_ORDER: [&str; 8] = [
+/// The new-shift form's fields, top to bottom (a weekly pattern's last): its problems are
+/// listed, and the first one's field focused, in this order.
+pub const FORM_ORDER: [&str; 9] = [
     "site",
     "date",
     "start",
@@ -186,8 +187,19 @@ const FIELD_ORDER: [&str; 8] = [
     "headcount",
     "leaders",
     "notes",
-    "valid_until",
+    "weekdays",
+    "until",
 ];
+
+/// Sorts a form's problems into [`FORM_ORDER`] (a field it does not list goes last).
+pub fn in_form_order(errors: &mut [FieldError]) {
+    errors.sort_by_key(|e| {
+        FORM_ORDER
+            .iter()
+            .position(|f| *f == e.field)
+            .unwrap_or(FORM_ORDER.len())
+    });
+}
 
 /// The window from `start` to `end` minutes after local midnight of `date`; an end at or before
 /// the start is on the next day, so the window is always 1 minute to 24 hours long.
