@@ -2,13 +2,14 @@
 //! `new_shift`), volunteers
 //! take them and check in on site (`shifts`, `check_panel`), events travel through the phone's
 //! outbox (`outbox`, `check`) to the check service (`service`), and hours are confirmed and
-//! totalled (`roster`, `hours`). The rules themselves live in `domain::duty`.
+//! totalled (`decide`, `hours`). The rules themselves live in `domain::duty`.
 
 #[cfg(feature = "ssr")]
 mod access;
 pub mod calendar;
 pub mod check;
 mod check_panel;
+pub mod decide;
 pub mod hours;
 pub mod new_shift;
 pub mod outbox;
