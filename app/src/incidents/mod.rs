@@ -10,6 +10,8 @@ pub mod detail;
 pub mod list;
 pub mod map;
 pub mod report;
+pub mod report_api;
+mod report_parts;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod stats;

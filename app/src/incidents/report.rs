@@ -3,6 +3,7 @@
 //! is off), and photos shrunk on the phone. It leaves through the outbox, so a report made in a
 //! basement with no signal is kept on the phone and sent, exactly once, when the network returns.
 
+use super::report_parts::{PhotoPicker, TapMap};
 use crate::areas::MapData;
 use crate::i18n::use_texts;
 use crate::AppError;
@@ -74,142 +75,10 @@ pub struct SiteChoice {
     pub lon: f64,
 }
 
-/// The middle of each site (a circle's centre, a point inside a polygon).
-#[cfg(feature = "ssr")]
-fn site_choices(sites: &[domain::Site]) -> Vec<SiteChoice> {
-    use geo::InteriorPoint;
-    sites
-        .iter()
-        .filter_map(|s| {
-            let (lat, lon) = match &s.fence {
-                domain::geometry::Fence::Circle { lat, lon, .. } => (*lat, *lon),
-                domain::geometry::Fence::Polygon(shape) => {
-                    let p = shape.interior_point()?;
-                    (p.y(), p.x())
-                }
-            };
-            Some(SiteChoice {
-                id: s.id.0,
-                name: s.name.clone(),
-                lat,
-                lon,
-            })
-        })
-        .collect()
-}
-
-/// The corners of the shapes' bounding box grown by a quarter of its size each way (at least
-/// about 50 m), as (lat, lon): a position just outside the boundary can still be tapped.
-#[cfg(feature = "ssr")]
-fn framed_with_margin(shapes: &[(i64, String, domain::geometry::Shape)]) -> Vec<(f64, f64)> {
-    use geo::BoundingRect;
-    shapes
-        .iter()
-        .filter_map(|(_, _, s)| s.bounding_rect())
-        .flat_map(|r| {
-            let dy = (r.height() * 0.25).max(0.0005);
-            let dx = (r.width() * 0.25).max(0.0005);
-            [
-                (r.min().y - dy, r.min().x - dx),
-                (r.max().y + dy, r.max().x + dx),
-            ]
-        })
-        .collect()
-}
-
-#[server(endpoint = "incidents/form")]
-pub async fn report_form() -> Result<ReportFormData, AppError> {
-    crate::error::answer(async move {
-        let state = crate::AppState::current()?;
-        let who = crate::auth::require_login()?;
-        if !who.status.on_duty_roll() {
-            return Err(AppError::Forbidden);
-        }
-        // The reporter's own community with a little of its surroundings: the place they
-        // patrol, large enough on a phone to tap a doorway.
-        let (map, sites) = match who.home.0.last() {
-            Some(&home) => {
-                let (shapes, sites) =
-                    crate::areas::area_shapes(state.storage.as_ref(), home).await?;
-                let margin = framed_with_margin(&shapes);
-                (
-                    crate::areas::build_map(&shapes, &sites, &margin, crate::areas::Datum::Wgs84),
-                    site_choices(&sites),
-                )
-            }
-            None => (None, Vec::new()),
-        };
-        let now = chrono::Utc::now().timestamp_millis();
-        let shift = super::service::shift_under_way(&state, &who, now).await?;
-        Ok(ReportFormData {
-            categories: state.incidents.categories.all().to_vec(),
-            max_photos: state.incidents.max_photos,
-            map,
-            shift_site: shift.map(|m| m.shift.site_name),
-            me: who.volunteer_id.0,
-            sites,
-            form_key: uuid::Uuid::now_v7().to_string(),
-        })
-    })
-    .await
-}
-
-/// A report sent as a plain form (JavaScript off, or the app's code not yet arrived): no photos
-/// and no position from the phone, so its place is the site chosen as "near". Checked and stored
-/// like the outbox's reports; the browser is then sent to the stored report.
-#[server(endpoint = "incidents/report-form")]
-pub async fn report_by_form(
-    client_key: String,
-    category: Option<String>,
-    severity: Option<String>,
-    body: String,
-    site_id: Option<String>,
-) -> Result<(), AppError> {
-    crate::error::answer(async move {
-        use domain::{FieldError, MessageKey};
-        let state = crate::AppState::current()?;
-        let who = crate::auth::require_login()?;
-        // Only a site of the reporter's own community can be chosen.
-        let home = *who.home.0.last().ok_or(AppError::Forbidden)?;
-        let (_, sites) = crate::areas::area_shapes(state.storage.as_ref(), home).await?;
-        let chosen = site_id.as_deref().and_then(|s| s.parse::<i64>().ok());
-        let site = site_choices(&sites)
-            .into_iter()
-            .find(|s| Some(s.id) == chosen)
-            .ok_or_else(|| AppError::from(FieldError::new("site", MessageKey::Required)))?;
-        let now = chrono::Utc::now().timestamp_millis();
-        let input = ReportInput {
-            client_key,
-            made_at: now,
-            category: category.unwrap_or_default(),
-            severity: severity.unwrap_or_else(|| "1".to_owned()),
-            body,
-            lat: site.lat,
-            lon: site.lon,
-            accuracy_m: None,
-            photos: Vec::new(),
-            reporter: Some(who.volunteer_id.0),
-        };
-        // Counted like the outbox's reports (one account cannot flood the triage queue).
-        let reporter = who.volunteer_id.0.to_string();
-        crate::throttle::take(
-            state.storage.as_ref(),
-            state.secrets.as_ref(),
-            &[(crate::throttle::Limit::REPORTS_PERSON, &reporter)],
-            now,
-        )
-        .await?;
-        let answer = super::service::record_report(&state, &who, &input, Vec::new(), now).await?;
-        leptos_axum::redirect(&format!("/incidents/{}", answer.id));
-        Ok(())
-    })
-    .await
-}
-
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let t = use_texts();
-    let form = Resource::new(|| (), |_| report_form());
+    let form = Resource::new(|| (), |_| super::report_api::report_form());
     view! {
         <Title text=t.incident.report_title />
         <div class="section-head">
@@ -267,9 +136,9 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     // "Near this site": the place when the phone gives no position.
     let near_site = RwSignal::new(String::new());
     // Shows the server's answer to the plain form (JavaScript off) when the page comes back.
-    let by_form = ServerAction::<ReportByForm>::new();
+    let by_form = ServerAction::<super::report_api::ReportByForm>::new();
     let form_error = crate::actions::failure(*by_form, t);
-    let form_url = <ReportByForm as leptos::server_fn::ServerFn>::PATH;
+    let form_url = <super::report_api::ReportByForm as leptos::server_fn::ServerFn>::PATH;
 
     let locate = move || {
         locating.set(true);
@@ -533,155 +402,4 @@ fn phone_clock_ms() -> i64 {
     {
         chrono::Utc::now().timestamp_millis()
     }
-}
-
-/// The street map; a tap moves the report's position there.
-#[component]
-fn TapMap(
-    map: MapData,
-    fix: RwSignal<Option<(f64, f64, Option<f64>)>>,
-    adjusted: RwSignal<bool>,
-) -> impl IntoView {
-    let t = use_texts();
-    #[cfg(feature = "hydrate")]
-    use crate::areas::MAP_PAD;
-    use crate::areas::{MapMarker, MapShapes};
-    let map_height = map.height;
-    let view_box = map.view_box();
-    let projection = map.projection;
-    let marker = move || {
-        fix.get()
-            .map(|(lat, lon, _)| view! { <MapMarker at=projection.point(lat, lon) /> })
-    };
-    let on_tap = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(svg) = ev
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
-            // From the tap's pixel to the viewBox (the drawing plus MAP_PAD around it).
-            let pad = f64::from(MAP_PAD);
-            let (width, height) = (1000.0 + 2.0 * pad, f64::from(map_height) + 2.0 * pad);
-            let rect = svg.get_bounding_client_rect();
-            if rect.width() <= 0.0 || rect.height() <= 0.0 {
-                return;
-            }
-            let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * width - pad;
-            let y = (f64::from(ev.client_y()) - rect.top()) / rect.height() * height - pad;
-            let (lat, lon) = projection.position(x, y);
-            fix.set(Some((lat, lon, None)));
-            adjusted.set(true);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, adjusted, map_height);
-    };
-    view! {
-        <figure class="card area-map tap-map">
-            <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg"
-                data-testid="report-map" on:click=on_tap>
-                <MapShapes areas=map.areas sites=map.sites />
-                {marker}
-            </svg>
-        </figure>
-    }
-}
-
-/// Photos: the camera or the gallery; each is shrunk on the phone (`public/photo.js`) before it
-/// is kept, so the outbox holds and sends a few hundred kilobytes, not a 5 MB original.
-#[component]
-fn PhotoPicker(
-    photos: RwSignal<Vec<String>>,
-    max_photos: usize,
-    photo_error: RwSignal<Option<&'static str>>,
-    shrinking: RwSignal<u32>,
-) -> impl IntoView {
-    let i = use_texts().incident;
-    let on_pick = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(files) = input.files() else { return };
-            photo_error.set(None);
-            let mut picked = Vec::new();
-            for n in 0..files.length() {
-                if let Some(file) = files.get(n) {
-                    picked.push(file);
-                }
-            }
-            input.set_value("");
-            leptos::task::spawn_local(async move {
-                shrinking.update(|n| *n += 1);
-                for file in picked {
-                    if photos.with_untracked(|p| p.len()) >= max_photos {
-                        // More were chosen than a report carries: say so, keep the first ones.
-                        photo_error.set(Some(i.photo_too_many));
-                        break;
-                    }
-                    match shrink(&file, PHOTO_EDGE_PX).await {
-                        Some(url) => photos.update(|p| p.push(url)),
-                        None => photo_error.set(Some(i.photo_unreadable)),
-                    }
-                }
-                shrinking.update(|n| *n = n.saturating_sub(1));
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, shrinking);
-    };
-    view! {
-        <section class="field photos" aria-labelledby="photos-title">
-            <span id="photos-title">{i.photos} " · " {i.photo_limit} " " {max_photos} " " {i.photo_unit}</span>
-            <div class="photo-strip" data-testid="photo-strip">
-                {move || photos.get().into_iter().enumerate().map(|(n, url)| view! {
-                    <figure class="thumb" data-testid="photo-thumb">
-                        <img src=url alt=i.photo_of />
-                        <button type="button" class="thumb-remove" aria-label=i.remove_photo
-                            on:click=move |_| photos.update(|p| { if n < p.len() { p.remove(n); } })>"×"</button>
-                    </figure>
-                }).collect_view()}
-            </div>
-            <Show when=move || photos.with(|p| p.len()) < max_photos>
-                <label class="button block photo-add">
-                    {i.add_photo}
-                    // No `capture`: the phone offers the camera and the gallery both.
-                    <input type="file" accept="image/*" multiple
-                        class="visually-hidden" data-testid="photo-input" on:change=on_pick />
-                </label>
-            </Show>
-            {move || photo_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-        </section>
-    }
-}
-
-/// `PinganPhoto.shrink(file, edge)` from `public/photo.js`: a JPEG `data:` URL, or `None` when
-/// the browser cannot read the file as an image.
-#[cfg(feature = "hydrate")]
-async fn shrink(file: &web_sys::File, edge: u32) -> Option<String> {
-    use js_sys::{Function, Promise, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    let window = web_sys::window()?;
-    let photo = Reflect::get(&window, &JsValue::from_str("PinganPhoto")).ok()?;
-    let shrink: Function = Reflect::get(&photo, &JsValue::from_str("shrink"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let promise: Promise = shrink
-        .call2(&photo, file, &JsValue::from(edge))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .ok()?
-        .as_string()
 }
