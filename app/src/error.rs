@@ -180,10 +180,47 @@ mod ssr {
         }
     }
 
+    /// The form field each named constraint guards and what to tell the person who broke it:
+    /// the one place where a database refusal becomes a form's message. A constraint not named
+    /// here is a conflict.
+    const CONSTRAINT_FIELDS: &[(&str, &str, domain::MessageKey)] = &[
+        (
+            "areas_parent_name_key",
+            "name",
+            domain::MessageKey::NameTaken,
+        ),
+        // SQLite's key for root areas (see migrations/sqlite/0001_areas.sql).
+        ("areas_root_name_key", "name", domain::MessageKey::NameTaken),
+        ("teams_area_name_key", "name", domain::MessageKey::NameTaken),
+        (
+            "volunteers_phone_key",
+            "phone",
+            domain::MessageKey::PhoneTaken,
+        ),
+        // Another person's report key: the reply must not reveal that report.
+        (
+            "incidents_client_key_key",
+            "client_key",
+            domain::MessageKey::Required,
+        ),
+    ];
+
+    /// The field error a broken constraint stands for, if it guards a field.
+    pub fn on_constraint(name: &str) -> Option<domain::FieldError> {
+        CONSTRAINT_FIELDS
+            .iter()
+            .find(|(constraint, _, _)| *constraint == name)
+            .map(|(_, field, key)| domain::FieldError::new(*field, *key))
+    }
+
     impl From<StorageError> for AppError {
         fn from(e: StorageError) -> Self {
             match e {
-                StorageError::Constraint(_) => AppError::Conflict,
+                StorageError::Constraint(name) => match on_constraint(name) {
+                    Some(field) => AppError::Invalid(field),
+                    None => AppError::Conflict,
+                },
+                StorageError::ChangedMeanwhile => AppError::Conflict,
                 StorageError::MissingReference => AppError::NotFound,
                 StorageError::Backend(detail) => AppError::internal("storage", detail),
             }
@@ -192,7 +229,7 @@ mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::current_request_id;
+pub use ssr::{current_request_id, on_constraint};
 
 /// Runs a server function's body and, on failure, answers with the error's HTTP status
 /// (401, 403, 404, 422…) instead of a blanket 500. Every `#[server]` body goes through here.

@@ -9,12 +9,16 @@ use crate::volunteer::{NewVolunteer, Volunteer, VolunteerId, VolunteerStatus};
 use async_trait::async_trait;
 
 /// Why a storage call failed, in terms the services can act on.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StorageError {
     /// A named uniqueness or check constraint refused the write; services map the name to a
     /// field error (never by matching error text).
     #[error("constraint {0} violated")]
     Constraint(&'static str),
+    /// The row changed since the caller read it (another leader decided first, the status
+    /// moved on): nothing was written, and reading again shows why.
+    #[error("changed meanwhile")]
+    ChangedMeanwhile,
     /// A reference points at a row that does not exist (e.g. a parent area).
     #[error("referenced row does not exist")]
     MissingReference,

@@ -139,3 +139,62 @@ async fn both_databases_define_the_same_schema() {
     sqlite.cleanup().await;
     pg.cleanup().await;
 }
+
+/// SQLite names a broken UNIQUE key only by its columns; the storage looks the constraint's
+/// name up in `SQLITE_UNIQUE_KEYS`. Every unique key of the migrated schema must be there, and
+/// nothing else.
+#[tokio::test]
+async fn every_sqlite_unique_key_is_named_for_the_storage() {
+    let db = common::TestDb::sqlite().await;
+    let url = db.sqlite_url().expect("a SQLite test database");
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' \
+         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("tables");
+    let mut keys = BTreeSet::new();
+    for table in &tables {
+        let indexes = sqlx::query(&format!("PRAGMA index_list({table})"))
+            .fetch_all(&mut conn)
+            .await
+            .expect("indexes");
+        for index in indexes.iter().filter(|i| i.get::<i64, _>("unique") == 1) {
+            let name: String = index.get("name");
+            let columns: Vec<String> = sqlx::query(&format!("PRAGMA index_info({name})"))
+                .fetch_all(&mut conn)
+                .await
+                .expect("index columns")
+                .iter()
+                .map(|c| format!("{table}.{}", c.get::<String, _>("name")))
+                .collect();
+            keys.insert(columns.join(", "));
+        }
+        // An INTEGER PRIMARY KEY is the rowid itself and has no index; generated ids (`id`)
+        // are never written twice.
+        let pk: Vec<(String, String)> = sqlx::query(&format!("PRAGMA table_info({table})"))
+            .fetch_all(&mut conn)
+            .await
+            .expect("columns")
+            .iter()
+            .filter(|c| c.get::<i64, _>("pk") > 0)
+            .map(|c| (c.get::<String, _>("name"), c.get::<String, _>("type")))
+            .collect();
+        if let [(column, kind)] = pk.as_slice() {
+            if kind == "INTEGER" && column != "id" {
+                keys.insert(format!("{table}.{column}"));
+            }
+        }
+    }
+    let named: BTreeSet<String> = server::storage::SQLITE_UNIQUE_KEYS
+        .iter()
+        .map(|(columns, _)| (*columns).to_owned())
+        .collect();
+    assert_eq!(
+        keys, named,
+        "SQLITE_UNIQUE_KEYS matches the schema's unique keys"
+    );
+    db.cleanup().await;
+}

@@ -361,7 +361,7 @@ async fn confirmed_hours_reach_the_ledger_and_a_correction_is_a_row_of_its_own(
                 &audit("decide_hours"),
             )
             .await,
-        Err(StorageError::Constraint(_))
+        Err(StorageError::ChangedMeanwhile)
     ));
     let ledger = store.ledger_minutes(v[0]).await.expect("ledger");
     assert_eq!(ledger, vec![240, -40]);

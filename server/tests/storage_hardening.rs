@@ -452,7 +452,7 @@ async fn the_clock_never_confirms_hours_a_leader_disputed(store: &dyn Storage) {
             &audit("auto_confirm_hours"),
         )
         .await;
-    assert!(matches!(automatic, Err(StorageError::Constraint(_))));
+    assert!(matches!(automatic, Err(StorageError::ChangedMeanwhile)));
     assert_eq!(
         store.service_of(a).await.expect("service").expect("s").1,
         ServiceState::Disputed

@@ -290,7 +290,7 @@ async fn a_status_change_needs_the_status_it_saw_and_writes_the_timeline(store: 
                 ),
             )
             .await,
-        Err(StorageError::Constraint("incidents_status"))
+        Err(StorageError::ChangedMeanwhile)
     ));
     store
         .change_incident(

@@ -105,7 +105,7 @@ pub async fn decide_hours(
             .decide_service(a.id, &decision, Some(who.volunteer_id), now, &audit)
             .await
             .map_err(|e| match e {
-                StorageError::Constraint(_) => {
+                StorageError::ChangedMeanwhile => {
                     AppError::from(FieldError::new("decision", MessageKey::AlreadyDecided))
                 }
                 other => other.into(),

@@ -258,7 +258,7 @@ pub async fn sweep(
         match store.decide_service(id, &decision, None, now, &audit).await {
             Ok(()) => done.auto_confirmed += 1,
             // A leader decided it in the meantime: theirs stands, and it is not counted here.
-            Err(domain::StorageError::Constraint(_)) => {}
+            Err(domain::StorageError::ChangedMeanwhile) => {}
             Err(e) => return Err(e),
         }
     }

@@ -46,11 +46,9 @@ async fn apply(
     store
         .change_incident(domain::incident::port::IncidentId(id), &change)
         .await
-        .map_err(|e| match e {
-            // Someone else moved it first: the reader reloads and sees their step.
-            domain::StorageError::Constraint("incidents_status") => AppError::Conflict,
-            other => other.into(),
-        })
+        // Someone else moved it first (`ChangedMeanwhile`, a conflict): the reader reloads and
+        // sees their step.
+        .map_err(AppError::from)
 }
 
 /// A workflow step: `acknowledge`, `refer` (with a referral), `resolve`, `close`, `reject` or

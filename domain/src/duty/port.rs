@@ -349,7 +349,8 @@ pub trait DutyStorage: Send + Sync {
     async fn shifts_in(&self, area: AreaId, from: i64, to: i64)
         -> Result<Vec<Shift>, StorageError>;
 
-    /// Cancels the shift and every sign-up on it, audited; the people signed up see the reason.
+    /// Marks the shift cancelled with its reason, audited. Its sign-ups stay as they are, so
+    /// everyone on it sees the shift cancelled and why; check-ins to it are refused.
     async fn cancel_shift(
         &self,
         id: ShiftId,
@@ -420,7 +421,8 @@ pub trait DutyStorage: Send + Sync {
     /// Everything `record_check` weighs, in two queries (the check-in path is the hot one).
     async fn check_context(&self, id: AssignmentId) -> Result<Option<CheckContext>, StorageError>;
 
-    /// Adds the volunteer's reason to an outside check-in made without one.
+    /// Stores the volunteer's reason on their own check event `client_key` (the app asks for
+    /// one after an outside check-in); another person's event is a missing reference.
     async fn explain_check(
         &self,
         client_key: &str,

@@ -222,7 +222,7 @@ pub trait IncidentStorage: Send + Sync {
     ) -> Result<Vec<IncidentFact>, StorageError>;
 
     /// Applies `change` and writes its timeline row. A status change whose `from` no longer
-    /// holds fails with `Constraint("incidents_status")`; an unknown id with `MissingReference`.
+    /// holds fails with `ChangedMeanwhile`; an unknown id with `MissingReference`.
     async fn change_incident(
         &self,
         id: IncidentId,

@@ -1,15 +1,24 @@
 //! PostgreSQL: the scale-out engine. App servers stay stateless, so many can share it.
 
-use super::common::storage_impl;
-use super::duty::duty_storage_impl;
-use super::incident::incident_storage_impl;
-use super::{
-    area_kind, backend_err, corrupt, count, exactly_one, like_literal, map_err, site_from_parts,
-    unique_of_volunteers,
-};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
+
+// The other adapter compiles the same directory for its own driver, on purpose.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;
+
+type Db = sqlx::Postgres;
+type Store = PostgresStorage;
+
+const BACKEND: &str = "postgres";
+
+/// The standard NULL-safe equality.
+const NULL_SAFE_EQ: &str = "IS NOT DISTINCT FROM";
+
+/// PostgreSQL locks rows as statements touch them; a plain transaction is right.
+const BEGIN_WRITE: &str = "BEGIN";
 
 #[derive(Clone)]
 pub struct PostgresStorage {
@@ -35,13 +44,3 @@ impl PostgresStorage {
         })
     }
 }
-
-/// The standard NULL-safe equality.
-const NULL_SAFE_EQ: &str = "IS NOT DISTINCT FROM";
-
-/// PostgreSQL locks rows as statements touch them; a plain transaction is right.
-const BEGIN_WRITE: &str = "BEGIN";
-
-storage_impl!(PostgresStorage, sqlx::postgres::PgRow, "postgres");
-duty_storage_impl!(PostgresStorage, sqlx::postgres::PgRow);
-incident_storage_impl!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);

@@ -1,17 +1,28 @@
 //! SQLite: the embedded default. One file, WAL, and `synchronous=FULL` because a check-in
 //! acknowledged to a phone must survive a power cut.
 
-use super::common::storage_impl;
-use super::duty::duty_storage_impl;
-use super::incident::incident_storage_impl;
-use super::{
-    area_kind, backend_err, corrupt, count, exactly_one, like_literal, map_err, site_from_parts,
-    unique_of_volunteers,
-};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::time::Duration;
+
+// The other adapter compiles the same directory for its own driver, on purpose.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;
+
+type Db = sqlx::Sqlite;
+type Store = SqliteStorage;
+
+const BACKEND: &str = "sqlite";
+
+/// `IS` compares NULL to NULL as equal in SQLite.
+const NULL_SAFE_EQ: &str = "IS";
+
+/// Write transactions take SQLite's write lock up front. A deferred transaction that reads and
+/// then writes cannot wait for another writer (its snapshot would be stale) and fails at once
+/// with "database is locked"; an immediate one waits its turn under `busy_timeout`.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
 #[derive(Clone)]
 pub struct SqliteStorage {
@@ -43,15 +54,3 @@ impl SqliteStorage {
         })
     }
 }
-
-/// `IS` compares NULL to NULL as equal in SQLite.
-const NULL_SAFE_EQ: &str = "IS";
-
-/// Write transactions take SQLite's write lock up front. A deferred transaction that reads and
-/// then writes cannot wait for another writer (its snapshot would be stale) and fails at once
-/// with "database is locked"; an immediate one waits its turn under `busy_timeout`.
-const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
-
-storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, "sqlite");
-duty_storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow);
-incident_storage_impl!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
