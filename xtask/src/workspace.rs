@@ -50,6 +50,13 @@ impl Workspace {
         run(self.cargo().args(["fmt", "--all", "--check"]))
     }
 
+    /// The `view!` macros, which rustfmt does not format.
+    pub fn leptosfmt_check(&self) -> Result<()> {
+        run(Command::new(tools::leptosfmt())
+            .current_dir(&self.root)
+            .args(["--check", "app/src", "frontend/src"]))
+    }
+
     pub fn clippy_ssr(&self) -> Result<()> {
         run(self.cargo().args([
             "clippy",

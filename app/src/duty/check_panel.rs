@@ -109,15 +109,23 @@ pub fn CheckPanel(
         let service = card.service.clone();
         view! {
             <p class="check-state done" data-testid="check-state">
-                {d.checked_out} " " {clock(out.made_at)}
-                {service.map(|(minutes, state)| {
-                    let label = match state.as_str() {
-                        "confirmed" => d.credited,
-                        "disputed" => d.disputed,
-                        _ => d.pending,
-                    };
-                    view! { " · " {duration(lang, i64::from(minutes))} " · " <span data-testid="service-state">{label}</span> }
-                })}
+                {d.checked_out}
+                " "
+                {clock(out.made_at)}
+                {service
+                    .map(|(minutes, state)| {
+                        let label = match state.as_str() {
+                            "confirmed" => d.credited,
+                            "disputed" => d.disputed,
+                            _ => d.pending,
+                        };
+                        view! {
+                            " · "
+                            {duration(lang, i64::from(minutes))}
+                            " · "
+                            <span data-testid="service-state">{label}</span>
+                        }
+                    })}
             </p>
         }
     });
@@ -126,71 +134,143 @@ pub fn CheckPanel(
         .clone()
         .map(|c| view! { <CheckedIn check=c /> });
     let open = card.check_open;
+    // A plain form's refusal comes back in the address, not tied to one card: it is shown
+    // where check-in is open (a volunteer has one such shift at a time).
+    let plain_form_error = move || form_error().filter(|_| open);
     let on_duty = card.checked_in.is_some() && card.checked_out.is_none();
     let has_track = card.checked_in.is_some();
     view! {
         <div class="check-panel">
             {checked_in}
             {on_duty.then(|| view! { <super::track::TrackRecorder assignment_id=id /> })}
-            {redo.then(|| view! {
-                <div class="stack recheck" data-testid="recheck">
-                    <p class="muted">{d.recheck_hint}</p>
-                    <form method="post" action=form_url on:submit=enhanced("in", How::Position)>
-                        <input type="hidden" name="assignment_id" value=id.to_string() />
-                        <input type="hidden" name="kind" value="in" />
-                        <button type="submit" class="button primary block check-button" data-testid="recheck-in"
-                            disabled=busy>{d.recheck_in}</button>
-                    </form>
-                </div>
-            })}
-            {needs_reason.map(|c| view! { <ReasonForm check=c refresh /> })}
-            {done}
-            {next_kind.filter(|_| open).map(|kind| {
-                let (label, testid) = if kind == "in" { (d.check_in, "check-in") } else { (d.check_out, "check-out") };
-                let class = if redo { "button block check-button" } else { "button primary block check-button" };
-                view! {
-                    <form method="post" action=form_url on:submit=enhanced(kind, How::Position)>
-                        <input type="hidden" name="assignment_id" value=id.to_string() />
-                        <input type="hidden" name="kind" value=kind />
-                        <button type="submit" class=class data-testid=testid disabled=busy>{label}</button>
-                    </form>
-                }
-            })}
-            {move || no_position().then(|| view! {
-                <div class="alert warn stack" role="alert" data-testid="no-position">
-                    <p>{d.location_blocked}</p>
-                    <button type="button" class="button text" data-testid="check-in-anyway" disabled=busy
-                        on:click=move |_| press("in", How::Unknown)>{d.check_in_anyway}</button>
-                </div>
-            })}
-            {code_kind.filter(|_| open).map(|kind| {
-                let label = if kind == "in" { d.check_in } else { d.check_out };
-                view! {
-                    <details class="code-entry" open=move || code_open.get()>
-                        <summary>{d.use_code}</summary>
-                        <form class="stack" method="post" action=form_url on:submit=enhanced(kind, How::Code)>
+            {redo
+                .then(|| {
+                    view! {
+                        <div class="stack recheck" data-testid="recheck">
+                            <p class="muted">{d.recheck_hint}</p>
+                            <form
+                                method="post"
+                                action=form_url
+                                on:submit=enhanced("in", How::Position)
+                            >
+                                <input type="hidden" name="assignment_id" value=id.to_string() />
+                                <input type="hidden" name="kind" value="in" />
+                                <button
+                                    type="submit"
+                                    class="button primary block check-button"
+                                    data-testid="recheck-in"
+                                    disabled=busy
+                                >
+                                    {d.recheck_in}
+                                </button>
+                            </form>
+                        </div>
+                    }
+                })} {needs_reason.map(|c| view! { <ReasonForm check=c refresh /> })} {done}
+            {next_kind
+                .filter(|_| open)
+                .map(|kind| {
+                    let (label, testid) = if kind == "in" {
+                        (d.check_in, "check-in")
+                    } else {
+                        (d.check_out, "check-out")
+                    };
+                    let class = if redo {
+                        "button block check-button"
+                    } else {
+                        "button primary block check-button"
+                    };
+                    view! {
+                        <form method="post" action=form_url on:submit=enhanced(kind, How::Position)>
                             <input type="hidden" name="assignment_id" value=id.to_string() />
                             <input type="hidden" name="kind" value=kind />
-                            <label class="field">
-                                <span>{d.code_label}</span>
-                                <input name="code" inputmode="numeric" maxlength="6" autocomplete="one-time-code" data-testid="code"
-                                    prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
-                            </label>
-                            <button type="submit" class="button block" data-testid="code-submit" disabled=busy>{label}</button>
+                            <button type="submit" class=class data-testid=testid disabled=busy>
+                                {label}
+                            </button>
                         </form>
-                    </details>
-                }
-            })}
+                    }
+                })}
+            {move || {
+                no_position()
+                    .then(|| {
+                        view! {
+                            <div class="alert warn stack" role="alert" data-testid="no-position">
+                                <p>{d.location_blocked}</p>
+                                <button
+                                    type="button"
+                                    class="button text"
+                                    data-testid="check-in-anyway"
+                                    disabled=busy
+                                    on:click=move |_| press("in", How::Unknown)
+                                >
+                                    {d.check_in_anyway}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            {code_kind
+                .filter(|_| open)
+                .map(|kind| {
+                    let label = if kind == "in" { d.check_in } else { d.check_out };
+                    view! {
+                        <details class="code-entry" open=move || code_open.get()>
+                            <summary>{d.use_code}</summary>
+                            <form
+                                class="stack"
+                                method="post"
+                                action=form_url
+                                on:submit=enhanced(kind, How::Code)
+                            >
+                                <input type="hidden" name="assignment_id" value=id.to_string() />
+                                <input type="hidden" name="kind" value=kind />
+                                <label class="field">
+                                    <span>{d.code_label}</span>
+                                    <input
+                                        name="code"
+                                        inputmode="numeric"
+                                        maxlength="6"
+                                        autocomplete="one-time-code"
+                                        data-testid="code"
+                                        prop:value=code
+                                        on:input=move |ev| code.set(event_target_value(&ev))
+                                    />
+                                </label>
+                                <button
+                                    type="submit"
+                                    class="button block"
+                                    data-testid="code-submit"
+                                    disabled=busy
+                                >
+                                    {label}
+                                </button>
+                            </form>
+                        </details>
+                    }
+                })}
             <p class="check-status" role="status" aria-live="polite" data-testid="check-status">
                 {status}
             </p>
-            {move || refused().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            // A plain form's refusal comes back in the address, not tied to one card: it is
-            // shown where check-in is open (a volunteer has one such shift at a time).
-            {move || form_error().filter(|_| open).map(|e| view! {
-                <p class="form-error" role="alert" data-testid="form-error">{e}</p>
-            })}
-            {has_track.then(|| view! { <super::track::TrackPanel assignment_id=id /> })}
+            {move || {
+                refused()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                plain_form_error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert" data-testid="form-error">
+                                {e}
+                            </p>
+                        }
+                    })
+            }} {has_track.then(|| view! { <super::track::TrackPanel assignment_id=id /> })}
         </div>
     }
     .into_any()
@@ -208,7 +288,11 @@ fn CheckedIn(check: CheckView) -> impl IntoView {
     };
     view! {
         <p class="check-state" data-testid="checked-in" data-proof=check.proof.clone()>
-            {d.checked_in} " " {clock(check.made_at)} " · " {verdict}
+            {d.checked_in}
+            " "
+            {clock(check.made_at)}
+            " · "
+            {verdict}
         </p>
         {(check.proof == "outside").then(|| view! { <p class="alert warn">{d.outside_fence}</p> })}
     }
@@ -228,16 +312,35 @@ fn ReasonForm(check: CheckView, refresh: RwSignal<u32>) -> impl IntoView {
     refresh_on_success(save, refresh);
     let error = failure(save, t);
     view! {
-        <form class="stack reason-form" data-testid="reason-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            save.dispatch((key.clone(), reason.get()));
-        }>
+        <form
+            class="stack reason-form"
+            data-testid="reason-form"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                save.dispatch((key.clone(), reason.get()));
+            }
+        >
             <label class="field">
                 <span>{d.reason}</span>
-                <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                <input
+                    maxlength="200"
+                    prop:value=reason
+                    on:input=move |ev| reason.set(event_target_value(&ev))
+                />
             </label>
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <button type="submit" class="button block" disabled=move || save.pending().get()>{d.send_reason}</button>
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
+            <button type="submit" class="button block" disabled=move || save.pending().get()>
+                {d.send_reason}
+            </button>
         </form>
     }
     .into_any()

@@ -247,108 +247,250 @@ pub fn NewShiftForm(
         move || problem().is_some().then_some("true")
     };
     view! {
-        <form class="card stack" data-testid="new-shift" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            create.dispatch(form.get());
-        }>
+        <form
+            class="card stack"
+            data-testid="new-shift"
+            novalidate
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                create.dispatch(form.get());
+            }
+        >
             <h2>{d.new_shift}</h2>
             <Field id="shift-site" label=d.site name="site" problem=problem("site")>
-                <select id="shift-site" name="site_id" aria-invalid=invalid("site") aria-describedby=described_by("shift-site")
-                    on:change=move |ev| form.update(|f| f.site_id = event_target_value(&ev))>
-                    {sites.into_iter().map(|(id, n)| {
-                        let selected = form.with_untracked(|f| f.site_id == id.to_string());
-                        view! { <option value=id.to_string() selected=selected>{n}</option> }
-                    }).collect_view()}
+                <select
+                    id="shift-site"
+                    name="site_id"
+                    aria-invalid=invalid("site")
+                    aria-describedby=described_by("shift-site")
+                    on:change=move |ev| form.update(|f| f.site_id = event_target_value(&ev))
+                >
+                    {sites
+                        .into_iter()
+                        .map(|(id, n)| {
+                            let selected = form.with_untracked(|f| f.site_id == id.to_string());
+                            view! {
+                                <option value=id.to_string() selected=selected>
+                                    {n}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </Field>
             <Field id="shift-date" label=d.date name="date" problem=problem("date")>
-                <input id="shift-date" type="date" name="date" aria-invalid=invalid("date")
-                    aria-describedby=described_by("shift-date") prop:value=date on:input=set_date />
+                <input
+                    id="shift-date"
+                    type="date"
+                    name="date"
+                    aria-invalid=invalid("date")
+                    aria-describedby=described_by("shift-date")
+                    prop:value=date
+                    on:input=set_date
+                />
             </Field>
             <div class="row">
                 <Field id="shift-start" label=d.start name="start" problem=problem("start")>
-                    <input id="shift-start" type="time" name="start" aria-invalid=invalid("start")
-                        aria-describedby=described_by("shift-start") prop:value=start on:input=set_start />
+                    <input
+                        id="shift-start"
+                        type="time"
+                        name="start"
+                        aria-invalid=invalid("start")
+                        aria-describedby=described_by("shift-start")
+                        prop:value=start
+                        on:input=set_start
+                    />
                 </Field>
                 <Field id="shift-end" label=d.end name="end" problem=problem("end")>
-                    <input id="shift-end" type="time" name="end" aria-invalid=invalid("end")
-                        aria-describedby=described_by("shift-end") prop:value=end on:input=set_end />
+                    <input
+                        id="shift-end"
+                        type="time"
+                        name="end"
+                        aria-invalid=invalid("end")
+                        aria-describedby=described_by("shift-end")
+                        prop:value=end
+                        on:input=set_end
+                    />
                 </Field>
             </div>
             <p class="hint" data-testid="length-hint">
-                {move || hint().unwrap_or_else(|| d.overnight_hint.to_owned())} " " {most.clone()}
+                {move || hint().unwrap_or_else(|| d.overnight_hint.to_owned())}
+                " "
+                {most.clone()}
             </p>
             <div class="row">
-                <Field id="shift-headcount" label=d.headcount name="headcount" problem=problem("headcount")>
-                    <input id="shift-headcount" inputmode="numeric" name="headcount" aria-invalid=invalid("headcount")
-                        aria-describedby=described_by("shift-headcount") prop:value=headcount on:input=set_headcount />
+                <Field
+                    id="shift-headcount"
+                    label=d.headcount
+                    name="headcount"
+                    problem=problem("headcount")
+                >
+                    <input
+                        id="shift-headcount"
+                        inputmode="numeric"
+                        name="headcount"
+                        aria-invalid=invalid("headcount")
+                        aria-describedby=described_by("shift-headcount")
+                        prop:value=headcount
+                        on:input=set_headcount
+                    />
                 </Field>
-                <Field id="shift-leaders" label=d.leaders_needed name="leaders" problem=problem("leaders")>
-                    <input id="shift-leaders" inputmode="numeric" name="leaders" placeholder="0" aria-invalid=invalid("leaders")
-                        aria-describedby=described_by("shift-leaders") prop:value=leaders on:input=set_leaders />
+                <Field
+                    id="shift-leaders"
+                    label=d.leaders_needed
+                    name="leaders"
+                    problem=problem("leaders")
+                >
+                    <input
+                        id="shift-leaders"
+                        inputmode="numeric"
+                        name="leaders"
+                        placeholder="0"
+                        aria-invalid=invalid("leaders")
+                        aria-describedby=described_by("shift-leaders")
+                        prop:value=leaders
+                        on:input=set_leaders
+                    />
                 </Field>
             </div>
             <Field id="shift-notes" label=d.notes name="notes" problem=problem("notes")>
-                <input id="shift-notes" maxlength="500" name="notes" aria-invalid=invalid("notes")
-                    aria-describedby=described_by("shift-notes") prop:value=notes on:input=set_notes />
+                <input
+                    id="shift-notes"
+                    maxlength="500"
+                    name="notes"
+                    aria-invalid=invalid("notes")
+                    aria-describedby=described_by("shift-notes")
+                    prop:value=notes
+                    on:input=set_notes
+                />
             </Field>
             <label class="check">
-                <input type="checkbox" name="repeat" prop:checked=repeat
-                    on:change=move |ev| form.update(|f| f.repeat = event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    name="repeat"
+                    prop:checked=repeat
+                    on:change=move |ev| form.update(|f| f.repeat = event_target_checked(&ev))
+                />
                 <span>{d.repeat_weekly}</span>
             </label>
             <Show when=repeat>
                 <fieldset class="weekdays">
                     <legend>{d.weekdays}</legend>
-                    {names.clone().into_iter().enumerate().map(|(i, name)| {
-                        let value = (i + 1).to_string();
-                        let v2 = value.clone();
-                        view! {
-                            <label class="check day">
-                                <input type="checkbox" value=value.clone()
-                                    prop:checked=move || form.with(|f| f.weekdays.contains(&v2))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        let v = value.clone();
-                                        form.update(|f| {
-                                            f.weekdays.retain(|w| *w != v);
-                                            if on { f.weekdays.push(v); }
-                                        });
-                                    } />
-                                <span>{name}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                    {move || problem("weekdays")().map(|m| view! {
-                        <p class="field-error" role="alert" data-testid="error-weekdays">{m}</p>
-                    })}
+                    {names
+                        .clone()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, name)| {
+                            let value = (i + 1).to_string();
+                            let v2 = value.clone();
+                            view! {
+                                <label class="check day">
+                                    <input
+                                        type="checkbox"
+                                        value=value.clone()
+                                        prop:checked=move || form.with(|f| f.weekdays.contains(&v2))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            let v = value.clone();
+                                            form.update(|f| {
+                                                f.weekdays.retain(|w| *w != v);
+                                                if on {
+                                                    f.weekdays.push(v);
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <span>{name}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                    {move || {
+                        problem("weekdays")()
+                            .map(|m| {
+                                view! {
+                                    <p
+                                        class="field-error"
+                                        role="alert"
+                                        data-testid="error-weekdays"
+                                    >
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                 </fieldset>
                 <Field id="shift-until" label=d.until name="until" problem=problem("until")>
-                    <input id="shift-until" type="date" name="until" aria-invalid=invalid("until")
-                        aria-describedby=described_by("shift-until") prop:value=until on:input=set_until />
+                    <input
+                        id="shift-until"
+                        type="date"
+                        name="until"
+                        aria-invalid=invalid("until")
+                        aria-describedby=described_by("shift-until")
+                        prop:value=until
+                        on:input=set_until
+                    />
                 </Field>
             </Show>
-            {move || general().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            {move || created().map(|c| {
-                let more = c.count as usize - c.first.len().min(c.count as usize);
-                let first_start = c.first.first().map(|w| w.0);
-                view! {
-                    <div class="alert ok stack" role="status" data-testid="created-shifts">
-                        <p data-testid="created">{format!("{}{}", d.created, c.count)}</p>
-                        <ul class="created-list">
-                            {c.first.iter().map(|&(s, e)| view! {
-                                <li>{c.site.clone()} " · " {when(lang, s, e)}</li>
-                            }).collect_view()}
-                            {(more > 0).then(|| view! { <li>{d.created_more.replace("{n}", &more.to_string())}</li> })}
-                        </ul>
-                        {first_start.map(|s| view! {
-                            <button type="button" class="button text" data-testid="show-created"
-                                on:click=move |_| list_from.set(Some(s))>{d.show_created}</button>
-                        })}
-                    </div>
-                }
-            })}
-            <button type="submit" class="button primary block" disabled=move || create.pending().get()>{d.create_shifts}</button>
+            {move || {
+                general()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                created()
+                    .map(|c| {
+                        let more = c.count as usize - c.first.len().min(c.count as usize);
+                        let first_start = c.first.first().map(|w| w.0);
+                        view! {
+                            <div class="alert ok stack" role="status" data-testid="created-shifts">
+                                <p data-testid="created">{format!("{}{}", d.created, c.count)}</p>
+                                <ul class="created-list">
+                                    {c
+                                        .first
+                                        .iter()
+                                        .map(|&(s, e)| {
+                                            view! {
+                                                <li>{c.site.clone()} " · " {when(lang, s, e)}</li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {(more > 0)
+                                        .then(|| {
+                                            view! {
+                                                <li>{d.created_more.replace("{n}", &more.to_string())}</li>
+                                            }
+                                        })}
+                                </ul>
+                                {first_start
+                                    .map(|s| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="button text"
+                                                data-testid="show-created"
+                                                on:click=move |_| list_from.set(Some(s))
+                                            >
+                                                {d.show_created}
+                                            </button>
+                                        }
+                                    })}
+                            </div>
+                        }
+                    })
+            }}
+            <button
+                type="submit"
+                class="button primary block"
+                disabled=move || create.pending().get()
+            >
+                {d.create_shifts}
+            </button>
         </form>
     }
     .into_any()

@@ -303,16 +303,34 @@ pub fn RosterPage() -> impl IntoView {
     view! {
         <Title text=d.manage_title />
         <h1>{d.manage_title}</h1>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    // Hours waiting for the leader come first: what a leader opens the page for.
-                    Ok(r) => view! {
-                        <DecideList items=r.to_decide refresh decided />
-                        <NewShiftForm sites=r.sites today=r.default_date max_minutes=r.max_shift_minutes
-                            form create list_from />
-                        <ShiftList shifts=r.shifts from=r.list_from now=r.now list_from copy refresh />
-                    }.into_any(),
+                    Ok(r) => {
+                        // Hours waiting for the leader come first: what a leader opens the page for.
+                        view! {
+                            <DecideList items=r.to_decide refresh decided />
+                            <NewShiftForm
+                                sites=r.sites
+                                today=r.default_date
+                                max_minutes=r.max_shift_minutes
+                                form
+                                create
+                                list_from
+                            />
+                            <ShiftList
+                                shifts=r.shifts
+                                from=r.list_from
+                                now=r.now
+                                list_from
+                                copy
+                                refresh
+                            />
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -354,31 +372,72 @@ fn ShiftList(
         <section class="stack" data-testid="roster-list">
             <h2>{d.upcoming}</h2>
             <div class="pager">
-                <button type="button" class="button small" data-testid="list-earlier"
-                    on:click=move |_| list_from.set(Some(from - LISTED_DAYS * domain::duty::DAY_MS))>{d.list_earlier}</button>
+                <button
+                    type="button"
+                    class="button small"
+                    data-testid="list-earlier"
+                    on:click=move |_| list_from.set(Some(from - LISTED_DAYS * domain::duty::DAY_MS))
+                >
+                    {d.list_earlier}
+                </button>
                 <span class="muted" data-testid="list-range">
-                    {super::view::day(lang, from)} " – " {super::view::day(lang, from + (LISTED_DAYS - 1) * domain::duty::DAY_MS)}
+                    {super::view::day(lang, from)}
+                    " – "
+                    {super::view::day(lang, from + (LISTED_DAYS - 1) * domain::duty::DAY_MS)}
                 </span>
-                <button type="button" class="button small" data-testid="list-later"
-                    on:click=move |_| list_from.set(Some(from + LISTED_DAYS * domain::duty::DAY_MS))>{d.list_later}</button>
+                <button
+                    type="button"
+                    class="button small"
+                    data-testid="list-later"
+                    on:click=move |_| list_from.set(Some(from + LISTED_DAYS * domain::duty::DAY_MS))
+                >
+                    {d.list_later}
+                </button>
             </div>
             {empty.then(|| view! { <p class="empty-state">{d.upcoming_empty}</p> })}
-            {days.into_iter().enumerate().map(|(i, (day, list))| view! {
-                <details class="roster-day" open={i < 2}>
-                    <summary>{day} " · " {list.len()}</summary>
-                    <div class="stack">
-                        {list.into_iter().map(|shift| {
-                            // Today's and the next day's shifts show their people at once.
-                            let soon = shift.ends_at > now - 12 * 60 * domain::duty::MINUTE_MS
-                                && shift.starts_at < now + domain::duty::DAY_MS;
-                            view! { <RosterShift shift soon refresh /> }
-                        }).collect_view()}
-                    </div>
-                </details>
-            }).collect_view()}
-            <button type="button" class="button block" disabled=move || copy.pending().get()
-                on:click=move |_| { copy.dispatch(()); }>{d.copy_week}</button>
-            {move || copied().map(|text| view! { <p class="alert ok" role="status">{text}</p> })}
+            {days
+                .into_iter()
+                .enumerate()
+                .map(|(i, (day, list))| {
+                    view! {
+                        <details class="roster-day" open={i < 2}>
+                            <summary>{day} " · " {list.len()}</summary>
+                            <div class="stack">
+                                {list
+                                    .into_iter()
+                                    .map(|shift| {
+                                        let soon = shift.ends_at
+                                            > now - 12 * 60 * domain::duty::MINUTE_MS
+                                            && shift.starts_at < now + domain::duty::DAY_MS;
+                                        // Today's and the next day's shifts show their people at once.
+                                        view! { <RosterShift shift soon refresh /> }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        </details>
+                    }
+                })
+                .collect_view()}
+            <button
+                type="button"
+                class="button block"
+                disabled=move || copy.pending().get()
+                on:click=move |_| {
+                    copy.dispatch(());
+                }
+            >
+                {d.copy_week}
+            </button>
+            {move || {
+                copied()
+                    .map(|text| {
+                        view! {
+                            <p class="alert ok" role="status">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
     .into_any()
@@ -419,37 +478,85 @@ fn RosterShift(shift: ShiftCard, soon: bool, refresh: RwSignal<u32>) -> impl Int
     let live = shift.cancelled.is_none();
     view! {
         <article class="card shift" data-testid="roster-shift" data-site=shift.site.clone()>
-            <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
+            <div class="shift-head">
+                <h3>{shift.site.clone()}</h3>
+            </div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
             <super::shifts::Filled shift=shift.clone() />
             <super::people::ShiftPeople shift_id=id soon refresh />
-            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
-            {shift.cancelled.clone().map(|why| view! {
-                <p class="alert warn">{d.cancelled_shift} ": " {why}</p>
-            })}
-            {live.then(|| view! {
-                <button type="button" class="button block" data-testid="show-code"
-                    on:click=move |_| { show_code.dispatch(id); }>{d.show_code}</button>
-                {move || code.get().map(|c| view! {
-                    <div class="check-qr" inner_html=c.qr_svg.clone()></div>
-                    <p class="check-code" data-testid="check-code" aria-label=d.qr_title>{c.code.clone()}</p>
-                    <p class="hint">{d.qr_intro} " (" {c.seconds_left} "s)"</p>
+            {(!shift.notes.is_empty())
+                .then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
+            {shift
+                .cancelled
+                .clone()
+                .map(|why| view! { <p class="alert warn">{d.cancelled_shift} ": " {why}</p> })}
+            {live
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button block"
+                            data-testid="show-code"
+                            on:click=move |_| {
+                                show_code.dispatch(id);
+                            }
+                        >
+                            {d.show_code}
+                        </button>
+                        {move || {
+                            code.get()
+                                .map(|c| {
+                                    view! {
+                                        <div class="check-qr" inner_html=c.qr_svg.clone()></div>
+                                        <p
+                                            class="check-code"
+                                            data-testid="check-code"
+                                            aria-label=d.qr_title
+                                        >
+                                            {c.code.clone()}
+                                        </p>
+                                        <p class="hint">{d.qr_intro} " (" {c.seconds_left} "s)"</p>
+                                    }
+                                })
+                        }}
+                        <details class="cancel-shift">
+                            <summary>{d.cancel_shift}</summary>
+                            <form
+                                class="stack"
+                                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                    ev.prevent_default();
+                                    cancel.dispatch((id, reason.get()));
+                                }
+                            >
+                                <label class="field">
+                                    <span>{d.cancel_reason}</span>
+                                    <input
+                                        maxlength="200"
+                                        prop:value=reason
+                                        on:input=move |ev| reason.set(event_target_value(&ev))
+                                    />
+                                </label>
+                                {move || {
+                                    error()
+                                        .map(|e| {
+                                            view! {
+                                                <p class="form-error" role="alert">
+                                                    {e}
+                                                </p>
+                                            }
+                                        })
+                                }}
+                                <button
+                                    type="submit"
+                                    class="button danger block"
+                                    disabled=move || cancel.pending().get()
+                                >
+                                    {d.cancel_shift}
+                                </button>
+                            </form>
+                        </details>
+                    }
                 })}
-                <details class="cancel-shift">
-                    <summary>{d.cancel_shift}</summary>
-                    <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        cancel.dispatch((id, reason.get()));
-                    }>
-                        <label class="field">
-                            <span>{d.cancel_reason}</span>
-                            <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
-                        </label>
-                        {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                        <button type="submit" class="button danger block" disabled=move || cancel.pending().get()>{d.cancel_shift}</button>
-                    </form>
-                </details>
-            })}
         </article>
     }
     .into_any()

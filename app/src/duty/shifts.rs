@@ -294,16 +294,23 @@ pub fn ShiftsPage() -> impl IntoView {
     view! {
         <Title text=t.shifts_title />
         <h1>{t.shifts_title}</h1>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || {
                 let prefill = prefill.clone();
                 Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <ShiftLists page refresh waiting prefill near /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/shifts" /> }.into_any(),
-                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
-                }
-            })}}
+                    match data.await {
+                        Ok(page) => {
+                            view! { <ShiftLists page refresh waiting prefill near /> }.into_any()
+                        }
+                        Err(AppError::Unauthenticated) => {
+                            view! { <crate::auth::LoginPrompt next="/shifts" /> }.into_any()
+                        }
+                        Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
+                    }
+                })
+            }}
         </Transition>
     }
 }
@@ -348,40 +355,74 @@ fn ShiftLists(
     let mut seen_next = false;
     let open_empty = page.open.is_empty();
     view! {
-        {page.can_manage.then(|| view! {
-            <a class="shortcut" href="/shifts/manage" data-testid="roster-link">{d.manage_link}</a>
-        })}
+        {page
+            .can_manage
+            .then(|| {
+                view! {
+                    <a class="shortcut" href="/shifts/manage" data-testid="roster-link">
+                        {d.manage_link}
+                    </a>
+                }
+            })}
         <section class="stack" aria-labelledby="mine-title">
             <h2 id="mine-title">{d.my_shifts}</h2>
-            {move || kept.get().then(|| view! {
-                <p class="alert warn" role="status" data-testid="last-updated">
-                    {d.last_updated.replace("{at}", &moment(lang, generated_at))}
-                </p>
-            })}
+            {move || {
+                kept.get()
+                    .then(|| {
+                        view! {
+                            <p class="alert warn" role="status" data-testid="last-updated">
+                                {d.last_updated.replace("{at}", &moment(lang, generated_at))}
+                            </p>
+                        }
+                    })
+            }}
             {mine_empty.then(|| view! { <p class="empty-state">{d.my_shifts_empty}</p> })}
-            {page.mine.into_iter().map(|card| {
-                // "Next" is the first shift still to come: not under way, done or cancelled.
-                let is_next = !seen_next
-                    && !card.under_way
-                    && card.checked_out.is_none()
-                    && card.shift.cancelled.is_none();
-                seen_next |= is_next;
-                // A scanned code goes to the shift open for check-in now.
-                let code = prefill.clone().filter(|_| card.check_open && card.checked_out.is_none());
-                view! { <MyShift card next=is_next refresh waiting prefill=code /> }
-            }).collect_view()}
+            {page
+                .mine
+                .into_iter()
+                .map(|card| {
+                    let is_next = !seen_next && !card.under_way && card.checked_out.is_none()
+                        && card.shift.cancelled.is_none();
+                    seen_next |= is_next;
+                    let code = prefill
+                        .clone()
+                        .filter(|_| card.check_open && card.checked_out.is_none());
+                    // "Next" is the first shift still to come: not under way, done or cancelled.
+                    // A scanned code goes to the shift open for check-in now.
+                    view! { <MyShift card next=is_next refresh waiting prefill=code /> }
+                })
+                .collect_view()}
         </section>
         <section class="stack" aria-labelledby="open-title">
             <div class="section-head">
                 <h2 id="open-title">{d.open_shifts}</h2>
-                <button type="button" class="button small" data-testid="near-me" on:click=find_near
-                    disabled=move || locating.get()>{move || if near.get().is_some() { d.nearest_first } else { d.near_me }}</button>
+                <button
+                    type="button"
+                    class="button small"
+                    data-testid="near-me"
+                    on:click=find_near
+                    disabled=move || locating.get()
+                >
+                    {move || if near.get().is_some() { d.nearest_first } else { d.near_me }}
+                </button>
             </div>
-            {move || near_blocked.get().then(|| view! {
-                <p class="alert warn" role="alert" data-testid="near-blocked">{d.location_blocked_near}</p>
-            })}
+            {move || {
+                near_blocked
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="alert warn" role="alert" data-testid="near-blocked">
+                                {d.location_blocked_near}
+                            </p>
+                        }
+                    })
+            }}
             {open_empty.then(|| view! { <p class="empty-state">{d.open_shifts_empty}</p> })}
-            {page.open.into_iter().map(|shift| view! { <OpenShift shift refresh /> }).collect_view()}
+            {page
+                .open
+                .into_iter()
+                .map(|shift| view! { <OpenShift shift refresh /> })
+                .collect_view()}
         </section>
         <super::calendar::CalendarLink url=page.calendar_url />
     }
@@ -395,12 +436,17 @@ pub(super) fn Filled(shift: ShiftCard) -> impl IntoView {
     view! {
         <p class="shift-filled" data-testid="filled">
             <span>{d.filled} " " {shift.signed_up} "/" {shift.headcount}</span>
-            {(shift.leaders_needed > 0).then(|| view! {
-                <span>" · " {d.leaders} " " {shift.leaders_signed_up} "/" {shift.leaders_needed}</span>
-            })}
-            {(shift.waitlisted > 0).then(|| view! {
-                <span>" · " {d.waitlist_count} " " {shift.waitlisted}</span>
-            })}
+            {(shift.leaders_needed > 0)
+                .then(|| {
+                    view! {
+                        <span>
+                            " · " {d.leaders} " " {shift.leaders_signed_up} "/"
+                            {shift.leaders_needed}
+                        </span>
+                    }
+                })}
+            {(shift.waitlisted > 0)
+                .then(|| view! { <span>" · " {d.waitlist_count} " " {shift.waitlisted}</span> })}
         </p>
     }
 }
@@ -425,42 +471,114 @@ fn MyShift(
     let show_cancel =
         card.may_cancel && card.checked_in.is_none() && card.shift.cancelled.is_none();
     view! {
-        <article class="card shift mine" data-testid="my-shift" data-site=shift.site.clone() data-assignment=id.to_string()>
+        <article
+            class="card shift mine"
+            data-testid="my-shift"
+            data-site=shift.site.clone()
+            data-assignment=id.to_string()
+        >
             <div class="shift-head">
                 <h3>{shift.site.clone()}</h3>
                 {if card.under_way && card.checked_out.is_none() && shift.cancelled.is_none() {
-                    Some(view! { <span class="badge" data-status="registered" data-testid="under-way">{d.under_way_badge}</span> }.into_any())
+                    Some(
+                        view! {
+                            <span class="badge" data-status="registered" data-testid="under-way">
+                                {d.under_way_badge}
+                            </span>
+                        }
+                            .into_any(),
+                    )
                 } else if next && shift.cancelled.is_none() {
-                    Some(view! { <span class="badge" data-status="registered" data-testid="next">{d.next_badge}</span> }.into_any())
+                    Some(
+                        view! {
+                            <span class="badge" data-status="registered" data-testid="next">
+                                {d.next_badge}
+                            </span>
+                        }
+                            .into_any(),
+                    )
                 } else {
                     None
                 }}
-                {card.waitlisted.then(|| view! { <span class="badge" data-status="applied">{d.waitlisted}</span> })}
+                {card
+                    .waitlisted
+                    .then(|| {
+                        view! {
+                            <span class="badge" data-status="applied">
+                                {d.waitlisted}
+                            </span>
+                        }
+                    })}
             </div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
-            {shift.cancelled.clone().map(|why| view! {
-                <p class="alert warn" role="status" data-testid="cancelled">{d.cancelled_shift} ": " {why}</p>
-            })}
-            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
-            {(shift.cancelled.is_none() && !card.waitlisted).then(|| view! {
-                <CheckPanel card=card.clone() refresh waiting prefill=prefill.clone() />
-            })}
-            {card.check_opens_at.filter(|_| shift.cancelled.is_none() && !card.waitlisted).map(|at| view! {
-                <p class="muted" data-testid="check-opens">{d.check_opens.replace("{at}", &moment(lang, at))}</p>
-            })}
-            {show_cancel.then(|| view! {
-                <p class="muted" data-testid="cancel-until">{d.cancel_until.replace("{at}", &moment(lang, card.cancel_until))}</p>
-                <ActionForm action=cancel>
-                    <input type="hidden" name="assignment_id" value=id.to_string() />
-                    <button type="submit" class="button block" data-testid="cancel-sign-up"
-                        disabled=move || cancel.pending().get()>{d.cancel_sign_up}</button>
-                </ActionForm>
-            })}
+            {shift
+                .cancelled
+                .clone()
+                .map(|why| {
+                    view! {
+                        <p class="alert warn" role="status" data-testid="cancelled">
+                            {d.cancelled_shift}
+                            ": "
+                            {why}
+                        </p>
+                    }
+                })}
+            {(!shift.notes.is_empty())
+                .then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
+            {(shift.cancelled.is_none() && !card.waitlisted)
+                .then(|| {
+                    view! {
+                        <CheckPanel card=card.clone() refresh waiting prefill=prefill.clone() />
+                    }
+                })}
+            {card
+                .check_opens_at
+                .filter(|_| shift.cancelled.is_none() && !card.waitlisted)
+                .map(|at| {
+                    view! {
+                        <p class="muted" data-testid="check-opens">
+                            {d.check_opens.replace("{at}", &moment(lang, at))}
+                        </p>
+                    }
+                })}
+            {show_cancel
+                .then(|| {
+                    view! {
+                        <p class="muted" data-testid="cancel-until">
+                            {d.cancel_until.replace("{at}", &moment(lang, card.cancel_until))}
+                        </p>
+                        <ActionForm action=cancel>
+                            <input type="hidden" name="assignment_id" value=id.to_string() />
+                            <button
+                                type="submit"
+                                class="button block"
+                                data-testid="cancel-sign-up"
+                                disabled=move || cancel.pending().get()
+                            >
+                                {d.cancel_sign_up}
+                            </button>
+                        </ActionForm>
+                    }
+                })}
             // Past the cut-off the button goes: the card says since when, and what to do instead.
-            {(!card.may_cancel && card.checked_in.is_none() && shift.cancelled.is_none()).then(|| view! {
-                <p class="muted" data-testid="cancel-closed">{d.cancel_closed.replace("{at}", &moment(lang, card.cancel_until))}</p>
-            })}
-            {move || cancel_error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {(!card.may_cancel && card.checked_in.is_none() && shift.cancelled.is_none())
+                .then(|| {
+                    view! {
+                        <p class="muted" data-testid="cancel-closed">
+                            {d.cancel_closed.replace("{at}", &moment(lang, card.cancel_until))}
+                        </p>
+                    }
+                })}
+            {move || {
+                cancel_error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
         </article>
     }
     .into_any()
@@ -483,16 +601,45 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <article class="card shift" data-testid="open-shift" data-site=shift.site.clone()>
-            <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
+            <div class="shift-head">
+                <h3>{shift.site.clone()}</h3>
+            </div>
             <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
             <Filled shift=shift.clone() />
-            {shift.distance_m.map(|m| view! { <p class="muted" data-testid="distance">{d.distance} " " {m} " m"</p> })}
-            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {shift
+                .distance_m
+                .map(|m| {
+                    view! {
+                        <p class="muted" data-testid="distance">
+                            {d.distance}
+                            " "
+                            {m}
+                            " m"
+                        </p>
+                    }
+                })}
+            {(!shift.notes.is_empty())
+                .then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <ActionForm action=take>
                 <input type="hidden" name="shift_id" value=id.to_string() />
-                <button type="submit" class="button primary block" data-testid="sign-up"
-                    disabled=move || take.pending().get()>{label}</button>
+                <button
+                    type="submit"
+                    class="button primary block"
+                    data-testid="sign-up"
+                    disabled=move || take.pending().get()
+                >
+                    {label}
+                </button>
             </ActionForm>
         </article>
     }

@@ -154,12 +154,19 @@ pub fn IncidentPage() -> impl IntoView {
     );
     view! {
         <Title text=t.incident.list_title />
-        <a class="back" href="/incidents">"← " {t.incident.list_title}</a>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <a class="back" href="/incidents">
+            "← "
+            {t.incident.list_title}
+        </a>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <Detail detail refresh /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents" /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <crate::auth::LoginPrompt next="/incidents" /> }.into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -176,48 +183,123 @@ fn Detail(detail: DetailData, refresh: RwSignal<u32>) -> impl IntoView {
     let title = category_label(&detail.categories, &s.category, lang);
     let late = detail.received_at - s.made_at > 10 * domain::duty::MINUTE_MS;
     view! {
-        <article class="card stack incident-detail" data-testid="incident-detail" data-incident=s.id.0.to_string()>
+        <article
+            class="card stack incident-detail"
+            data-testid="incident-detail"
+            data-incident=s.id.0.to_string()
+        >
             <div class="shift-head">
                 <h1>{title}</h1>
                 <SeverityBadge severity=s.severity />
                 <StatusBadge status=s.status />
             </div>
-            <p class="incident-body" data-testid="incident-body">{s.body.clone()}</p>
+            <p class="incident-body" data-testid="incident-body">
+                {s.body.clone()}
+            </p>
             <dl class="facts">
-                <dt>{i.area}</dt><dd>{s.area_name.clone()}</dd>
-                {detail.site.clone().map(|site| view! { <dt>{i.site}</dt><dd>{site}</dd> })}
-                <dt>{i.reported_at}</dt><dd>{local_time(s.made_at)}
-                    {late.then(|| format!(" ({} {})", i.received_late, local_time(detail.received_at)))}</dd>
-                <dt>{i.reporter}</dt><dd data-testid="reporter">{detail.reporter.clone().unwrap_or_else(|| i.reporter_hidden.to_owned())}</dd>
-                <dt>{i.position}</dt><dd data-testid="position">{position_text(i, detail.near.as_ref())}
-                    {detail.accuracy_m.map(|a| format!(" · {} {a:.0} m", i.accuracy))}</dd>
-                {detail.referred_to.clone().map(|r| view! { <dt>{i.referred_to}</dt><dd data-testid="referred-to">{referral_label(i, &r)}</dd> })}
-                {detail.can_triage.then(|| view! {
-                    <dt>{i.assignee}</dt><dd data-testid="assignee">{detail.assignee.clone().unwrap_or_else(|| i.unassigned.to_owned())}</dd>
-                })}
+                <dt>{i.area}</dt>
+                <dd>{s.area_name.clone()}</dd>
+                {detail
+                    .site
+                    .clone()
+                    .map(|site| {
+                        view! {
+                            <dt>{i.site}</dt>
+                            <dd>{site}</dd>
+                        }
+                    })}
+                <dt>{i.reported_at}</dt>
+                <dd>
+                    {local_time(s.made_at)}
+                    {late
+                        .then(|| {
+                            format!(" ({} {})", i.received_late, local_time(detail.received_at))
+                        })}
+                </dd>
+                <dt>{i.reporter}</dt>
+                <dd data-testid="reporter">
+                    {detail.reporter.clone().unwrap_or_else(|| i.reporter_hidden.to_owned())}
+                </dd>
+                <dt>{i.position}</dt>
+                <dd data-testid="position">
+                    {position_text(i, detail.near.as_ref())}
+                    {detail.accuracy_m.map(|a| format!(" · {} {a:.0} m", i.accuracy))}
+                </dd>
+                {detail
+                    .referred_to
+                    .clone()
+                    .map(|r| {
+                        view! {
+                            <dt>{i.referred_to}</dt>
+                            <dd data-testid="referred-to">{referral_label(i, &r)}</dd>
+                        }
+                    })}
+                {detail
+                    .can_triage
+                    .then(|| {
+                        view! {
+                            <dt>{i.assignee}</dt>
+                            <dd data-testid="assignee">
+                                {detail.assignee.clone().unwrap_or_else(|| i.unassigned.to_owned())}
+                            </dd>
+                        }
+                    })}
             </dl>
             {detail.map.clone().map(|map| view! { <PinMap map lat=s.lat lon=s.lon /> })}
-            {(!detail.photo_urls.is_empty()).then(|| view! {
-                <div class="photo-strip">
-                    {detail.photo_urls.iter().map(|url| view! {
-                        <figure class="thumb large"><img src=url.clone() alt=i.photo_of loading="lazy" data-testid="incident-photo" /></figure>
-                    }).collect_view()}
-                </div>
-            })}
+            {(!detail.photo_urls.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="photo-strip">
+                            {detail
+                                .photo_urls
+                                .iter()
+                                .map(|url| {
+                                    view! {
+                                        <figure class="thumb large">
+                                            <img
+                                                src=url.clone()
+                                                alt=i.photo_of
+                                                loading="lazy"
+                                                data-testid="incident-photo"
+                                            />
+                                        </figure>
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
+                    }
+                })}
         </article>
-        {detail.can_triage.then(|| view! { <super::triage::Triage detail=detail.clone() refresh /> })}
+        {detail
+            .can_triage
+            .then(|| view! { <super::triage::Triage detail=detail.clone() refresh /> })}
         <section class="stack" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{i.timeline}</h2>
             <ol class="timeline" data-testid="timeline">
-                {detail.timeline.into_iter().map(|row| view! {
-                    <li data-step=row.step.clone()>
-                        <strong>{step_label(i, &row.step).to_owned()}</strong>
-                        {row.referred_to.as_ref().map(|r| format!(" → {}", referral_label(i, r)))}
-                        {row.assignee.clone().map(|a| format!(" → {a}"))}
-                        <span class="muted">" · " {local_time(row.at)} " · " {row.actor.clone().unwrap_or_else(|| i.reporter_hidden.to_owned())}</span>
-                        {row.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
-                    </li>
-                }).collect_view()}
+                {detail
+                    .timeline
+                    .into_iter()
+                    .map(|row| {
+                        view! {
+                            <li data-step=row.step.clone()>
+                                <strong>{step_label(i, &row.step).to_owned()}</strong>
+                                {row
+                                    .referred_to
+                                    .as_ref()
+                                    .map(|r| format!(" → {}", referral_label(i, r)))}
+                                {row.assignee.clone().map(|a| format!(" → {a}"))}
+                                <span class="muted">
+                                    " · " {local_time(row.at)} " · "
+                                    {row
+                                        .actor
+                                        .clone()
+                                        .unwrap_or_else(|| i.reporter_hidden.to_owned())}
+                                </span>
+                                {row.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ol>
         </section>
     }
@@ -233,7 +315,12 @@ fn PinMap(map: MapData, lat: f64, lon: f64) -> impl IntoView {
     let at = map.projection.point(lat, lon);
     view! {
         <figure class="area-map">
-            <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg">
+            <svg
+                viewBox=view_box
+                role="img"
+                aria-label=t.map_label
+                xmlns="http://www.w3.org/2000/svg"
+            >
                 <MapShapes areas=map.areas sites=map.sites />
                 <MapMarker at />
             </svg>

@@ -329,12 +329,16 @@ pub fn MapPage() -> impl IntoView {
     view! {
         <Title text=i.map_title />
         <h1>{i.map_title}</h1>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 let q = wanted.get_untracked();
                 match data.await {
                     Ok(map) => view! { <MapView map q /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/map" /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <crate::auth::LoginPrompt next="/map" /> }.into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -349,22 +353,59 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
     let controls = view! {
         <nav class="map-controls" aria-label=i.filter>
             <span class="muted">{i.last_days}</span>
-            {[7u32, 30, 90, 365].into_iter().map(|d| view! {
-                <a class="chip-link" aria-current=(q.days == d).then_some("true")
-                    href=q.href(|x| x.days = d)>{d} " " {i.days}</a>
-            }).collect_view()}
-            <a class="chip-link" aria-current=(q.layer == "pins").then_some("true") data-testid="layer-pins"
-                href=q.href(|x| x.layer = "pins".into())>{i.layer_pins}</a>
-            <a class="chip-link" aria-current=(q.layer == "heat").then_some("true") data-testid="layer-heat"
-                href=q.href(|x| x.layer = "heat".into())>{i.layer_heat}</a>
-            {map.tiles_available.then(|| view! {
-                <a class="chip-link" aria-current=q.tiles.then_some("true")
-                    href=q.href(|x| x.tiles = !x.tiles)>{i.layer_tiles}</a>
-            })}
+            {[7u32, 30, 90, 365]
+                .into_iter()
+                .map(|d| {
+                    view! {
+                        <a
+                            class="chip-link"
+                            aria-current=(q.days == d).then_some("true")
+                            href=q.href(|x| x.days = d)
+                        >
+                            {d}
+                            " "
+                            {i.days}
+                        </a>
+                    }
+                })
+                .collect_view()}
+            <a
+                class="chip-link"
+                aria-current=(q.layer == "pins").then_some("true")
+                data-testid="layer-pins"
+                href=q.href(|x| x.layer = "pins".into())
+            >
+                {i.layer_pins}
+            </a>
+            <a
+                class="chip-link"
+                aria-current=(q.layer == "heat").then_some("true")
+                data-testid="layer-heat"
+                href=q.href(|x| x.layer = "heat".into())
+            >
+                {i.layer_heat}
+            </a>
+            {map
+                .tiles_available
+                .then(|| {
+                    view! {
+                        <a
+                            class="chip-link"
+                            aria-current=q.tiles.then_some("true")
+                            href=q.href(|x| x.tiles = !x.tiles)
+                        >
+                            {i.layer_tiles}
+                        </a>
+                    }
+                })}
         </nav>
     };
     let Some(shape) = map.map else {
-        return view! { {controls} <p class="empty-state">{i.map_empty}</p> }.into_any();
+        return view! {
+            {controls}
+            <p class="empty-state">{i.map_empty}</p>
+        }
+        .into_any();
     };
     let pad = crate::areas::MAP_PAD;
     let view_box = shape.view_box();
@@ -381,48 +422,130 @@ fn MapView(map: MapPageData, q: MapQuery) -> impl IntoView {
     };
     view! {
         {controls}
-        <figure class="card area-map incident-map" data-testid="incident-map" data-total=map.total.to_string()>
-            <svg viewBox=view_box role="img" aria-label=i.map_title xmlns="http://www.w3.org/2000/svg">
-                <defs><clipPath id="map-frame"><rect x=(-pad).to_string() y=(-pad).to_string()
-                    width=(1000 + 2 * pad).to_string() height=(shape.height as i32 + 2 * pad).to_string() /></clipPath></defs>
+        <figure
+            class="card area-map incident-map"
+            data-testid="incident-map"
+            data-total=map.total.to_string()
+        >
+            <svg
+                viewBox=view_box
+                role="img"
+                aria-label=i.map_title
+                xmlns="http://www.w3.org/2000/svg"
+            >
+                <defs>
+                    <clipPath id="map-frame">
+                        <rect
+                            x=(-pad).to_string()
+                            y=(-pad).to_string()
+                            width=(1000 + 2 * pad).to_string()
+                            height=(shape.height as i32 + 2 * pad).to_string()
+                        />
+                    </clipPath>
+                </defs>
                 <g clip-path="url(#map-frame)">
-                    {map.tiles.into_iter().map(|tile| view! {
-                        <image href=tile.href x=format!("{:.1}", tile.x) y=format!("{:.1}", tile.y)
-                            width=format!("{:.1}", tile.size) height=format!("{:.1}", tile.size) />
-                    }).collect_view()}
+                    {map
+                        .tiles
+                        .into_iter()
+                        .map(|tile| {
+                            view! {
+                                <image
+                                    href=tile.href
+                                    x=format!("{:.1}", tile.x)
+                                    y=format!("{:.1}", tile.y)
+                                    width=format!("{:.1}", tile.size)
+                                    height=format!("{:.1}", tile.size)
+                                />
+                            }
+                        })
+                        .collect_view()}
                     <crate::areas::MapShapes areas=shape.areas sites=shape.sites>
-                        {heat_on.then(|| map.heat.into_iter().map(|c| view! {
-                            <rect class="heat" data-testid="heat-cell" x=format!("{:.1}", c.x) y=format!("{:.1}", c.y)
-                                width=format!("{:.1}", c.size) height=format!("{:.1}", c.size)
-                                fill-opacity=format!("{:.2}", 0.15 + 0.65 * c.intensity)><title>{c.count}</title></rect>
-                        }).collect_view())}
+                        {heat_on
+                            .then(|| {
+                                map.heat
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <rect
+                                                class="heat"
+                                                data-testid="heat-cell"
+                                                x=format!("{:.1}", c.x)
+                                                y=format!("{:.1}", c.y)
+                                                width=format!("{:.1}", c.size)
+                                                height=format!("{:.1}", c.size)
+                                                fill-opacity=format!("{:.2}", 0.15 + 0.65 * c.intensity)
+                                            >
+                                                <title>{c.count}</title>
+                                            </rect>
+                                        }
+                                    })
+                                    .collect_view()
+                            })}
                     </crate::areas::MapShapes>
-                    {(!heat_on).then(|| map.pins.into_iter().map(|pin| {
-                        let href = match pin.id {
-                            Some(id) => format!("/incidents/{id}"),
-                            None => cluster_href(pin.zoom_at),
-                        };
-                        let single = pin.id.is_some();
-                        view! {
-                            <a href=href class="pin" data-testid=if single { "map-pin" } else { "map-cluster" }
-                                data-incident=pin.id.map(|i| i.to_string()).unwrap_or_default()
-                                data-incident-status=pin.status.clone() data-urgent=pin.urgent.then_some("true")>
-                                <circle cx=format!("{:.1}", pin.x) cy=format!("{:.1}", pin.y)
-                                    r=if single { "40" } else { "50" } />
-                                {(!single).then(|| view! {
-                                    <text x=format!("{:.1}", pin.x) y=format!("{:.1}", pin.y + 12.0) text-anchor="middle">{pin.count}</text>
-                                })}
-                            </a>
-                        }
-                    }).collect_view())}
+                    {(!heat_on)
+                        .then(|| {
+                            map.pins
+                                .into_iter()
+                                .map(|pin| {
+                                    let href = match pin.id {
+                                        Some(id) => format!("/incidents/{id}"),
+                                        None => cluster_href(pin.zoom_at),
+                                    };
+                                    let single = pin.id.is_some();
+                                    view! {
+                                        <a
+                                            href=href
+                                            class="pin"
+                                            data-testid=if single { "map-pin" } else { "map-cluster" }
+                                            data-incident=pin
+                                                .id
+                                                .map(|i| i.to_string())
+                                                .unwrap_or_default()
+                                            data-incident-status=pin.status.clone()
+                                            data-urgent=pin.urgent.then_some("true")
+                                        >
+                                            <circle
+                                                cx=format!("{:.1}", pin.x)
+                                                cy=format!("{:.1}", pin.y)
+                                                r=if single { "40" } else { "50" }
+                                            />
+                                            {(!single)
+                                                .then(|| {
+                                                    view! {
+                                                        <text
+                                                            x=format!("{:.1}", pin.x)
+                                                            y=format!("{:.1}", pin.y + 12.0)
+                                                            text-anchor="middle"
+                                                        >
+                                                            {pin.count}
+                                                        </text>
+                                                    }
+                                                })}
+                                        </a>
+                                    }
+                                })
+                                .collect_view()
+                        })}
                 </g>
             </svg>
             <figcaption class="muted">{i.map_caption}</figcaption>
             <MapLegend heat=heat_on />
         </figure>
-        {(zoom > 1).then(|| view! {
-            <a class="button small" href=q.href(|x| { x.zoom = 1; x.at = None; })>"⤢"</a>
-        })}
+        {(zoom > 1)
+            .then(|| {
+                view! {
+                    <a
+                        class="button small"
+                        href=q
+                            .href(|x| {
+                                x.zoom = 1;
+                                x.at = None;
+                            })
+                    >
+                        "⤢"
+                    </a>
+                }
+            })}
     }
     .into_any()
 }
@@ -445,11 +568,25 @@ fn MapLegend(heat: bool) -> impl IntoView {
     }
     view! {
         <ul class="map-legend" data-testid="map-legend">
-            {[Reported, Acknowledged, Referred, Resolved, Rejected].into_iter().map(|s| view! {
-                <li><span class="swatch" data-incident-status=s.as_str()></span>{super::view::status_label(i, s)}</li>
-            }).collect_view()}
-            <li><span class="swatch" data-urgent="true"></span>{i.legend_urgent}</li>
-            <li><span class="swatch cluster">"3"</span>{i.legend_cluster}</li>
+            {[Reported, Acknowledged, Referred, Resolved, Rejected]
+                .into_iter()
+                .map(|s| {
+                    view! {
+                        <li>
+                            <span class="swatch" data-incident-status=s.as_str()></span>
+                            {super::view::status_label(i, s)}
+                        </li>
+                    }
+                })
+                .collect_view()}
+            <li>
+                <span class="swatch" data-urgent="true"></span>
+                {i.legend_urgent}
+            </li>
+            <li>
+                <span class="swatch cluster">"3"</span>
+                {i.legend_cluster}
+            </li>
         </ul>
     }
     .into_any()

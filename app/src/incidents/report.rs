@@ -83,13 +83,19 @@ pub fn ReportPage() -> impl IntoView {
         <Title text=t.incident.report_title />
         <div class="section-head">
             <h1>{t.incident.report_title}</h1>
-            <a class="button small" href="/incidents">{t.incident.list_title}</a>
+            <a class="button small" href="/incidents">
+                {t.incident.list_title}
+            </a>
         </div>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match form.await {
                     Ok(form) => view! { <ReportFormView form /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents/new" /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <crate::auth::LoginPrompt next="/incidents/new" /> }.into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -215,17 +221,22 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
         }
     };
     // A problem found here, or the plain form's (which came back with the page).
-    let error_for = move |field: &'static str| {
-        move || {
-            let posted = crate::actions::field_problem(*by_form, field, t)();
-            error
+    let error_for =
+        move |field: &'static str| {
+            move || {
+                let posted = crate::actions::field_problem(*by_form, field, t)();
+                error
                 .get()
                 .filter(|(f, _)| f == field)
                 .map(|(_, m)| m)
                 .or(posted)
-                .map(|m| view! { <p class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</p> })
-        }
-    };
+                .map(|m| view! {
+                    <p class="field-error" role="alert" data-testid=format!("error-{field}")>
+                        {m}
+                    </p>
+                })
+            }
+        };
     let reset = move |_| {
         body.set(String::new());
         photos.set(Vec::new());
@@ -237,115 +248,222 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     };
     let map = StoredValue::new(form.map.clone());
 
+    let position_line = move || match (fix.get(), locating.get(), adjusted.get()) {
+        (_, true, _) => i.locating.to_owned(),
+        (Some(_), _, true) => i.adjusted.to_owned(),
+        // Where exactly is the pin on the map; the line says how sure the fix is.
+        (Some((_, _, Some(acc))), _, _) => format!("{} · {} {acc:.0} m", i.located, i.accuracy),
+        (Some((_, _, None)), _, _) => i.located.to_owned(),
+        (None, _, _) if no_fix.get() => i.no_position.to_owned(),
+        (None, _, _) => String::new(),
+    };
     view! {
-        <Show when=move || sent.get().is_none() fallback=move || view! {
-            <div class="card stack" data-testid="report-done">
-                {move || match sent.get() {
-                    Some(Sent::Stored(id)) => view! {
-                        <p class="alert ok" role="status" data-testid="report-sent">{i.sent}</p>
-                        <a class="button block" href=format!("/incidents/{id}")>{i.view_it}</a>
-                    }.into_any(),
-                    _ => view! {
-                        <p class="alert warn" role="status" data-testid="report-queued">{i.queued}</p>
-                    }.into_any(),
+        <Show
+            when=move || sent.get().is_none()
+            fallback=move || {
+                view! {
+                    <div class="card stack" data-testid="report-done">
+                        {move || match sent.get() {
+                            Some(Sent::Stored(id)) => {
+                                view! {
+                                    <p class="alert ok" role="status" data-testid="report-sent">
+                                        {i.sent}
+                                    </p>
+                                    <a class="button block" href=format!("/incidents/{id}")>
+                                        {i.view_it}
+                                    </a>
+                                }
+                                    .into_any()
+                            }
+                            _ => {
+                                view! {
+                                    <p class="alert warn" role="status" data-testid="report-queued">
+                                        {i.queued}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        }}
+                        <button type="button" class="button block" on:click=reset>
+                            {i.report_another}
+                        </button>
+                    </div>
+                }
+            }
+        >
+            // Posted by the browser itself only without JavaScript; the app sends it through the
+            // outbox instead (with the phone's position and photos, and offline).
+            <form
+                class="stack report-form"
+                data-testid="report-form"
+                method="post"
+                action=form_url
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit();
+                }
+            >
+                <input type="hidden" name="client_key" value=form.form_key.clone() />
+                <fieldset class="choice-grid">
+                    <legend>{i.category}</legend>
+                    {categories
+                        .get_value()
+                        .into_iter()
+                        .map(|c| {
+                            let code = c.code.clone();
+                            let code2 = c.code.clone();
+                            let label = if lang == crate::i18n::Lang::Zh {
+                                c.zh.clone()
+                            } else {
+                                c.en.clone()
+                            };
+                            view! {
+                                <label class="choice">
+                                    <input
+                                        type="radio"
+                                        name="category"
+                                        value=code.clone()
+                                        prop:checked=move || category.get() == code2
+                                        on:change=move |_| {
+                                            category.set(code.clone());
+                                            error.set(None);
+                                        }
+                                    />
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                    {error_for("category")}
+                </fieldset>
+                <fieldset class="segmented" data-testid="severity">
+                    <legend>{i.severity}</legend>
+                    {[("1", i.severity_normal), ("2", i.severity_serious), ("3", i.severity_urgent)]
+                        .into_iter()
+                        .map(|(v, label)| {
+                            view! {
+                                <label class="segment" data-severity=v>
+                                    <input
+                                        type="radio"
+                                        name="severity"
+                                        value=v
+                                        prop:checked=move || severity.get() == v
+                                        on:change=move |_| {
+                                            severity.set(v.to_owned());
+                                            error.set(None);
+                                        }
+                                    />
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                    {error_for("severity")}
+                </fieldset>
+                <label class="field">
+                    <span>{i.body}</span>
+                    <textarea
+                        name="body"
+                        rows="3"
+                        maxlength="500"
+                        placeholder=i.body_placeholder
+                        prop:value=move || body.get()
+                        on:input=move |ev| {
+                            body.set(event_target_value(&ev));
+                            error.set(None);
+                        }
+                    ></textarea>
+                    <span class="muted counter">
+                        {move || body.with(|b| b.chars().count())} "/500"
+                    </span>
+                    {error_for("body")}
+                </label>
+                <section class="field" aria-labelledby="position-title">
+                    <span id="position-title">{i.position}</span>
+                    <p class="muted" data-testid="position" role="status">
+                        {position_line}
+                    </p>
+                    {map.get_value().map(|map| view! { <TapMap map fix adjusted /> })}
+                    <p class="muted">{i.tap_map}</p>
+                    <button
+                        type="button"
+                        class="button small"
+                        on:click=move |_| locate()
+                        disabled=move || locating.get()
+                    >
+                        {i.relocate}
+                    </button>
+                    {(!sites.with_value(Vec::is_empty))
+                        .then(|| {
+                            view! {
+                                <label class="field">
+                                    <span>{i.near_site}</span>
+                                    <select
+                                        name="site_id"
+                                        data-testid="near-site"
+                                        on:change=move |ev| {
+                                            near_site.set(event_target_value(&ev));
+                                            error.set(None);
+                                        }
+                                    >
+                                        <option value="">{i.near_site_none}</option>
+                                        {sites
+                                            .get_value()
+                                            .into_iter()
+                                            .map(|s| {
+                                                view! { <option value=s.id.to_string()>{s.name}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                            }
+                        })}
+                    {error_for("position")}
+                    {error_for("site")}
+                    {error_for("lat")}
+                    {error_for("lon")}
+                    {error_for("accuracy")}
+                </section>
+                <PhotoPicker photos max_photos photo_error shrinking />
+                {form
+                    .shift_site
+                    .clone()
+                    .map(|site| {
+                        view! {
+                            <p class="muted" data-testid="on-shift">
+                                {i.on_shift}
+                                " "
+                                {site}
+                            </p>
+                        }
+                    })}
+                {error_for("photos")}
+                {error_for("made_at")}
+                {error_for("client_key")}
+                {error_for("form")}
+                {move || {
+                    let whole_form = by_form
+                        .value()
+                        .with(|v| matches!(v, Some(Err(e)) if e.field_errors().is_empty()));
+                    form_error()
+                        .filter(|_| whole_form)
+                        .map(|e| {
+                            view! {
+                                <p class="form-error" role="alert" data-testid="form-error">
+                                    {e}
+                                </p>
+                            }
+                        })
                 }}
-                <button type="button" class="button block" on:click=reset>{i.report_another}</button>
-            </div>
-        }>
-        // Posted by the browser itself only without JavaScript; the app sends it through the
-        // outbox instead (with the phone's position and photos, and offline).
-        <form class="stack report-form" data-testid="report-form" method="post" action=form_url
-            on:submit=move |ev| { ev.prevent_default(); submit(); }>
-            <input type="hidden" name="client_key" value=form.form_key.clone() />
-            <fieldset class="choice-grid">
-                <legend>{i.category}</legend>
-                {categories.get_value().into_iter().map(|c| {
-                    let code = c.code.clone();
-                    let code2 = c.code.clone();
-                    let label = if lang == crate::i18n::Lang::Zh { c.zh.clone() } else { c.en.clone() };
-                    view! {
-                        <label class="choice">
-                            <input type="radio" name="category" value=code.clone()
-                                prop:checked=move || category.get() == code2
-                                on:change=move |_| { category.set(code.clone()); error.set(None); } />
-                            <span>{label}</span>
-                        </label>
-                    }
-                }).collect_view()}
-                {error_for("category")}
-            </fieldset>
-            <fieldset class="segmented" data-testid="severity">
-                <legend>{i.severity}</legend>
-                {[("1", i.severity_normal), ("2", i.severity_serious), ("3", i.severity_urgent)].into_iter().map(|(v, label)| view! {
-                    <label class="segment" data-severity=v>
-                        <input type="radio" name="severity" value=v
-                            prop:checked=move || severity.get() == v
-                            on:change=move |_| { severity.set(v.to_owned()); error.set(None); } />
-                        <span>{label}</span>
-                    </label>
-                }).collect_view()}
-                {error_for("severity")}
-            </fieldset>
-            <label class="field">
-                <span>{i.body}</span>
-                <textarea name="body" rows="3" maxlength="500" placeholder=i.body_placeholder
-                    prop:value=move || body.get()
-                    on:input=move |ev| { body.set(event_target_value(&ev)); error.set(None); }></textarea>
-                <span class="muted counter">{move || body.with(|b| b.chars().count())} "/500"</span>
-                {error_for("body")}
-            </label>
-            <section class="field" aria-labelledby="position-title">
-                <span id="position-title">{i.position}</span>
-                <p class="muted" data-testid="position" role="status">
-                    {move || match (fix.get(), locating.get(), adjusted.get()) {
-                        (_, true, _) => i.locating.to_owned(),
-                        (Some(_), _, true) => i.adjusted.to_owned(),
-                        // Where exactly is the pin on the map; the line says how sure the fix is.
-                        (Some((_, _, Some(acc))), _, _) => format!("{} · {} {acc:.0} m", i.located, i.accuracy),
-                        (Some((_, _, None)), _, _) => i.located.to_owned(),
-                        (None, _, _) if no_fix.get() => i.no_position.to_owned(),
-                        (None, _, _) => String::new(),
-                    }}
-                </p>
-                {map.get_value().map(|map| view! { <TapMap map fix adjusted /> })}
-                <p class="muted">{i.tap_map}</p>
-                <button type="button" class="button small" on:click=move |_| locate()
-                    disabled=move || locating.get()>{i.relocate}</button>
-                {(!sites.with_value(Vec::is_empty)).then(|| view! {
-                    <label class="field">
-                        <span>{i.near_site}</span>
-                        <select name="site_id" data-testid="near-site"
-                            on:change=move |ev| { near_site.set(event_target_value(&ev)); error.set(None); }>
-                            <option value="">{i.near_site_none}</option>
-                            {sites.get_value().into_iter().map(|s| view! {
-                                <option value=s.id.to_string()>{s.name}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                })}
-                {error_for("position")}
-                {error_for("site")}
-                {error_for("lat")}
-                {error_for("lon")}
-                {error_for("accuracy")}
-            </section>
-            <PhotoPicker photos max_photos photo_error shrinking />
-            {form.shift_site.clone().map(|site| view! {
-                <p class="muted" data-testid="on-shift">{i.on_shift} " " {site}</p>
-            })}
-            {error_for("photos")}
-            {error_for("made_at")}
-            {error_for("client_key")}
-            {error_for("form")}
-            {move || {
-                let whole_form = by_form.value().with(|v| matches!(v, Some(Err(e)) if e.field_errors().is_empty()));
-                form_error().filter(|_| whole_form).map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })
-            }}
-            <button type="submit" class="button primary block big" data-testid="report-submit"
-                disabled=move || sending.get() || shrinking.get() != 0>
-                {move || if sending.get() { i.sending } else { i.submit }}
-            </button>
-        </form>
+                <button
+                    type="submit"
+                    class="button primary block big"
+                    data-testid="report-submit"
+                    disabled=move || sending.get() || shrinking.get() != 0
+                >
+                    {move || if sending.get() { i.sending } else { i.submit }}
+                </button>
+            </form>
         </Show>
     }
     .into_any()

@@ -315,9 +315,20 @@ pub fn ApplyPage() -> impl IntoView {
     let field_error = move |field: &'static str| {
         let text = error_for(field);
         view! {
-            {move || text().map(|m| view! {
-                <span class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</span>
-            })}
+            {move || {
+                text()
+                    .map(|m| {
+                        view! {
+                            <span
+                                class="field-error"
+                                role="alert"
+                                data-testid=format!("error-{field}")
+                            >
+                                {m}
+                            </span>
+                        }
+                    })
+            }}
         }
     };
     let done = move || applied || submit.value().with(|v| matches!(v, Some(Ok(_))));
@@ -340,95 +351,170 @@ pub fn ApplyPage() -> impl IntoView {
         <h1>{t.apply_title}</h1>
         <Show
             when=done
-            fallback=move || view! {
-                <form class="stack card" method="post" action=form_url on:submit=on_submit novalidate data-testid="apply-form">
-                    <p class="lead">{t.apply_intro}</p>
-                    <label class="field">
-                        <span>{t.name_label}</span>
-                        <input name="name" autocomplete="name" maxlength="32"
-                            prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                        {field_error("name")}
-                    </label>
-                    <label class="field">
-                        <span>{t.phone_label}</span>
-                        <input name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20"
-                            prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
-                        {field_error("phone")}
-                    </label>
-                    <label class="field">
-                        <span>{t.password_label}</span>
-                        <input name="password" type="password" autocomplete="new-password" maxlength="128"
-                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
-                        <span class="hint">{t.password_hint}</span>
-                        {field_error("password")}
-                    </label>
-                    <label class="field">
-                        <span>{t.home_community}</span>
-                        <select name="community_id" on:change=move |ev| {
-                            community.set(event_target_value(&ev).parse().ok())
-                        }>
-                            <option value="">{t.choose_community}</option>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    choices.await.unwrap_or_default().into_iter().map(|c| view! {
-                                        <optgroup label=c.street>
-                                            {c.communities.into_iter().map(|(id, name)| view! {
-                                                <option value=id.to_string()>{name}</option>
-                                            }).collect_view()}
-                                        </optgroup>
-                                    }).collect_view()
-                                })}
-                            </Suspense>
-                        </select>
-                        {field_error("community_id")}
-                    </label>
-                    <label class="field">
-                        <span>{t.id_number_label}</span>
-                        <input name="id_number" autocomplete="off" maxlength="18"
-                            prop:value=id_number on:input=move |ev| id_number.set(event_target_value(&ev)) />
-                        <span class="hint">{t.id_number_hint}</span>
-                        {field_error("id_number")}
-                    </label>
-                    <fieldset class="field skills">
-                        <legend>{t.skills_label}</legend>
-                        {SKILLS.iter().map(|code| {
-                            let code = *code;
-                            view! {
-                                <label class="check">
-                                    <input type="checkbox" name=format!("skills[{code}]") on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        skills.update(|s| {
-                                            s.retain(|c| c != code);
-                                            if on { s.push(code.to_owned()); }
-                                        });
-                                    } />
-                                    {skill_label(t, code)}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                    <div class="consent">
-                        <h2>{t.consent_title}</h2>
-                        <p>{t.consent_text}</p>
-                        <label class="check">
-                            <input type="checkbox" name="consent"
-                                on:change=move |ev| consent.set(event_target_checked(&ev)) />
-                            {t.consent_agree}
+            fallback=move || {
+                view! {
+                    <form
+                        class="stack card"
+                        method="post"
+                        action=form_url
+                        on:submit=on_submit
+                        novalidate
+                        data-testid="apply-form"
+                    >
+                        <p class="lead">{t.apply_intro}</p>
+                        <label class="field">
+                            <span>{t.name_label}</span>
+                            <input
+                                name="name"
+                                autocomplete="name"
+                                maxlength="32"
+                                prop:value=name
+                                on:input=move |ev| name.set(event_target_value(&ev))
+                            />
+                            {field_error("name")}
                         </label>
-                        {field_error("consent")}
-                    </div>
-                    {move || other_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                    <button type="submit" class="button primary block" data-testid="apply-submit"
-                        disabled=move || pending.get()>
-                        {move || if pending.get() { t.sending } else { t.apply_submit }}
-                    </button>
-                </form>
+                        <label class="field">
+                            <span>{t.phone_label}</span>
+                            <input
+                                name="phone"
+                                type="tel"
+                                inputmode="numeric"
+                                autocomplete="tel"
+                                maxlength="20"
+                                prop:value=phone
+                                on:input=move |ev| phone.set(event_target_value(&ev))
+                            />
+                            {field_error("phone")}
+                        </label>
+                        <label class="field">
+                            <span>{t.password_label}</span>
+                            <input
+                                name="password"
+                                type="password"
+                                autocomplete="new-password"
+                                maxlength="128"
+                                prop:value=password
+                                on:input=move |ev| password.set(event_target_value(&ev))
+                            />
+                            <span class="hint">{t.password_hint}</span>
+                            {field_error("password")}
+                        </label>
+                        <label class="field">
+                            <span>{t.home_community}</span>
+                            <select
+                                name="community_id"
+                                on:change=move |ev| {
+                                    community.set(event_target_value(&ev).parse().ok())
+                                }
+                            >
+                                <option value="">{t.choose_community}</option>
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        choices
+                                            .await
+                                            .unwrap_or_default()
+                                            .into_iter()
+                                            .map(|c| {
+                                                view! {
+                                                    <optgroup label=c
+                                                        .street>
+                                                        {c
+                                                            .communities
+                                                            .into_iter()
+                                                            .map(|(id, name)| {
+                                                                view! { <option value=id.to_string()>{name}</option> }
+                                                            })
+                                                            .collect_view()}
+                                                    </optgroup>
+                                                }
+                                            })
+                                            .collect_view()
+                                    })}
+                                </Suspense>
+                            </select>
+                            {field_error("community_id")}
+                        </label>
+                        <label class="field">
+                            <span>{t.id_number_label}</span>
+                            <input
+                                name="id_number"
+                                autocomplete="off"
+                                maxlength="18"
+                                prop:value=id_number
+                                on:input=move |ev| id_number.set(event_target_value(&ev))
+                            />
+                            <span class="hint">{t.id_number_hint}</span>
+                            {field_error("id_number")}
+                        </label>
+                        <fieldset class="field skills">
+                            <legend>{t.skills_label}</legend>
+                            {SKILLS
+                                .iter()
+                                .map(|code| {
+                                    let code = *code;
+                                    view! {
+                                        <label class="check">
+                                            <input
+                                                type="checkbox"
+                                                name=format!("skills[{code}]")
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    skills
+                                                        .update(|s| {
+                                                            s.retain(|c| c != code);
+                                                            if on {
+                                                                s.push(code.to_owned());
+                                                            }
+                                                        });
+                                                }
+                                            />
+                                            {skill_label(t, code)}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <div class="consent">
+                            <h2>{t.consent_title}</h2>
+                            <p>{t.consent_text}</p>
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="consent"
+                                    on:change=move |ev| consent.set(event_target_checked(&ev))
+                                />
+                                {t.consent_agree}
+                            </label>
+                            {field_error("consent")}
+                        </div>
+                        {move || {
+                            other_error()
+                                .map(|m| {
+                                    view! {
+                                        <p class="form-error" role="alert">
+                                            {m}
+                                        </p>
+                                    }
+                                })
+                        }}
+                        <button
+                            type="submit"
+                            class="button primary block"
+                            data-testid="apply-submit"
+                            disabled=move || pending.get()
+                        >
+                            {move || if pending.get() { t.sending } else { t.apply_submit }}
+                        </button>
+                    </form>
+                }
             }
         >
             <section class="card notice" role="status" data-testid="apply-done">
                 <h2>{t.apply_done_title}</h2>
                 <p>{t.apply_done_body}</p>
-                <a class="button primary block" href="/login">{t.login_link}</a>
+                <a class="button primary block" href="/login">
+                    {t.login_link}
+                </a>
             </section>
         </Show>
     }

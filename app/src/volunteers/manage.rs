@@ -254,20 +254,40 @@ pub fn VolunteersPage() -> impl IntoView {
         <Title text=t.volunteers_title />
         <h1>{t.volunteers_title}</h1>
         <div class="chips" role="tablist">
-            {tabs.into_iter().map(|(s, label)| view! {
-                <button type="button" class="chip" role="tab"
-                    aria-selected=move || (status.get() == s).to_string()
-                    on:click=move |_| { status.set(s); offset.set(0); }>
-                    {label}
-                </button>
-            }).collect_view()}
+            {tabs
+                .into_iter()
+                .map(|(s, label)| {
+                    view! {
+                        <button
+                            type="button"
+                            class="chip"
+                            role="tab"
+                            aria-selected=move || (status.get() == s).to_string()
+                            on:click=move |_| {
+                                status.set(s);
+                                offset.set(0);
+                            }
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
         </div>
         <label class="field search">
             <span class="visually-hidden">{t.search}</span>
-            <input type="search" placeholder=t.search_hint
-                on:change=move |ev| { search.set(event_target_value(&ev)); offset.set(0); } />
+            <input
+                type="search"
+                placeholder=t.search_hint
+                on:change=move |ev| {
+                    search.set(event_target_value(&ev));
+                    offset.set(0);
+                }
+            />
         </label>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(l) => view! { <ListView l offset decided /> }.into_any(),
@@ -291,22 +311,48 @@ fn ListView(l: VolunteerListing, offset: RwSignal<u32>, decided: RwSignal<u32>) 
         .replace("{area}", &l.area_name)
         .replace("{total}", &total.to_string());
     view! {
-        <p class="muted" data-testid="list-summary">{summary}</p>
+        <p class="muted" data-testid="list-summary">
+            {summary}
+        </p>
         {if l.rows.is_empty() {
             view! { <p class="empty-state">{t.list_empty}</p> }.into_any()
         } else {
             view! {
                 <ul class="person-list" data-testid="volunteer-list">
-                    {l.rows.into_iter().map(|row| view! { <PersonCard row decided can_reset=l.can_reset /> }).collect_view()}
+                    {l
+                        .rows
+                        .into_iter()
+                        .map(|row| view! { <PersonCard row decided can_reset=l.can_reset /> })
+                        .collect_view()}
                 </ul>
-            }.into_any()
+            }
+                .into_any()
         }}
         <nav class="pager">
-            <button type="button" class="button" disabled=!has_prev
-                on:click=move |_| offset.update(|o| *o = o.saturating_sub(page_size))>{t.previous}</button>
-            <span>{format!("{}–{} / {}", if total == 0 { 0 } else { l.offset + 1 }, shown_to, total)}</span>
-            <button type="button" class="button" disabled=!has_next
-                on:click=move |_| offset.update(|o| *o += page_size)>{t.next}</button>
+            <button
+                type="button"
+                class="button"
+                disabled=!has_prev
+                on:click=move |_| offset.update(|o| *o = o.saturating_sub(page_size))
+            >
+                {t.previous}
+            </button>
+            <span>
+                {format!(
+                    "{}–{} / {}",
+                    if total == 0 { 0 } else { l.offset + 1 },
+                    shown_to,
+                    total,
+                )}
+            </span>
+            <button
+                type="button"
+                class="button"
+                disabled=!has_next
+                on:click=move |_| offset.update(|o| *o += page_size)
+            >
+                {t.next}
+            </button>
         </nav>
     }
 }
@@ -345,60 +391,132 @@ fn PersonCard(row: VolunteerRow, decided: RwSignal<u32>, can_reset: bool) -> imp
         <li class="card person" data-testid="person">
             <div class="person-head">
                 <strong class="person-name">{row.name.clone()}</strong>
-                <span class="badge" data-status=row.status.as_str()>{t.volunteer_status(row.status)}</span>
+                <span class="badge" data-status=row.status.as_str()>
+                    {t.volunteer_status(row.status)}
+                </span>
             </div>
             <dl class="facts">
-                <dt>{t.phone_label}</dt><dd><ContactReveal volunteer_id=row.id masked=row.phone.clone() /></dd>
-                <dt>{t.home_community}</dt><dd>{row.community.clone()}</dd>
-                {row.vest_no.clone().map(|v| view! { <dt>{t.vest_no}</dt><dd>{v}</dd> })}
-                {row.id_number.clone().map(|v| view! { <dt>{t.id_number_short}</dt><dd>{v}</dd> })}
-                <dt>{t.applied_on}</dt><dd>{row.applied_on.clone()}</dd>
-                {(!skills.is_empty()).then(|| view! { <dt>{t.skills_short}</dt><dd>{skills.clone()}</dd> })}
+                <dt>{t.phone_label}</dt>
+                <dd>
+                    <ContactReveal volunteer_id=row.id masked=row.phone.clone() />
+                </dd>
+                <dt>{t.home_community}</dt>
+                <dd>{row.community.clone()}</dd>
+                {row
+                    .vest_no
+                    .clone()
+                    .map(|v| {
+                        view! {
+                            <dt>{t.vest_no}</dt>
+                            <dd>{v}</dd>
+                        }
+                    })}
+                {row
+                    .id_number
+                    .clone()
+                    .map(|v| {
+                        view! {
+                            <dt>{t.id_number_short}</dt>
+                            <dd>{v}</dd>
+                        }
+                    })}
+                <dt>{t.applied_on}</dt>
+                <dd>{row.applied_on.clone()}</dd>
+                {(!skills.is_empty())
+                    .then(|| {
+                        view! {
+                            <dt>{t.skills_short}</dt>
+                            <dd>{skills.clone()}</dd>
+                        }
+                    })}
             </dl>
             <Show when=move || needs_reason>
                 <label class="field">
                     <span>{t.reason_label}</span>
-                    <input name="reason" maxlength="200" prop:value=reason
-                        on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    <input
+                        name="reason"
+                        maxlength="200"
+                        prop:value=reason
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    />
                 </label>
             </Show>
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <div class="actions">
-                {Decision::available(row.status).iter().map(|d| {
-                    let d = *d;
-                    let label = match d {
-                        Decision::Approve => t.approve,
-                        Decision::Reject => t.reject,
-                        Decision::Suspend => t.suspend,
-                        Decision::Retire => t.retire,
-                        Decision::Reactivate => t.reactivate,
-                    };
-                    let class = if d == Decision::Approve || d == Decision::Reactivate { "button primary" } else { "button" };
-                    view! {
-                        <button type="button" class=class disabled=move || act.pending().get()
-                            on:click=move |_| {
-                                let r = reason.get();
-                                act.dispatch((id, d, (!r.trim().is_empty()).then_some(r)));
-                            }>
-                            {label}
-                        </button>
-                    }
-                }).collect_view()}
-                <Show when=move || can_reset && registered>
-                    <button type="button" class="button" disabled=move || reset.pending().get()
-                        on:click=move |_| { reset.dispatch(id); }>
+                {Decision::available(row.status)
+                    .iter()
+                    .map(|d| {
+                        let d = *d;
+                        let label = match d {
+                            Decision::Approve => t.approve,
+                            Decision::Reject => t.reject,
+                            Decision::Suspend => t.suspend,
+                            Decision::Retire => t.retire,
+                            Decision::Reactivate => t.reactivate,
+                        };
+                        let class = if d == Decision::Approve || d == Decision::Reactivate {
+                            "button primary"
+                        } else {
+                            "button"
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                class=class
+                                disabled=move || act.pending().get()
+                                on:click=move |_| {
+                                    let r = reason.get();
+                                    act.dispatch((id, d, (!r.trim().is_empty()).then_some(r)));
+                                }
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()} <Show when=move || can_reset && registered>
+                    <button
+                        type="button"
+                        class="button"
+                        disabled=move || reset.pending().get()
+                        on:click=move |_| {
+                            reset.dispatch(id);
+                        }
+                    >
                         {t.reset_password}
                     </button>
                 </Show>
             </div>
-            {move || reset.value().get().map(|r| match r {
-                Ok(temp) => view! {
-                    <p class="notice temp-password" role="status" data-testid="temp-password">
-                        {t.temp_password_is}" "<strong>{temp}</strong>
-                    </p>
-                }.into_any(),
-                Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
-            })}
+            {move || {
+                reset
+                    .value()
+                    .get()
+                    .map(|r| match r {
+                        Ok(temp) => {
+                            view! {
+                                <p
+                                    class="notice temp-password"
+                                    role="status"
+                                    data-testid="temp-password"
+                                >
+                                    {t.temp_password_is}
+                                    " "
+                                    <strong>{temp}</strong>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
+                    })
+            }}
         </li>
     }
 }

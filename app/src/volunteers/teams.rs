@@ -323,16 +323,25 @@ pub fn TeamsPage() -> impl IntoView {
                 places.await.ok().map(|d| view! { <NewTeam communities=d.communities changed /> })
             })}
         </Suspense>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! {
-                        {if d.teams.is_empty() {
-                            view! { <p class="empty-state">{t.teams_empty}</p> }.into_any()
-                        } else {
-                            d.teams.into_iter().map(|team| view! { <TeamCard team changed /> }).collect_view().into_any()
-                        }}
-                    }.into_any(),
+                    Ok(d) => {
+                        view! {
+                            {if d.teams.is_empty() {
+                                view! { <p class="empty-state">{t.teams_empty}</p> }.into_any()
+                            } else {
+                                d.teams
+                                    .into_iter()
+                                    .map(|team| view! { <TeamCard team changed /> })
+                                    .collect_view()
+                                    .into_any()
+                            }}
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -354,25 +363,53 @@ fn NewTeam(communities: Vec<(i64, String)>, changed: RwSignal<u32>) -> impl Into
     });
     let error = failure(create, t);
     view! {
-        <form class="card stack" data-testid="new-team" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if let Some(c) = community.get() {
-                create.dispatch((c, name.get()));
+        <form
+            class="card stack"
+            data-testid="new-team"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if let Some(c) = community.get() {
+                    create.dispatch((c, name.get()));
+                }
             }
-        }>
+        >
             <h2>{t.new_team}</h2>
             <label class="field">
                 <span>{t.home_community}</span>
-                <select on:change=move |ev| community.set(event_target_value(&ev).parse().ok())>
-                    {communities.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                <select on:change=move |ev| {
+                    community.set(event_target_value(&ev).parse().ok())
+                }>
+                    {communities
+                        .into_iter()
+                        .map(|(id, n)| view! { <option value=id.to_string()>{n}</option> })
+                        .collect_view()}
                 </select>
             </label>
             <label class="field">
                 <span>{t.team_name}</span>
-                <input maxlength="64" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                <input
+                    maxlength="64"
+                    prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
             </label>
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <button type="submit" class="button primary block" disabled=move || create.pending().get()>{t.create}</button>
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
+            <button
+                type="submit"
+                class="button primary block"
+                disabled=move || create.pending().get()
+            >
+                {t.create}
+            </button>
         </form>
     }
 }
@@ -400,39 +437,88 @@ fn TeamCard(team: TeamView, changed: RwSignal<u32>) -> impl IntoView {
                 <span class="muted">{team.area.clone()}</span>
             </div>
             <ul class="members">
-                {team.members.into_iter().map(|m| {
-                    let member = m.id;
-                    view! {
-                        <li class="member">
-                            <span class="member-name">{m.name.clone()}</span>
-                            {m.leader.then(|| view! { <span class="badge" data-status="registered">{t.role_team_leader}</span> })}
-                            <ContactReveal volunteer_id=m.id masked=m.phone.clone() />
-                            {if m.leader {
-                                view! {
-                                    <button type="button" class="button small" disabled=move || unlead.pending().get()
-                                        on:click=move |_| { unlead.dispatch((id, member)); }>{t.revoke_leader}</button>
-                                }.into_any()
-                            } else {
-                                view! {
-                                    <button type="button" class="button small" disabled=move || lead.pending().get()
-                                        on:click=move |_| { lead.dispatch((id, member)); }>{t.make_leader}</button>
-                                }.into_any()
-                            }}
-                        </li>
-                    }
-                }).collect_view()}
+                {team
+                    .members
+                    .into_iter()
+                    .map(|m| {
+                        let member = m.id;
+                        view! {
+                            <li class="member">
+                                <span class="member-name">{m.name.clone()}</span>
+                                {m
+                                    .leader
+                                    .then(|| {
+                                        view! {
+                                            <span class="badge" data-status="registered">
+                                                {t.role_team_leader}
+                                            </span>
+                                        }
+                                    })}
+                                <ContactReveal volunteer_id=m.id masked=m.phone.clone() />
+                                {if m.leader {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button small"
+                                            disabled=move || unlead.pending().get()
+                                            on:click=move |_| {
+                                                unlead.dispatch((id, member));
+                                            }
+                                        >
+                                            {t.revoke_leader}
+                                        </button>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button small"
+                                            disabled=move || lead.pending().get()
+                                            on:click=move |_| {
+                                                lead.dispatch((id, member));
+                                            }
+                                        >
+                                            {t.make_leader}
+                                        </button>
+                                    }
+                                        .into_any()
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            <form class="add-member" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                put.dispatch((id, phone.get()));
-            }>
+            <form
+                class="add-member"
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    put.dispatch((id, phone.get()));
+                }
+            >
                 <label class="field">
                     <span>{t.add_member_phone}</span>
-                    <input type="tel" inputmode="numeric" maxlength="20" prop:value=phone
-                        on:input=move |ev| phone.set(event_target_value(&ev)) />
+                    <input
+                        type="tel"
+                        inputmode="numeric"
+                        maxlength="20"
+                        prop:value=phone
+                        on:input=move |ev| phone.set(event_target_value(&ev))
+                    />
                 </label>
-                {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                <button type="submit" class="button block" disabled=move || put.pending().get()>{t.add_member}</button>
+                {move || {
+                    error()
+                        .map(|e| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {e}
+                                </p>
+                            }
+                        })
+                }}
+                <button type="submit" class="button block" disabled=move || put.pending().get()>
+                    {t.add_member}
+                </button>
             </form>
         </section>
     }
