@@ -124,7 +124,8 @@ impl Workspace {
     }
 
     /// `--split` cuts the wasm at the lazy routes (app/src/shell/lazy.rs): the first download
-    /// is the shell, each page's code a chunk fetched when the page is first shown.
+    /// is the shell; the pages' code is cut by group (field pages, office pages), each group's
+    /// fetched when one of its pages is first shown.
     ///
     /// The build replaces `site/pkg/`; the files it replaces are kept as `site/pkg-previous/`
     /// (the server falls back to them), so a phone with a page of the last build open can
