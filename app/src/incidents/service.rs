@@ -2,7 +2,7 @@
 //! parse the report exactly as the form did, find where it belongs (the shift under way, else
 //! the community around the position, else the reporter's own) and store it once by its key.
 
-use super::report::{ReportAnswer, ReportInput};
+use super::report::wire::{ReportAnswer, ReportInput};
 use crate::AppError;
 use domain::incident::port::{NewIncident, NewPhoto, Stored};
 use domain::incident::report::photo_count_ok;

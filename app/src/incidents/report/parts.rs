@@ -2,7 +2,7 @@
 //! photo picker that shrinks photos on the phone before the outbox keeps them.
 
 #[cfg(feature = "hydrate")]
-use super::report::PHOTO_EDGE_PX;
+use super::wire::PHOTO_EDGE_PX;
 use crate::areas::MapData;
 use crate::i18n::use_texts;
 use leptos::prelude::*;

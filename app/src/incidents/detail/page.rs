@@ -1,144 +1,18 @@
 //! `/incidents/{id}`: one incident — what, where (on a small map), the photos, and the timeline
 //! of every step with who took it and when. A leader over its area moves it along the workflow
 //! (acknowledge → refer → resolve → close, or reject with a reason), assigns it to a person and
-//! may show it to the community's volunteers — those controls and their server functions are
-//! in `triage`.
+//! may show it to the community's volunteers — those controls are in `triage`, their server
+//! functions in `api`.
 
-use super::view::{
-    category_label, local_time, referral_label, step_label, SeverityBadge, StatusBadge,
-};
+use super::api::{incident_detail, DetailData};
 use crate::areas::MapData;
 use crate::i18n::{use_lang, use_texts};
+use crate::incidents::view::{
+    category_label, local_time, referral_label, step_label, SeverityBadge, StatusBadge,
+};
 use crate::AppError;
-use domain::incident::port::IncidentSummary;
-use domain::incident::{Category, IncidentStatus, Referral};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimelineRow {
-    pub at: i64,
-    /// `None` where the reader may not learn who it was (the reporter, to other volunteers).
-    pub actor: Option<String>,
-    pub step: String,
-    pub status: IncidentStatus,
-    pub referred_to: Option<Referral>,
-    pub assignee: Option<String>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DetailData {
-    pub summary: IncidentSummary,
-    pub categories: Vec<Category>,
-    /// Shown to leaders and to the reporter only.
-    pub reporter: Option<String>,
-    pub site: Option<String>,
-    /// The site nearest the position and the metres to it (within `domain::site::NEAR_SITE_M`):
-    /// a position is told as "距山大路科技市场 35 米", not as coordinates.
-    pub near: Option<(String, u32)>,
-    pub accuracy_m: Option<f64>,
-    pub received_at: i64,
-    pub assignee: Option<String>,
-    pub referred_to: Option<Referral>,
-    pub photo_urls: Vec<String>,
-    pub timeline: Vec<TimelineRow>,
-    /// The workflow steps the reader may take now (leaders only).
-    pub steps: Vec<String>,
-    pub can_triage: bool,
-    pub map: Option<MapData>,
-}
-
-/// Where a photo is served (`GET`, checked like the incident itself).
-pub fn photo_url(incident: i64, photo: i64) -> String {
-    format!("/incidents/{incident}/photos/{photo}")
-}
-
-#[server(endpoint = "incidents/detail")]
-pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
-    crate::error::answer(async move {
-        use super::access::Sight;
-        let state = crate::AppState::current()?;
-        let store = state.storage.as_ref();
-        let who = crate::auth::require_login()?;
-        let (incident, sight) = super::access::incident_in_sight(store, &who, id).await?;
-        let events = store
-            .incident_events(incident.summary.id)
-            .await
-            .map_err(AppError::from)?;
-        let reporter_id = incident.summary.reporter_id;
-        let assignee_id = incident.assignee.as_ref().map(|(id, _)| *id);
-        // What the reader may learn of the people involved: `Sight::shows`, one table.
-        let shown = sight.shows();
-        let hidden_actor = |actor| {
-            (!shown.reporter && actor == reporter_id)
-                || (!shown.assignee && Some(actor) == assignee_id)
-        };
-        let timeline = events
-            .into_iter()
-            .map(|e| TimelineRow {
-                at: e.at,
-                actor: (!hidden_actor(e.actor_id)).then_some(e.actor_name),
-                step: e.step,
-                status: e.status,
-                referred_to: e.referred_to,
-                assignee: e.assignee.filter(|_| shown.assignee).map(|(_, name)| name),
-                note: e.note.filter(|_| shown.notes),
-            })
-            .collect();
-        let (shapes, sites) = crate::areas::area_shapes(store, incident.summary.area_id).await?;
-        let map = crate::areas::build_map(
-            &shapes,
-            &sites,
-            &[(incident.summary.lat, incident.summary.lon)],
-            crate::areas::Datum::Wgs84,
-        );
-        let can_triage = sight == Sight::Triage;
-        let near = domain::site::nearest(
-            &sites,
-            incident.summary.lat,
-            incident.summary.lon,
-            domain::site::NEAR_SITE_M,
-        )
-        .map(|(site, m)| (site.name.clone(), m.round() as u32));
-        Ok(DetailData {
-            near,
-            categories: state.incidents.categories.all().to_vec(),
-            reporter: shown.reporter.then_some(incident.reporter_name),
-            site: incident.site_name.filter(|_| shown.site_and_arrival),
-            accuracy_m: incident.accuracy_m,
-            received_at: if shown.site_and_arrival {
-                incident.received_at
-            } else {
-                incident.summary.made_at
-            },
-            assignee: incident
-                .assignee
-                .filter(|_| shown.assignee)
-                .map(|(_, name)| name),
-            referred_to: incident.referred_to,
-            photo_urls: incident
-                .photo_ids
-                .iter()
-                .map(|p| photo_url(id, *p))
-                .collect(),
-            timeline,
-            steps: if can_triage {
-                domain::incident::workflow::steps_from(incident.summary.status)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            can_triage,
-            map,
-            summary: incident.summary,
-        })
-    })
-    .await
-}
 
 #[component]
 pub fn IncidentPage() -> impl IntoView {

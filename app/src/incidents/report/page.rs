@@ -3,82 +3,20 @@
 //! is off), and photos shrunk on the phone. It leaves through the outbox, so a report made in a
 //! basement with no signal is kept on the phone and sent, exactly once, when the network returns.
 
-use super::report_parts::{PhotoPicker, TapMap};
-use crate::areas::MapData;
+use super::api::ReportFormData;
+use super::parts::{PhotoPicker, TapMap};
+use super::send::{phone_clock_ms, Sent};
+#[cfg(feature = "hydrate")]
+use super::{send::send_report, wire::ReportInput};
 use crate::i18n::use_texts;
 use crate::AppError;
-use domain::incident::Category;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-/// Where the outbox sends reports.
-pub const INCIDENTS_URL: &str = "/api/incidents";
-
-/// The longest edge a photo is shrunk to on the phone before it is kept or sent.
-pub const PHOTO_EDGE_PX: u32 = 1600;
-
-/// A report on the wire: what the outbox sends to `POST /api/incidents`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportInput {
-    /// A UUIDv7 made on the phone when the report was sent off.
-    pub client_key: String,
-    /// The phone's clock then (epoch ms).
-    pub made_at: i64,
-    pub category: String,
-    /// "1", "2" or "3".
-    pub severity: String,
-    pub body: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub accuracy_m: Option<f64>,
-    /// Photos as `data:` URLs (or bare base64), already shrunk by the phone.
-    #[serde(default)]
-    pub photos: Vec<String>,
-    /// Who made it: on a shared phone the outbox may send it while someone else is logged in,
-    /// and then it must wait for its maker rather than be filed under the wrong name.
-    #[serde(default)]
-    pub reporter: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportAnswer {
-    pub id: i64,
-    /// `false` when this report had arrived before.
-    pub stored: bool,
-}
-
-/// What the form needs: the categories, the photo limit, a map of the reporter's street to tap.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportFormData {
-    pub categories: Vec<Category>,
-    pub max_photos: usize,
-    pub map: Option<MapData>,
-    /// The site of the reader's shift under way: a report now is linked to it.
-    pub shift_site: Option<String>,
-    /// The reader, whose reports these are.
-    pub me: i64,
-    /// The sites of the reader's community, to say "near this site" when the phone has no
-    /// position (location blocked, or the form sent without JavaScript).
-    pub sites: Vec<SiteChoice>,
-    /// The key a report sent as a plain form is stored under (made when the form was drawn),
-    /// so pressing 上报 twice stores it once.
-    pub form_key: String,
-}
-
-/// A site to report from, by its middle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SiteChoice {
-    pub id: i64,
-    pub name: String,
-    pub lat: f64,
-    pub lon: f64,
-}
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let t = use_texts();
-    let form = Resource::new(|| (), |_| super::report_api::report_form());
+    let form = Resource::new(|| (), |_| super::api::report_form());
     view! {
         <Title text=t.incident.report_title />
         <div class="section-head">
@@ -101,17 +39,6 @@ pub fn ReportPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// What became of the last report sent off.
-#[cfg_attr(
-    not(feature = "hydrate"),
-    allow(dead_code, reason = "only the browser sends reports")
-)]
-#[derive(Debug, Clone, PartialEq)]
-enum Sent {
-    Stored(i64),
-    Queued,
 }
 
 #[component]
@@ -142,9 +69,9 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
     // "Near this site": the place when the phone gives no position.
     let near_site = RwSignal::new(String::new());
     // Shows the server's answer to the plain form (JavaScript off) when the page comes back.
-    let by_form = ServerAction::<super::report_api::ReportByForm>::new();
+    let by_form = ServerAction::<super::api::ReportByForm>::new();
     let form_error = crate::actions::failure(*by_form, t);
-    let form_url = <super::report_api::ReportByForm as leptos::server_fn::ServerFn>::PATH;
+    let form_url = <super::api::ReportByForm as leptos::server_fn::ServerFn>::PATH;
 
     let locate = move || {
         locating.set(true);
@@ -467,57 +394,4 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
         </Show>
     }
     .into_any()
-}
-
-/// Hands a checked report to the outbox (with the UUIDv7 that makes it exactly-once) and
-/// reports what became of it.
-#[cfg(feature = "hydrate")]
-fn send_report(
-    mut input: ReportInput,
-    sending: RwSignal<bool>,
-    sent: RwSignal<Option<Sent>>,
-    error: RwSignal<Option<(String, String)>>,
-    t: &'static crate::i18n::Texts,
-) {
-    let Some(client_key) = crate::duty::outbox::new_key() else {
-        error.set(Some(("form".into(), t.error_internal.to_owned())));
-        return;
-    };
-    input.client_key = client_key;
-    let Ok(json) = serde_json::to_string(&input) else {
-        return;
-    };
-    sending.set(true);
-    leptos::task::spawn_local(async move {
-        let outcome = crate::duty::outbox::submit(INCIDENTS_URL, &json).await;
-        sending.set(false);
-        match outcome {
-            Ok(o) if o.status == "sent" => {
-                let id = o
-                    .answer
-                    .and_then(|a| serde_json::from_value::<ReportAnswer>(a).ok())
-                    .map(|a| a.id)
-                    .unwrap_or_default();
-                sent.set(Some(Sent::Stored(id)));
-            }
-            Ok(o) if o.status == "waiting" => sent.set(Some(Sent::Queued)),
-            Ok(o) => error.set(Some((
-                "form".into(),
-                o.error.unwrap_or_else(|| t.error_internal.to_owned()),
-            ))),
-            Err(_) => error.set(Some(("form".into(), t.error_internal.to_owned()))),
-        }
-    });
-}
-
-/// The phone's clock (epoch ms). `chrono`'s clock is not available in wasm; the browser's is.
-fn phone_clock_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        chrono::Utc::now().timestamp_millis()
-    }
 }
