@@ -210,7 +210,7 @@ mod ssr {
         CONSTRAINT_FIELDS
             .iter()
             .find(|(constraint, _, _)| *constraint == name)
-            .map(|(_, field, key)| domain::FieldError::new(*field, *key))
+            .map(|(_, field, key)| domain::FieldError::new(field, *key))
     }
 
     impl From<StorageError> for AppError {

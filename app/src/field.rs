@@ -25,9 +25,21 @@ where
         <div class="field">
             <label for=id>{label}</label>
             {children()}
-            {move || problem().map(|m| view! {
-                <p class="field-error" role="alert" id=described_by(id) data-testid=format!("error-{name}")>{m}</p>
-            })}
+            {move || {
+                problem()
+                    .map(|m| {
+                        view! {
+                            <p
+                                class="field-error"
+                                role="alert"
+                                id=described_by(id)
+                                data-testid=format!("error-{name}")
+                            >
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </div>
     }
 }

@@ -27,8 +27,9 @@ pub struct AssetManifest {
     pub css: String,
     pub js: String,
     pub wasm: String,
-    /// The lazily loaded pieces of a split build (page chunks, the split loader and its
-    /// manifest), so the service worker can pre-cache every page for offline use.
+    /// What the service worker pre-caches of a split build: the split loader, its manifest and
+    /// the field pages' wasm chunks (`shell::OFFLINE_GROUP`; every wasm file when the build has
+    /// no split manifest). The office pages' chunk is cached only once it has been fetched.
     pub chunks: Vec<String>,
 }
 

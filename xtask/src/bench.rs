@@ -81,11 +81,11 @@ pub fn bench() -> Result<()> {
          Method: `cargo xtask bench` builds with `cargo leptos build --release --split` (wasm \
          profile `wasm-release`: opt-level z, LTO, one codegen unit, then `wasm-opt -Oz` from \
          npm binaryen@{binaryen}); `--split` cuts the wasm at the lazy routes, so the shell \
-         (router, header, tab bar, reactive runtime) is the first download and each page's \
-         code a chunk fetched when the page is first shown and pre-cached by the service \
-         worker. Each file is compressed as the server's precompressed files are (gzip level \
-         9, brotli quality 11); `/` is fetched from the release server with each \
-         `Accept-Encoding`.\n\n\
+         (router, header, tab bar, reactive runtime) is the first download and the pages' \
+         code is cut by group (field pages, office pages), each group's fetched when one of its \
+         pages is first shown; the service worker pre-caches only the field pages'. Each file \
+         is compressed as the server's precompressed files are (gzip level 9, brotli quality \
+         11); `/` is fetched from the release server with each `Accept-Encoding`.\n\n\
          {table}\n\
          Budget: shell wasm ≤ 250 KB brotli — **{}** ({} of {}).\n",
         if within {

@@ -24,8 +24,9 @@ fn main() {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  run     install what is missing, build (release), seed the demo district, serve\n\
-                 test    install what is missing, then fmt, clippy (ssr + hydrate), unit, storage\n\
-                 \x20       (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), HTTP and browser tests\n\
+                 test    install what is missing, then fmt, leptosfmt, clippy (ssr + hydrate), unit,\n\
+                 \x20       storage (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), HTTP and browser\n\
+                 \x20       tests\n\
                  bench   build (release) and measure; writes docs/BENCHMARKS.md\n\
                  setup   only install what is missing"
             );
@@ -78,6 +79,7 @@ fn test() -> Result<()> {
         })?;
         let ws = workspace::Workspace::locate()?;
         stage("cargo fmt --check", &|| ws.fmt_check())?;
+        stage("leptosfmt --check (view! macros)", &|| ws.leptosfmt_check())?;
         stage("clippy (ssr: server, app, domain, xtask)", &|| {
             ws.clippy_ssr()
         })?;

@@ -14,6 +14,8 @@ pub const CARGO_LEPTOS: &str = "0.3.11";
 /// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml.
 pub const WASM_BINDGEN: &str = "0.2.130";
 pub const BINARYEN: &str = "132.0.0";
+/// Formats and checks the `view!` macros (`leptosfmt.toml`); only `cargo xtask test` needs it.
+pub const LEPTOSFMT: &str = "0.1.33";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Need {
@@ -36,6 +38,11 @@ pub fn cache_dir() -> PathBuf {
 
 fn tools_dir() -> PathBuf {
     cache_dir().join("tools")
+}
+
+/// The pinned leptosfmt, run by its path: it is not a cargo subcommand.
+pub fn leptosfmt() -> PathBuf {
+    tools_dir().join("bin").join("leptosfmt")
 }
 
 fn npm_bin() -> PathBuf {
@@ -74,6 +81,7 @@ pub fn ensure_all(need: Need) -> Result<()> {
     )?;
     ensure_binaryen()?;
     if need == Need::Everything {
+        ensure_crate_tool("leptosfmt", LEPTOSFMT, &[], &[])?;
         ensure_chromium()?;
     }
     Ok(())

@@ -50,6 +50,13 @@ impl Workspace {
         run(self.cargo().args(["fmt", "--all", "--check"]))
     }
 
+    /// The `view!` macros, which rustfmt does not format.
+    pub fn leptosfmt_check(&self) -> Result<()> {
+        run(Command::new(tools::leptosfmt())
+            .current_dir(&self.root)
+            .args(["--check", "app/src", "frontend/src"]))
+    }
+
     pub fn clippy_ssr(&self) -> Result<()> {
         run(self.cargo().args([
             "clippy",
@@ -117,7 +124,8 @@ impl Workspace {
     }
 
     /// `--split` cuts the wasm at the lazy routes (app/src/shell/lazy.rs): the first download
-    /// is the shell, each page's code a chunk fetched when the page is first shown.
+    /// is the shell; the pages' code is cut by group (field pages, office pages), each group's
+    /// fetched when one of its pages is first shown.
     ///
     /// The build replaces `site/pkg/`; the files it replaces are kept as `site/pkg-previous/`
     /// (the server falls back to them), so a phone with a page of the last build open can

@@ -99,9 +99,13 @@ pub fn EditFigures(
     });
     let field_error = move |field: &'static str| {
         move || {
-            error()
-                .filter(|(f, _)| f == field)
-                .map(|(_, m)| view! { <span class="field-error" role="alert">{m}</span> })
+            error().filter(|(f, _)| f == field).map(|(_, m)| {
+                view! {
+                    <span class="field-error" role="alert">
+                        {m}
+                    </span>
+                }
+            })
         }
     };
     view! {
@@ -111,7 +115,12 @@ pub fn EditFigures(
                 <input type="hidden" name="id" value=id.to_string() />
                 <label class="field">
                     <span>{t.population_label}</span>
-                    <input name="population" inputmode="numeric" value=population.to_string() maxlength="10" />
+                    <input
+                        name="population"
+                        inputmode="numeric"
+                        value=population.to_string()
+                        maxlength="10"
+                    />
                     {field_error("population")}
                 </label>
                 <label class="field">
@@ -123,17 +132,41 @@ pub fn EditFigures(
                     view! {
                         <label class="field">
                             <span>{t.rate_label}</span>
-                            <input name="rate" inputmode="decimal" value=rate.unwrap_or_default() maxlength="6" />
+                            <input
+                                name="rate"
+                                inputmode="decimal"
+                                value=rate.unwrap_or_default()
+                                maxlength="6"
+                            />
                             {field_error("rate")}
                         </label>
-                    }.into_any()
+                    }
+                        .into_any()
                 } else {
                     view! { <input type="hidden" name="rate" value="" /> }.into_any()
                 }}
-                {move || error().filter(|(f, _)| f.is_empty()).map(|(_, m)| view! { <p class="form-error" role="alert">{m}</p> })}
-                <button type="submit" class="button primary block" disabled=move || save.pending().get()>{t.save}</button>
+                {move || {
+                    error()
+                        .filter(|(f, _)| f.is_empty())
+                        .map(|(_, m)| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <button
+                    type="submit"
+                    class="button primary block"
+                    disabled=move || save.pending().get()
+                >
+                    {t.save}
+                </button>
                 <Show when=move || matches!(save.value().get(), Some(Ok(())))>
-                    <p class="hint" role="status">{t.saved}</p>
+                    <p class="hint" role="status">
+                        {t.saved}
+                    </p>
                 </Show>
             </ActionForm>
         </details>
@@ -151,7 +184,7 @@ pub async fn create_area(
     crate::error::answer(async move {
         use domain::{
             parse_counted_on, Action, AreaId, AreaName, AuditEntry, FieldError, MessageKey,
-            NewArea, Population, StorageError,
+            NewArea, Population,
         };
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
@@ -195,13 +228,8 @@ pub async fn create_area(
             population,
             population_counted_on: counted_on,
         };
-        match store.create_area(&new, &audit).await {
-            Ok(id) => Ok(id.0),
-            Err(StorageError::Constraint("areas_parent_name_key")) => Err(AppError::Invalid(
-                FieldError::new("name", MessageKey::NameTaken),
-            )),
-            Err(e) => Err(e.into()),
-        }
+        // A sibling with that name: `name` is taken (error.rs maps the constraint).
+        Ok(store.create_area(&new, &audit).await?.0)
     })
     .await
 }
@@ -219,9 +247,11 @@ pub fn NewChildArea(parent_id: i64, saved: RwSignal<u32>) -> impl IntoView {
     let error = move |field: &'static str| {
         move || {
             create.value().with(|v| match v {
-                Some(Err(AppError::Invalid(e))) if e.field == field => {
-                    Some(view! { <span class="field-error" role="alert">{t.message(e.key)}</span> })
-                }
+                Some(Err(AppError::Invalid(e))) if e.field == field => Some(view! {
+                    <span class="field-error" role="alert">
+                        {t.message(e.key)}
+                    </span>
+                }),
                 _ => None,
             })
         }
@@ -229,9 +259,11 @@ pub fn NewChildArea(parent_id: i64, saved: RwSignal<u32>) -> impl IntoView {
     let other = move || {
         create.value().with(|v| match v {
             Some(Err(AppError::Invalid(_))) | None | Some(Ok(_)) => None,
-            Some(Err(e)) => {
-                Some(view! { <p class="form-error" role="alert">{e.user_message(t)}</p> })
-            }
+            Some(Err(e)) => Some(view! {
+                <p class="form-error" role="alert">
+                    {e.user_message(t)}
+                </p>
+            }),
         })
     };
     view! {
@@ -256,7 +288,13 @@ pub fn NewChildArea(parent_id: i64, saved: RwSignal<u32>) -> impl IntoView {
                     {error("counted_on")}
                 </label>
                 {other}
-                <button type="submit" class="button primary block" disabled=move || create.pending().get()>{t.create}</button>
+                <button
+                    type="submit"
+                    class="button primary block"
+                    disabled=move || create.pending().get()
+                >
+                    {t.create}
+                </button>
             </ActionForm>
         </details>
     }

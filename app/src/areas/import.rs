@@ -60,12 +60,20 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <Title text=t.import_title />
         <h1>{t.import_title}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Suspense fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(m)) if m.role >= domain::Role::AssociationAdmin => view! { <ImportForm /> }.into_any(),
-                    Ok(Some(_)) => view! { <crate::pages::PageError e=AppError::Forbidden /> }.into_any(),
-                    Ok(None) => view! { <crate::auth::LoginPrompt next="/areas/import" /> }.into_any(),
+                    Ok(Some(m)) if m.role >= domain::Role::AssociationAdmin => {
+                        view! { <ImportForm /> }.into_any()
+                    }
+                    Ok(Some(_)) => {
+                        view! { <crate::pages::PageError e=AppError::Forbidden /> }.into_any()
+                    }
+                    Ok(None) => {
+                        view! { <crate::auth::LoginPrompt next="/areas/import" /> }.into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -109,46 +117,88 @@ fn ImportForm() -> impl IntoView {
     view! {
         <section class="card stack">
             <p>{t.import_intro}</p>
-            <pre class="sample">{r#"{"type":"Feature","properties":{"kind":"site","name":"曲水亭","area":"芙蓉街社区","radius_m":60},"geometry":{"type":"Point","coordinates":[117.025,36.665]}}"#}</pre>
+            <pre class="sample">
+                {r#"{"type":"Feature","properties":{"kind":"site","name":"曲水亭","area":"芙蓉街社区","radius_m":60},"geometry":{"type":"Point","coordinates":[117.025,36.665]}}"#}
+            </pre>
             <label class="field">
                 <span>{t.import_file}</span>
-                <input type="file" accept=".geojson,.json,application/geo+json,application/json"
-                    node_ref=input data-testid="import-file" />
+                <input
+                    type="file"
+                    accept=".geojson,.json,application/geo+json,application/json"
+                    node_ref=input
+                    data-testid="import-file"
+                />
             </label>
-            <button type="button" class="button primary block" data-testid="import-start"
-                disabled=move || !hydrated.get() || busy.get() on:click=start>
+            <button
+                type="button"
+                class="button primary block"
+                data-testid="import-start"
+                disabled=move || !hydrated.get() || busy.get()
+                on:click=start
+            >
                 {t.import_start}
             </button>
             <Show when=move || !hydrated.get()>
                 <p class="hint">{t.form_needs_js}</p>
             </Show>
-            {move || progress.get().map(|p| view! {
-                <div class="progress big" data-testid="import-progress">
-                    <progress max="1000" value=((p * 1000.0) as u32).to_string()></progress>
-                    <span class="progress-label">{format!("{} {:.0}%", t.uploading, p * 100.0)}</span>
-                </div>
-            })}
+            {move || {
+                progress
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <div class="progress big" data-testid="import-progress">
+                                <progress
+                                    max="1000"
+                                    value=((p * 1000.0) as u32).to_string()
+                                ></progress>
+                                <span class="progress-label">
+                                    {format!("{} {:.0}%", t.uploading, p * 100.0)}
+                                </span>
+                            </div>
+                        }
+                    })
+            }}
         </section>
-        {move || outcome.get().map(|o| {
-            if let Some(refused) = o.refused.clone() {
-                view! { <p class="form-error" role="alert">{refused}</p> }.into_any()
-            } else if o.errors.is_empty() {
-                view! {
-                    <p class="notice" role="status" data-testid="import-done">
-                        {t.import_done.replace("{boundaries}", &o.boundaries.to_string()).replace("{sites}", &o.sites.to_string())}
-                    </p>
-                }.into_any()
-            } else {
-                view! {
-                    <section class="card" role="alert" data-testid="import-errors">
-                        <h2>{t.import_failed.replace("{n}", &o.errors.len().to_string())}</h2>
-                        <ul class="problems">
-                            {o.errors.iter().map(|e| view! { <li>{describe(t, e)}</li> }).collect_view()}
-                        </ul>
-                    </section>
-                }.into_any()
-            }
-        })}
+        {move || {
+            outcome
+                .get()
+                .map(|o| {
+                    if let Some(refused) = o.refused.clone() {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {refused}
+                            </p>
+                        }
+                            .into_any()
+                    } else if o.errors.is_empty() {
+                        view! {
+                            <p class="notice" role="status" data-testid="import-done">
+                                {t
+                                    .import_done
+                                    .replace("{boundaries}", &o.boundaries.to_string())
+                                    .replace("{sites}", &o.sites.to_string())}
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <section class="card" role="alert" data-testid="import-errors">
+                                <h2>
+                                    {t.import_failed.replace("{n}", &o.errors.len().to_string())}
+                                </h2>
+                                <ul class="problems">
+                                    {o
+                                        .errors
+                                        .iter()
+                                        .map(|e| view! { <li>{describe(t, e)}</li> })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                })
+        }}
     }
 }
 

@@ -292,14 +292,25 @@ pub fn MapShapes(
     use leptos::prelude::*;
     let label = |class: &'static str, name: String, l: MapLabel| {
         view! {
-            <text class=class x=l.x.to_string() y=l.y.to_string() font-size=l.size.to_string()
-                text-anchor="middle">{name}</text>
+            <text
+                class=class
+                x=l.x.to_string()
+                y=l.y.to_string()
+                font-size=l.size.to_string()
+                text-anchor="middle"
+            >
+                {name}
+            </text>
         }
     };
     let fills = areas
         .iter()
         .map(|a| {
-            let fill = view! { <path class="map-area" d=a.path.clone()><title>{a.name.clone()}</title></path> };
+            let fill = view! {
+                <path class="map-area" d=a.path.clone()>
+                    <title>{a.name.clone()}</title>
+                </path>
+            };
             if linked {
                 view! { <a href=format!("/areas/{}", a.id)>{fill}</a> }.into_any()
             } else {
@@ -317,7 +328,9 @@ pub fn MapShapes(
             view! {
                 <g class="map-site">
                     {s.path.clone().map(|d| view! { <path class="map-site-area" d=d /> })}
-                    <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9"><title>{s.name.clone()}</title></circle>
+                    <circle cx=s.at.0.to_string() cy=s.at.1.to_string() r="9">
+                        <title>{s.name.clone()}</title>
+                    </circle>
                 </g>
             }
         })
@@ -344,7 +357,12 @@ pub fn MapShapes(
 pub fn MapMarker(at: (i32, i32)) -> impl leptos::IntoView {
     use leptos::prelude::*;
     let transform = format!("translate({} {})", at.0, at.1);
-    view! { <g class="map-marker" transform=transform><circle r="26" /><circle r="8" class="dot" /></g> }
+    view! {
+        <g class="map-marker" transform=transform>
+            <circle r="26" />
+            <circle r="8" class="dot" />
+        </g>
+    }
 }
 
 /// The SVG itself. Areas link to their page; sites are dots with their name as a tooltip.
@@ -355,7 +373,12 @@ pub fn AreaMap(map: MapData) -> impl leptos::IntoView {
     let view_box = map.view_box();
     view! {
         <figure class="card area-map" data-testid="area-map">
-            <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg">
+            <svg
+                viewBox=view_box
+                role="img"
+                aria-label=t.map_label
+                xmlns="http://www.w3.org/2000/svg"
+            >
                 <MapShapes areas=map.areas sites=map.sites linked=true />
             </svg>
             <figcaption class="muted">{t.map_caption}</figcaption>

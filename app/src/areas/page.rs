@@ -25,30 +25,51 @@ pub fn AreaPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Suspense fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match figures.await {
                     Ok(f) => {
                         let add_child = (f.can_manage && f.can_have_children)
                             .then(|| view! { <NewChildArea parent_id=f.area.id saved /> });
-                        let edit = f.can_manage.then(|| view! {
-                            <EditFigures id=f.area.id population=f.area.population
-                                counted_on=f.area.counted_on.clone() rate=f.own_rate.clone()
-                                is_district=f.is_district saved />
-                            {add_child}
-                            <p><a class="button block" href="/areas/import">{t.import_title}</a></p>
-                        });
+                        let edit = f
+                            .can_manage
+                            .then(|| {
+                                view! {
+                                    <EditFigures
+                                        id=f.area.id
+                                        population=f.area.population
+                                        counted_on=f.area.counted_on.clone()
+                                        rate=f.own_rate.clone()
+                                        is_district=f.is_district
+                                        saved
+                                    />
+                                    {add_child}
+                                    <p>
+                                        <a class="button block" href="/areas/import">
+                                            {t.import_title}
+                                        </a>
+                                    </p>
+                                }
+                            });
                         view! {
                             <Title text=f.area.name.clone() />
                             <h1>{f.area.name.clone()}</h1>
                             <Figures f />
                             {edit}
-                        }.into_any()
+                        }
+                            .into_any()
                     }
-                    Err(e) => view! {
-                        <Title text=t.not_found_title />
-                        <p class="form-error" role="alert">{e.user_message(t)}</p>
-                    }.into_any(),
+                    Err(e) => {
+                        view! {
+                            <Title text=t.not_found_title />
+                            <p class="form-error" role="alert">
+                                {e.user_message(t)}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -61,26 +82,43 @@ pub fn Figures(f: AreaReport) -> impl IntoView {
     let t = use_texts();
     let crumbs = f.path[..f.path.len().saturating_sub(1)]
         .iter()
-        .map(|(id, name)| view! { <a href=format!("/areas/{id}")>{name.clone()}</a>" › " })
+        .map(|(id, name)| {
+            view! {
+                <a href=format!("/areas/{id}")>{name.clone()}</a>
+                " › "
+            }
+        })
         .collect_view();
     let children = f.children.clone();
     let map = f.map.clone();
     let has_children = !children.is_empty();
     let title = t.target_title.replace("{rate}", &f.rate_percent);
     view! {
-        <nav class="crumbs" aria-label=t.area_path>{crumbs}</nav>
+        <nav class="crumbs" aria-label=t.area_path>
+            {crumbs}
+        </nav>
         <section class="card target-card" data-testid="target-card">
             <h2>{title}</h2>
-            <p class="target-area"><a href=format!("/areas/{}", f.area.id)>{f.area.name.clone()}</a></p>
+            <p class="target-area">
+                <a href=format!("/areas/{}", f.area.id)>{f.area.name.clone()}</a>
+            </p>
             <Progress s=f.area.clone() big=true />
             <dl class="facts">
                 <dt>{t.population}</dt>
-                <dd>{group(f.area.population)}
-                    {f.area.counted_on.clone().map(|d| view! { <span class="muted">" ("{t.counted_on}" "{d}")"</span> })}
+                <dd>
+                    {group(f.area.population)}
+                    {f
+                        .area
+                        .counted_on
+                        .clone()
+                        .map(|d| view! { <span class="muted">" ("{t.counted_on}" "{d}")"</span> })}
                 </dd>
-                <dt>{t.registered}</dt><dd data-testid="registered">{group(f.area.registered)}</dd>
-                <dt>{t.target}</dt><dd data-testid="target">{group(f.area.target)}</dd>
-                <dt>{t.still_needed}</dt><dd>{group(f.area.target.saturating_sub(f.area.registered))}</dd>
+                <dt>{t.registered}</dt>
+                <dd data-testid="registered">{group(f.area.registered)}</dd>
+                <dt>{t.target}</dt>
+                <dd data-testid="target">{group(f.area.target)}</dd>
+                <dt>{t.still_needed}</dt>
+                <dd>{group(f.area.target.saturating_sub(f.area.registered))}</dd>
             </dl>
         </section>
         {map.map(|map| view! { <AreaMap map /> })}
@@ -88,12 +126,20 @@ pub fn Figures(f: AreaReport) -> impl IntoView {
             <section class="card">
                 <h2>{t.ranking_title}</h2>
                 <ol class="ranking" data-testid="ranking">
-                    {children.clone().into_iter().map(|c| view! {
-                        <li>
-                            <a href=format!("/areas/{}", c.id) class="rank-name">{c.name.clone()}</a>
-                            <Progress s=c big=false />
-                        </li>
-                    }).collect_view()}
+                    {children
+                        .clone()
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <li>
+                                    <a href=format!("/areas/{}", c.id) class="rank-name">
+                                        {c.name.clone()}
+                                    </a>
+                                    <Progress s=c big=false />
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ol>
             </section>
         </Show>

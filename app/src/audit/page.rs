@@ -174,15 +174,29 @@ pub fn AuditPage() -> impl IntoView {
         <Title text=t.audit_title />
         <h1>{t.audit_title}</h1>
         <div class="chips" role="tablist">
-            {filters.into_iter().map(|(code, label)| view! {
-                <button type="button" class="chip" role="tab"
-                    aria-selected=move || (entity.get() == code).to_string()
-                    on:click=move |_| { entity.set(code.to_owned()); before.set(None); }>
-                    {label}
-                </button>
-            }).collect_view()}
+            {filters
+                .into_iter()
+                .map(|(code, label)| {
+                    view! {
+                        <button
+                            type="button"
+                            class="chip"
+                            role="tab"
+                            aria-selected=move || (entity.get() == code).to_string()
+                            on:click=move |_| {
+                                entity.set(code.to_owned());
+                                before.set(None);
+                            }
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
         </div>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match view.await {
                     Ok(v) => {
@@ -194,36 +208,66 @@ pub fn AuditPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ol class="audit" data-testid="audit-list">
-                                        {v.lines.into_iter().map(|l| {
-                                            let said = sentence(t, lang, &l);
-                                            let fields = changes(t, lang, &l);
-                                            view! {
-                                                <li class="card audit-line" data-action=l.action.clone()>
-                                                    <p class="audit-sentence">{said}</p>
-                                                    <p class="muted audit-at">{l.at.clone()}</p>
-                                                    {(!fields.is_empty()).then(|| view! {
-                                                        <dl class="audit-changes">
-                                                            {fields.into_iter().map(|c| view! {
-                                                                <dt>{c.label}</dt>
-                                                                <dd>
-                                                                    {c.before.map(|b| view! { <span class="before">{b}</span> " → " })}
-                                                                    <span class="after">{c.after.unwrap_or_else(|| t.audit.none.to_owned())}</span>
-                                                                </dd>
-                                                            }).collect_view()}
-                                                        </dl>
-                                                    })}
-                                                </li>
-                                            }
-                                        }).collect_view()}
+                                        {v
+                                            .lines
+                                            .into_iter()
+                                            .map(|l| {
+                                                let said = sentence(t, lang, &l);
+                                                let fields = changes(t, lang, &l);
+                                                view! {
+                                                    <li class="card audit-line" data-action=l.action.clone()>
+                                                        <p class="audit-sentence">{said}</p>
+                                                        <p class="muted audit-at">{l.at.clone()}</p>
+                                                        {(!fields.is_empty())
+                                                            .then(|| {
+                                                                view! {
+                                                                    <dl class="audit-changes">
+                                                                        {fields
+                                                                            .into_iter()
+                                                                            .map(|c| {
+                                                                                view! {
+                                                                                    <dt>{c.label}</dt>
+                                                                                    <dd>
+                                                                                        {c
+                                                                                            .before
+                                                                                            .map(|b| {
+                                                                                                view! {
+                                                                                                    <span class="before">{b}</span>
+                                                                                                    " → "
+                                                                                                }
+                                                                                            })}
+                                                                                        <span class="after">
+                                                                                            {c.after.unwrap_or_else(|| t.audit.none.to_owned())}
+                                                                                        </span>
+                                                                                    </dd>
+                                                                                }
+                                                                            })
+                                                                            .collect_view()}
+                                                                    </dl>
+                                                                }
+                                                            })}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </ol>
-                                }.into_any()
+                                }
+                                    .into_any()
                             }}
-                            {older.map(|id| view! {
-                                <button type="button" class="button block" on:click=move |_| before.set(Some(id))>
-                                    {t.older}
-                                </button>
-                            })}
-                        }.into_any()
+                            {older
+                                .map(|id| {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button block"
+                                            on:click=move |_| before.set(Some(id))
+                                        >
+                                            {t.older}
+                                        </button>
+                                    }
+                                })}
+                        }
+                            .into_any()
                     }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }

@@ -42,25 +42,53 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card login">
             <h1>{t.login_title}</h1>
             <Show when=bye>
-                <p class="notice" role="status">{t.logged_out}</p>
+                <p class="notice" role="status">
+                    {t.logged_out}
+                </p>
             </Show>
-            {move || error().map(|e| view! { <p class="form-error" role="alert" data-testid="login-error">{e}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert" data-testid="login-error">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <form method="post" action="/auth/login" class="stack">
                 <input type="hidden" name="next" value=next />
                 <label class="field">
                     <span>{t.phone_label}</span>
-                    <input name="phone" type="tel" inputmode="numeric" autocomplete="username"
-                        required maxlength="20" placeholder="138 0000 0000" />
+                    <input
+                        name="phone"
+                        type="tel"
+                        inputmode="numeric"
+                        autocomplete="username"
+                        required
+                        maxlength="20"
+                        placeholder="138 0000 0000"
+                    />
                 </label>
                 <label class="field">
                     <span>{t.password_label}</span>
-                    <input name="password" type="password" autocomplete="current-password"
-                        required minlength="8" maxlength="128" />
+                    <input
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        minlength="8"
+                        maxlength="128"
+                    />
                 </label>
-                <button type="submit" class="button primary block">{t.login_submit}</button>
+                <button type="submit" class="button primary block">
+                    {t.login_submit}
+                </button>
             </form>
             <p class="hint">{t.login_forgot}</p>
-            <p><a href="/apply">{t.apply_title}</a></p>
+            <p>
+                <a href="/apply">{t.apply_title}</a>
+            </p>
         </section>
     }
 }
@@ -73,7 +101,9 @@ pub fn LoginPrompt(next: &'static str) -> impl IntoView {
     view! {
         <section class="card">
             <p>{t.login_needed}</p>
-            <a class="button primary block" href=href>{t.login_link}</a>
+            <a class="button primary block" href=href>
+                {t.login_link}
+            </a>
         </section>
     }
 }

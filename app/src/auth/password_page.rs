@@ -34,20 +34,46 @@ pub fn PasswordPage() -> impl IntoView {
         <section class="card login">
             <h1>{t.password_title}</h1>
             <Show when=temporary>
-                <p class="alert warn" role="status" data-testid="password-temporary">{t.password_temporary_notice}</p>
+                <p class="alert warn" role="status" data-testid="password-temporary">
+                    {t.password_temporary_notice}
+                </p>
             </Show>
-            {move || error().map(|e| view! { <p class="form-error" role="alert" data-testid="password-error">{e}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert" data-testid="password-error">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <form method="post" action="/auth/password" class="stack">
                 <input type="hidden" name="next" value=next />
                 <label class="field">
                     <span>{t.old_password_label}</span>
-                    <input name="old" type="password" autocomplete="current-password" required maxlength="128" />
+                    <input
+                        name="old"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        maxlength="128"
+                    />
                 </label>
                 <label class="field">
                     <span>{t.new_password_label}</span>
-                    <input name="new" type="password" autocomplete="new-password" required minlength="8" maxlength="128" />
+                    <input
+                        name="new"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        minlength="8"
+                        maxlength="128"
+                    />
                 </label>
-                <button type="submit" class="button primary block">{t.password_submit}</button>
+                <button type="submit" class="button primary block">
+                    {t.password_submit}
+                </button>
             </form>
         </section>
     }

@@ -67,12 +67,18 @@ pub fn CalendarLink(url: String) -> impl IntoView {
     let renewed = move || matches!(renew.value().get(), Some(Ok(_)));
     view! {
         <div class="stack calendar-link">
-            <a class="shortcut" href=move || url.get() data-testid="calendar-link">{d.calendar_feed}</a>
+            <a class="shortcut" href=move || url.get() data-testid="calendar-link">
+                {d.calendar_feed}
+            </a>
             <ActionForm action=renew>
-                <button type="submit" class="button small" data-testid="calendar-renew">{d.calendar_renew}</button>
+                <button type="submit" class="button small" data-testid="calendar-renew">
+                    {d.calendar_renew}
+                </button>
             </ActionForm>
             <Show when=renewed>
-                <p class="alert ok" role="status">{d.calendar_renewed}</p>
+                <p class="alert ok" role="status">
+                    {d.calendar_renewed}
+                </p>
             </Show>
         </div>
     }

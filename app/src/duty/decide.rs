@@ -127,9 +127,18 @@ pub(super) fn DecideList(
             <h2>{d.decide_title}</h2>
             {empty.then(|| view! { <p class="empty-state">{d.decide_empty}</p> })}
             <ul class="decided" role="status" data-testid="decided">
-                {move || decided.get().into_iter().map(|line| view! { <li class="alert ok">{line}</li> }).collect_view()}
+                {move || {
+                    decided
+                        .get()
+                        .into_iter()
+                        .map(|line| view! { <li class="alert ok">{line}</li> })
+                        .collect_view()
+                }}
             </ul>
-            {items.into_iter().map(|item| view! { <DecideCard item refresh decided /> }).collect_view()}
+            {items
+                .into_iter()
+                .map(|item| view! { <DecideCard item refresh decided /> })
+                .collect_view()}
         </section>
     }
     .into_any()
@@ -179,37 +188,106 @@ fn DecideCard(
         <article class="card decide" data-testid="decide" data-volunteer=item.volunteer.clone()>
             <div class="shift-head">
                 <h3>{item.volunteer.clone()}</h3>
-                {item.disputed.then(|| view! { <span class="badge" data-status="rejected">{d.disputed}</span> })}
+                {item
+                    .disputed
+                    .then(|| {
+                        view! {
+                            <span class="badge" data-status="rejected">
+                                {d.disputed}
+                            </span>
+                        }
+                    })}
             </div>
-            <p class="shift-when">{item.site.clone()} " · " {when(lang, item.starts_at, item.ends_at)}</p>
-            <p>{d.claimed} " " <strong data-testid="claimed">{duration(lang, i64::from(item.minutes))}</strong> " " {times}</p>
-            {flag.map(|f| view! { <p class="alert warn" data-testid="flag">{f}</p> })}
-            {item.superseded.iter().map(|(at, proof)| {
-                let shown = if proof == "outside" { d.verdict_outside } else { d.verdict_unknown };
-                view! {
-                    <p class="muted" data-testid="superseded">
-                        {d.superseded_check_in.replace("{at}", &clock(*at)).replace("{verdict}", shown)}
-                    </p>
-                }
-            }).collect_view()}
+            <p class="shift-when">
+                {item.site.clone()} " · " {when(lang, item.starts_at, item.ends_at)}
+            </p>
+            <p>
+                {d.claimed} " "
+                <strong data-testid="claimed">{duration(lang, i64::from(item.minutes))}</strong> " "
+                {times}
+            </p>
+            {flag
+                .map(|f| {
+                    view! {
+                        <p class="alert warn" data-testid="flag">
+                            {f}
+                        </p>
+                    }
+                })}
+            {item
+                .superseded
+                .iter()
+                .map(|(at, proof)| {
+                    let shown = if proof == "outside" {
+                        d.verdict_outside
+                    } else {
+                        d.verdict_unknown
+                    };
+                    view! {
+                        <p class="muted" data-testid="superseded">
+                            {d
+                                .superseded_check_in
+                                .replace("{at}", &clock(*at))
+                                .replace("{verdict}", shown)}
+                        </p>
+                    }
+                })
+                .collect_view()}
             {item.reason.clone().map(|r| view! { <p class="muted">{d.reason} ": " {r}</p> })}
             <super::track::TrackPanel assignment_id=id />
             <div class="row">
                 <label class="field">
                     <span>{d.correct_to}</span>
-                    <input inputmode="numeric" prop:value=minutes on:input=move |ev| minutes.set(event_target_value(&ev)) />
+                    <input
+                        inputmode="numeric"
+                        prop:value=minutes
+                        on:input=move |ev| minutes.set(event_target_value(&ev))
+                    />
                 </label>
                 <label class="field">
                     <span>{d.reason}</span>
-                    <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    <input
+                        maxlength="200"
+                        prop:value=reason
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    />
                 </label>
             </div>
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <div class="row">
-                <button type="button" class="button primary" data-testid="confirm-hours" disabled=move || decide.pending().get()
-                    on:click=move |_| { last.set("confirm"); decide.dispatch(("confirm", minutes.get(), reason.get())); }>{d.confirm}</button>
-                <button type="button" class="button" data-testid="dispute-hours" disabled=move || decide.pending().get()
-                    on:click=move |_| { last.set("dispute"); decide.dispatch(("dispute", String::new(), reason.get())); }>{d.dispute}</button>
+                <button
+                    type="button"
+                    class="button primary"
+                    data-testid="confirm-hours"
+                    disabled=move || decide.pending().get()
+                    on:click=move |_| {
+                        last.set("confirm");
+                        decide.dispatch(("confirm", minutes.get(), reason.get()));
+                    }
+                >
+                    {d.confirm}
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="dispute-hours"
+                    disabled=move || decide.pending().get()
+                    on:click=move |_| {
+                        last.set("dispute");
+                        decide.dispatch(("dispute", String::new(), reason.get()));
+                    }
+                >
+                    {d.dispute}
+                </button>
             </div>
         </article>
     }

@@ -78,11 +78,15 @@ pub fn HoursPage() -> impl IntoView {
     view! {
         <Title text=t.hours_title />
         <h1>{t.hours_title}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Suspense fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(h) => view! { <HoursCard hours=h /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/me/hours" /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <crate::auth::LoginPrompt next="/me/hours" /> }.into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -106,41 +110,71 @@ fn HoursCard(hours: HoursData) -> impl IntoView {
     view! {
         <section class="card stack" data-testid="hours">
             <dl class="figures">
-                <div><dt>{d.credited}</dt><dd data-testid="credited">{duration(lang, hours.credited_minutes)}</dd></div>
-                <div><dt>{d.pending}</dt><dd data-testid="pending">{duration(lang, hours.pending_minutes)}</dd></div>
-                <div><dt>{d.this_year}</dt><dd>{duration(lang, hours.this_year_minutes)}</dd></div>
+                <div>
+                    <dt>{d.credited}</dt>
+                    <dd data-testid="credited">{duration(lang, hours.credited_minutes)}</dd>
+                </div>
+                <div>
+                    <dt>{d.pending}</dt>
+                    <dd data-testid="pending">{duration(lang, hours.pending_minutes)}</dd>
+                </div>
+                <div>
+                    <dt>{d.this_year}</dt>
+                    <dd>{duration(lang, hours.this_year_minutes)}</dd>
+                </div>
             </dl>
             <div class="stars">
-                <p><span class="star-row" aria-hidden="true">{stars}</span> " " {d.stars} " " <strong data-testid="stars">{hours.stars}</strong></p>
-                <progress max="100" value=percent data-testid="star-progress" aria-label=d.to_next_star></progress>
-                <p class="hint">{match to_next {
-                    Some(left) => format!("{} {left}", d.to_next_star),
-                    None => d.top_star.to_owned(),
-                }}</p>
+                <p>
+                    <span class="star-row" aria-hidden="true">
+                        {stars}
+                    </span>
+                    " "
+                    {d.stars}
+                    " "
+                    <strong data-testid="stars">{hours.stars}</strong>
+                </p>
+                <progress
+                    max="100"
+                    value=percent
+                    data-testid="star-progress"
+                    aria-label=d.to_next_star
+                ></progress>
+                <p class="hint">
+                    {match to_next {
+                        Some(left) => format!("{} {left}", d.to_next_star),
+                        None => d.top_star.to_owned(),
+                    }}
+                </p>
             </div>
         </section>
         <section class="stack">
             <h2>{d.history}</h2>
             {empty.then(|| view! { <p class="empty-state">{t.hours_empty}</p> })}
             <ul class="history">
-                {hours.history.into_iter().map(|l| {
-                    let kind = match l.kind.as_str() {
-                        "credit" => d.kind_credit,
-                        "correction" => d.kind_correction,
-                        "import" => d.kind_import,
-                        "disputed" => d.disputed,
-                        _ => d.pending,
-                    };
-                    view! {
-                        <li class="history-line" data-kind=l.kind.clone()>
-                            <span class="muted">{super::view::date_label(lang, &l.served_on)}</span>
-                            <span>{l.site}</span>
-                            <span>{kind}</span>
-                            <strong>{duration(lang, l.minutes)}</strong>
-                            {l.reason.map(|r| view! { <span class="muted reason">{r}</span> })}
-                        </li>
-                    }
-                }).collect_view()}
+                {hours
+                    .history
+                    .into_iter()
+                    .map(|l| {
+                        let kind = match l.kind.as_str() {
+                            "credit" => d.kind_credit,
+                            "correction" => d.kind_correction,
+                            "import" => d.kind_import,
+                            "disputed" => d.disputed,
+                            _ => d.pending,
+                        };
+                        view! {
+                            <li class="history-line" data-kind=l.kind.clone()>
+                                <span class="muted">
+                                    {super::view::date_label(lang, &l.served_on)}
+                                </span>
+                                <span>{l.site}</span>
+                                <span>{kind}</span>
+                                <strong>{duration(lang, l.minutes)}</strong>
+                                {l.reason.map(|r| view! { <span class="muted reason">{r}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </section>
     }

@@ -125,21 +125,37 @@ pub fn ShiftPeople(shift_id: i64, soon: bool, refresh: RwSignal<u32>) -> impl In
     view! {
         <section class="people" data-testid="shift-people" aria-label=d.people_title>
             <Show when=move || !wanted.get()>
-                <button type="button" class="button small" data-testid="show-people"
-                    on:click=move |_| wanted.set(true)>{d.show_people}</button>
+                <button
+                    type="button"
+                    class="button small"
+                    data-testid="show-people"
+                    on:click=move |_| wanted.set(true)
+                >
+                    {d.show_people}
+                </button>
             </Show>
             {move || match people.get() {
                 None if wanted.get() => view! { <p class="loading">{t.loading}</p> }.into_any(),
                 None => ().into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <p class="muted">{d.people_empty}</p>
-                }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="people-list">
-                        {list.into_iter().map(|p| view! { <Person p /> }).collect_view()}
-                    </ul>
-                }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.user_message(t)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="muted">{d.people_empty}</p> }.into_any()
+                }
+                Some(Ok(list)) => {
+                    view! {
+                        <ul class="people-list">
+                            {list.into_iter().map(|p| view! { <Person p /> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <p class="form-error" role="alert">
+                            {e.user_message(t)}
+                        </p>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -175,8 +191,13 @@ fn Person(p: PersonOnShift) -> impl IntoView {
                 {p.as_leader.then(|| view! { <span class="badge">{d.leaders}</span> })}
                 {p.vest_no.clone().map(|v| view! { <span class="muted">" " {v}</span> })}
             </div>
-            <span class="badge" data-status=status data-testid="standing">{label}</span>
-            <crate::volunteers::ContactReveal volunteer_id=p.volunteer_id masked=p.phone_masked.clone() />
+            <span class="badge" data-status=status data-testid="standing">
+                {label}
+            </span>
+            <crate::volunteers::ContactReveal
+                volunteer_id=p.volunteer_id
+                masked=p.phone_masked.clone()
+            />
         </li>
     }
 }

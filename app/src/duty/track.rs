@@ -187,16 +187,37 @@ pub fn TrackPanel(assignment_id: i64) -> impl IntoView {
         <details class="track" data-testid="track" on:toggle=move |_| shown.set(true)>
             <summary>{d.track_title}</summary>
             {move || match track.get() {
-                Some(Ok(t)) => view! {
-                            <p data-testid="track-length">{d.track_length} " " {format_length(t.length_m)}</p>
-                            {(!t.path.is_empty()).then(|| view! {
-                                <svg class="track-map" viewBox="0 0 300 160" role="img" aria-label=d.track_title>
-                                    <path d=t.path.clone() fill="none" stroke="#c8102e" stroke-width="3"
-                                        stroke-linejoin="round" stroke-linecap="round" />
-                                </svg>
+                Some(Ok(t)) => {
+                    view! {
+                        <p data-testid="track-length">
+                            {d.track_length} " " {format_length(t.length_m)}
+                        </p>
+                        {(!t.path.is_empty())
+                            .then(|| {
+                                view! {
+                                    <svg
+                                        class="track-map"
+                                        viewBox="0 0 300 160"
+                                        role="img"
+                                        aria-label=d.track_title
+                                    >
+                                        <path
+                                            d=t.path.clone()
+                                            fill="none"
+                                            stroke="#c8102e"
+                                            stroke-width="3"
+                                            stroke-linejoin="round"
+                                            stroke-linecap="round"
+                                        />
+                                    </svg>
+                                }
                             })}
-                        }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error">{e.user_message(use_texts())}</p> }.into_any(),
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! { <p class="form-error">{e.user_message(use_texts())}</p> }.into_any()
+                }
                 None => ().into_any(),
             }}
         </details>

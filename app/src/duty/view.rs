@@ -1,4 +1,5 @@
-//! What the duty pages receive from the server, and how times read on a phone. Both sides
+//! What the duty pages receive from the server, how times read on a phone, and the line of how
+//! full a shift is that both the shifts page and the roster show. Both sides
 //! format from the same numbers with the same code, so hydration sees the same text.
 
 use crate::i18n::Lang;
@@ -204,5 +205,28 @@ mod tests {
         assert_eq!(duration(Lang::Zh, 200), "3 小时 20 分钟");
         assert_eq!(duration(Lang::En, 45), "45 min");
         assert_eq!(duration(Lang::En, 120), "2 h");
+    }
+}
+
+/// "已报名 3/5 · 队长 1/1 · 候补 2"
+#[leptos::component]
+pub fn Filled(shift: ShiftCard) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let d = crate::i18n::use_texts().duty;
+    view! {
+        <p class="shift-filled" data-testid="filled">
+            <span>{d.filled} " " {shift.signed_up} "/" {shift.headcount}</span>
+            {(shift.leaders_needed > 0)
+                .then(|| {
+                    view! {
+                        <span>
+                            " · " {d.leaders} " " {shift.leaders_signed_up} "/"
+                            {shift.leaders_needed}
+                        </span>
+                    }
+                })}
+            {(shift.waitlisted > 0)
+                .then(|| view! { <span>" · " {d.waitlist_count} " " {shift.waitlisted}</span> })}
+        </p>
     }
 }

@@ -196,19 +196,32 @@ pub fn IncidentsPage() -> impl IntoView {
         <Title text=i.list_title />
         <div class="section-head">
             <h1>{i.list_title}</h1>
-            <a class="button primary small" href="/incidents/new" data-testid="new-report">{i.new_report}</a>
+            <a class="button primary small" href="/incidents/new" data-testid="new-report">
+                {i.new_report}
+            </a>
         </div>
         <nav class="subnav">
             <a href="/map">{i.map_link}</a>
             <a href="/incidents/stats">{i.stats_link}</a>
         </nav>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 let f = filters.get_untracked();
                 match data.await {
                     Ok(list) => view! { <ListView list filters=f /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents" /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert" data-testid="list-error">{e.user_message(t)}</p> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <crate::auth::LoginPrompt next="/incidents" /> }.into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <p class="form-error" role="alert" data-testid="list-error">
+                                {e.user_message(t)}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -230,58 +243,140 @@ fn ListView(list: ListData, filters: ListFilters) -> impl IntoView {
     );
     let selected = |v: &str, current: &Option<String>| current.as_deref() == Some(v);
     view! {
-        <details class="card filters" open=filters != ListFilters { page: filters.page, ..Default::default() }>
+        <details
+            class="card filters"
+            open=filters
+                != ListFilters {
+                    page: filters.page,
+                    ..Default::default()
+                }
+        >
             <summary>{i.filter}</summary>
             <form method="get" action="/incidents" class="stack" data-testid="filters">
-                {(!list.areas.is_empty()).then(|| view! {
-                    <label class="field"><span>{i.area}</span>
-                        <select name="area">
-                            <option value="">{i.any}</option>
-                            {list.areas.iter().map(|(id, name)| view! {
-                                <option value=id.to_string() selected=filters.area == Some(*id)>{name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                })}
-                <label class="field"><span>{i.category}</span>
+                {(!list.areas.is_empty())
+                    .then(|| {
+                        view! {
+                            <label class="field">
+                                <span>{i.area}</span>
+                                <select name="area">
+                                    <option value="">{i.any}</option>
+                                    {list
+                                        .areas
+                                        .iter()
+                                        .map(|(id, name)| {
+                                            view! {
+                                                <option
+                                                    value=id.to_string()
+                                                    selected=filters.area == Some(*id)
+                                                >
+                                                    {name.clone()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })}
+                <label class="field">
+                    <span>{i.category}</span>
                     <select name="category">
                         <option value="">{i.any}</option>
-                        {list.categories.iter().map(|c| view! {
-                            <option value=c.code.clone() selected=selected(&c.code, &filters.category)>
-                                {super::view::category_label(std::slice::from_ref(c), &c.code, lang)}
-                            </option>
-                        }).collect_view()}
+                        {list
+                            .categories
+                            .iter()
+                            .map(|c| {
+                                view! {
+                                    <option
+                                        value=c.code.clone()
+                                        selected=selected(&c.code, &filters.category)
+                                    >
+                                        {super::view::category_label(
+                                            std::slice::from_ref(c),
+                                            &c.code,
+                                            lang,
+                                        )}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
-                <label class="field"><span>{i.status}</span>
+                <label class="field">
+                    <span>{i.status}</span>
                     <select name="status">
                         <option value="">{i.any}</option>
-                        {status_options.map(|(v, label)| view! {
-                            <option value=v selected=selected(v, &filters.status)>{label}</option>
-                        }).collect_view()}
+                        {status_options
+                            .map(|(v, label)| {
+                                view! {
+                                    <option value=v selected=selected(v, &filters.status)>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
                 <div class="row">
-                    <label class="field"><span>{i.from}</span>
-                        <input type="date" name="from" value=filters.from.clone().unwrap_or_default() /></label>
-                    <label class="field"><span>{i.until}</span>
-                        <input type="date" name="until" value=filters.until.clone().unwrap_or_default() /></label>
+                    <label class="field">
+                        <span>{i.from}</span>
+                        <input
+                            type="date"
+                            name="from"
+                            value=filters.from.clone().unwrap_or_default()
+                        />
+                    </label>
+                    <label class="field">
+                        <span>{i.until}</span>
+                        <input
+                            type="date"
+                            name="until"
+                            value=filters.until.clone().unwrap_or_default()
+                        />
+                    </label>
                 </div>
-                <button type="submit" class="button block">{i.apply_filter}</button>
+                <button type="submit" class="button block">
+                    {i.apply_filter}
+                </button>
             </form>
         </details>
-        <p class="muted" data-testid="incident-total">{i.total} " " {list.total}</p>
+        <p class="muted" data-testid="incident-total">
+            {i.total}
+            " "
+            {list.total}
+        </p>
         {list.items.is_empty().then(|| view! { <p class="empty-state">{i.list_empty}</p> })}
         <div class="stack">
-            {list.items.into_iter().map(|item| view! { <IncidentCard item categories /> }).collect_view()}
+            {list
+                .items
+                .into_iter()
+                .map(|item| view! { <IncidentCard item categories /> })
+                .collect_view()}
         </div>
-        {(pages > 1).then(|| view! {
-            <nav class="pager" aria-label=i.page>
-                {(page > 1).then(|| view! { <a class="button small" href=filters.href(page - 1)>{i.prev_page}</a> })}
-                <span>{page} " / " {pages}</span>
-                {(page < pages).then(|| view! { <a class="button small" href=filters.href(page + 1)>{i.next_page}</a> })}
-            </nav>
-        })}
+        {(pages > 1)
+            .then(|| {
+                view! {
+                    <nav class="pager" aria-label=i.page>
+                        {(page > 1)
+                            .then(|| {
+                                view! {
+                                    <a class="button small" href=filters.href(page - 1)>
+                                        {i.prev_page}
+                                    </a>
+                                }
+                            })}
+                        <span>{page} " / " {pages}</span>
+                        {(page < pages)
+                            .then(|| {
+                                view! {
+                                    <a class="button small" href=filters.href(page + 1)>
+                                        {i.next_page}
+                                    </a>
+                                }
+                            })}
+                    </nav>
+                }
+            })}
     }
     .into_any()
 }

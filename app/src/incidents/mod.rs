@@ -10,12 +10,9 @@ pub mod detail;
 pub mod list;
 pub mod map;
 pub mod report;
-pub mod report_api;
-mod report_parts;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod stats;
-pub mod triage;
 pub mod urgent;
 pub mod view;
 

@@ -2,7 +2,7 @@
 //! parse the report exactly as the form did, find where it belongs (the shift under way, else
 //! the community around the position, else the reporter's own) and store it once by its key.
 
-use super::report::{ReportAnswer, ReportInput};
+use super::report::wire::{ReportAnswer, ReportInput};
 use crate::AppError;
 use domain::incident::port::{NewIncident, NewPhoto, Stored};
 use domain::incident::report::photo_count_ok;
@@ -74,13 +74,9 @@ pub async fn record_report(
         received_at: now,
         photos,
     };
-    let stored = store.insert_incident(&new).await.map_err(|e| match e {
-        // The key is someone else's: never reveal their incident.
-        domain::StorageError::Constraint("incidents_client_key_key") => {
-            AppError::from(FieldError::new("client_key", MessageKey::Required))
-        }
-        other => other.into(),
-    })?;
+    // A key that is someone else's is refused as a field error that reveals nothing of their
+    // incident (error.rs maps the constraint).
+    let stored = store.insert_incident(&new).await?;
     Ok(ReportAnswer {
         id: stored.id().0,
         stored: matches!(stored, Stored::New(_)),

@@ -158,16 +158,32 @@ pub fn StatsPage() -> impl IntoView {
         <h1>{i.stats_title}</h1>
         <nav class="map-controls">
             <span class="muted">{i.last_days}</span>
-            {[30u32, 90, 365].into_iter().map(|d| view! {
-                <a class="chip-link" aria-current=move || (days.get() == d).then_some("true")
-                    href=format!("/incidents/stats?days={d}")>{d} " " {i.days}</a>
-            }).collect_view()}
+            {[30u32, 90, 365]
+                .into_iter()
+                .map(|d| {
+                    view! {
+                        <a
+                            class="chip-link"
+                            aria-current=move || (days.get() == d).then_some("true")
+                            href=format!("/incidents/stats?days={d}")
+                        >
+                            {d}
+                            " "
+                            {i.days}
+                        </a>
+                    }
+                })
+                .collect_view()}
         </nav>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Transition fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(stats) => view! { <StatsView stats /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <crate::auth::LoginPrompt next="/incidents/stats" /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <crate::auth::LoginPrompt next="/incidents/stats" /> }.into_any()
+                    }
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
@@ -180,8 +196,12 @@ fn StatsView(stats: StatsData) -> impl IntoView {
     let i = use_texts().incident;
     let lang = use_lang();
     if stats.total == 0 {
-        return view! { <p class="empty-state" data-testid="stats-empty">{i.stats_empty}</p> }
-            .into_any();
+        return view! {
+            <p class="empty-state" data-testid="stats-empty">
+                {i.stats_empty}
+            </p>
+        }
+        .into_any();
     }
     let by_category: Vec<Bar> = stats
         .by_category
@@ -192,7 +212,11 @@ fn StatsView(stats: StatsData) -> impl IntoView {
         })
         .collect();
     view! {
-        <p class="muted" data-testid="stats-total">{i.total} " " {stats.total}</p>
+        <p class="muted" data-testid="stats-total">
+            {i.total}
+            " "
+            {stats.total}
+        </p>
         <BarChart title=i.by_area bars=stats.by_area testid="by-area" />
         <BarChart title=i.by_category bars=by_category testid="by-category" />
         <ColumnChart title=i.by_month bars=stats.by_month testid="by-month" />
@@ -210,18 +234,45 @@ fn BarChart(title: &'static str, bars: Vec<Bar>, testid: &'static str) -> impl I
     view! {
         <section class="card stack chart" data-testid=testid>
             <h2>{title}</h2>
-            <svg viewBox=format!("0 0 400 {height}") role="img" aria-label=title xmlns="http://www.w3.org/2000/svg">
-                {bars.into_iter().enumerate().map(|(n, b)| {
-                    let y = n as i32 * row;
-                    let w = 190.0 * f64::from(b.count) / f64::from(max);
-                    view! {
-                        <g class="bar" data-label=b.label.clone() data-count=b.count.to_string()>
-                            <text x="0" y=(y + 20).to_string() class="bar-label">{b.label.clone()}</text>
-                            <rect x="150" y=(y + 6).to_string() width=format!("{w:.1}") height="18" rx="3" />
-                            <text x=format!("{:.1}", 156.0 + w) y=(y + 20).to_string() class="bar-value">{b.count}</text>
-                        </g>
-                    }
-                }).collect_view()}
+            <svg
+                viewBox=format!("0 0 400 {height}")
+                role="img"
+                aria-label=title
+                xmlns="http://www.w3.org/2000/svg"
+            >
+                {bars
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, b)| {
+                        let y = n as i32 * row;
+                        let w = 190.0 * f64::from(b.count) / f64::from(max);
+                        view! {
+                            <g
+                                class="bar"
+                                data-label=b.label.clone()
+                                data-count=b.count.to_string()
+                            >
+                                <text x="0" y=(y + 20).to_string() class="bar-label">
+                                    {b.label.clone()}
+                                </text>
+                                <rect
+                                    x="150"
+                                    y=(y + 6).to_string()
+                                    width=format!("{w:.1}")
+                                    height="18"
+                                    rx="3"
+                                />
+                                <text
+                                    x=format!("{:.1}", 156.0 + w)
+                                    y=(y + 20).to_string()
+                                    class="bar-value"
+                                >
+                                    {b.count}
+                                </text>
+                            </g>
+                        }
+                    })
+                    .collect_view()}
             </svg>
         </section>
     }
@@ -236,23 +287,64 @@ fn ColumnChart(title: &'static str, bars: Vec<Bar>, testid: &'static str) -> imp
     view! {
         <section class="card stack chart" data-testid=testid>
             <h2>{title}</h2>
-            <svg viewBox="0 0 400 150" role="img" aria-label=title xmlns="http://www.w3.org/2000/svg">
-                {bars.into_iter().enumerate().map(|(k, b)| {
-                    let h = 100.0 * f64::from(b.count) / f64::from(max);
-                    let x = k as f64 * slot;
-                    // Month numbers only, so twelve labels fit a phone's width.
-                    let label = b.label.rsplit('-').next().unwrap_or("").trim_start_matches('0').to_owned();
-                    view! {
-                        <g class="bar" data-label=b.label.clone() data-count=b.count.to_string()>
-                            <rect x=format!("{:.1}", x + slot * 0.15) y=format!("{:.1}", 125.0 - h)
-                                width=format!("{:.1}", slot * 0.7) height=format!("{h:.1}") rx="4" />
-                            {(b.count > 0).then(|| view! {
-                                <text x=format!("{:.1}", x + slot / 2.0) y=format!("{:.1}", 120.0 - h) text-anchor="middle" class="bar-value">{b.count}</text>
-                            })}
-                            <text x=format!("{:.1}", x + slot / 2.0) y="144" text-anchor="middle" class="bar-label">{label}</text>
-                        </g>
-                    }
-                }).collect_view()}
+            <svg
+                viewBox="0 0 400 150"
+                role="img"
+                aria-label=title
+                xmlns="http://www.w3.org/2000/svg"
+            >
+                {bars
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, b)| {
+                        let h = 100.0 * f64::from(b.count) / f64::from(max);
+                        let x = k as f64 * slot;
+                        let label = b
+                            .label
+                            .rsplit('-')
+                            .next()
+                            .unwrap_or("")
+                            .trim_start_matches('0')
+                            .to_owned();
+                        // Month numbers only, so twelve labels fit a phone's width.
+                        view! {
+                            <g
+                                class="bar"
+                                data-label=b.label.clone()
+                                data-count=b.count.to_string()
+                            >
+                                <rect
+                                    x=format!("{:.1}", x + slot * 0.15)
+                                    y=format!("{:.1}", 125.0 - h)
+                                    width=format!("{:.1}", slot * 0.7)
+                                    height=format!("{h:.1}")
+                                    rx="4"
+                                />
+                                {(b.count > 0)
+                                    .then(|| {
+                                        view! {
+                                            <text
+                                                x=format!("{:.1}", x + slot / 2.0)
+                                                y=format!("{:.1}", 120.0 - h)
+                                                text-anchor="middle"
+                                                class="bar-value"
+                                            >
+                                                {b.count}
+                                            </text>
+                                        }
+                                    })}
+                                <text
+                                    x=format!("{:.1}", x + slot / 2.0)
+                                    y="144"
+                                    text-anchor="middle"
+                                    class="bar-label"
+                                >
+                                    {label}
+                                </text>
+                            </g>
+                        }
+                    })
+                    .collect_view()}
             </svg>
         </section>
     }

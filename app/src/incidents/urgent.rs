@@ -127,14 +127,31 @@ fn UrgentBox(list: UrgentList, fresh: RwSignal<bool>) -> impl IntoView {
         <section class="card urgent stack" role="alert" data-testid="urgent-alerts">
             <h2>{move || if fresh.get() { i.urgent_new } else { i.urgent_title }}</h2>
             <ul>
-                {list.items.into_iter().map(|item| {
-                    let label = super::view::category_label(&list.categories, &item.category, lang);
-                    view! {
-                        <li><a href=format!("/incidents/{}", item.id.0) data-testid="urgent-item">
-                            <strong>{label}</strong> " · " {item.area_name.clone()} " · " {local_time(item.made_at)}
-                        </a></li>
-                    }
-                }).collect_view()}
+                {list
+                    .items
+                    .into_iter()
+                    .map(|item| {
+                        let label = super::view::category_label(
+                            &list.categories,
+                            &item.category,
+                            lang,
+                        );
+                        view! {
+                            <li>
+                                <a
+                                    href=format!("/incidents/{}", item.id.0)
+                                    data-testid="urgent-item"
+                                >
+                                    <strong>{label}</strong>
+                                    " · "
+                                    {item.area_name.clone()}
+                                    " · "
+                                    {local_time(item.made_at)}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </section>
     }

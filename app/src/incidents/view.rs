@@ -74,13 +74,21 @@ pub fn local_time(at: i64) -> String {
 #[component]
 pub fn StatusBadge(status: IncidentStatus) -> impl IntoView {
     let i = use_texts().incident;
-    view! { <span class="badge" data-incident-status=status.as_str() data-testid="incident-status">{status_label(i, status)}</span> }
+    view! {
+        <span class="badge" data-incident-status=status.as_str() data-testid="incident-status">
+            {status_label(i, status)}
+        </span>
+    }
 }
 
 #[component]
 pub fn SeverityBadge(severity: Severity) -> impl IntoView {
     let i = use_texts().incident;
-    view! { <span class="badge" data-severity=severity.as_i64().to_string()>{severity_label(i, severity)}</span> }
+    view! {
+        <span class="badge" data-severity=severity.as_i64().to_string()>
+            {severity_label(i, severity)}
+        </span>
+    }
 }
 
 /// One incident in a list: what, how bad, where, when, and where it stands.
@@ -94,8 +102,12 @@ pub fn IncidentCard(
     let label = categories.with_value(|c| category_label(c, &item.category, lang));
     let excerpt: String = item.body.chars().take(80).collect();
     view! {
-        <a class="card incident" href=format!("/incidents/{}", item.id.0) data-testid="incident-card"
-            data-incident=item.id.0.to_string()>
+        <a
+            class="card incident"
+            href=format!("/incidents/{}", item.id.0)
+            data-testid="incident-card"
+            data-incident=item.id.0.to_string()
+        >
             <div class="shift-head">
                 <h3>{label}</h3>
                 <SeverityBadge severity=item.severity />

@@ -14,13 +14,18 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=t.me_title />
         <h1>{t.me_title}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Suspense fallback=move || {
+            view! { <p class="loading">{t.loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) if me.status == domain::VolunteerStatus::Applied => view! {
-                        <super::home::Standing />
-                        <MeCard me />
-                    }.into_any(),
+                    Ok(Some(me)) if me.status == domain::VolunteerStatus::Applied => {
+                        view! {
+                            <super::home::Standing />
+                            <MeCard me />
+                        }
+                            .into_any()
+                    }
                     Ok(Some(me)) => view! { <MeCard me /> }.into_any(),
                     Ok(None) => view! { <crate::auth::LoginPrompt next="/me" /> }.into_any(),
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
@@ -43,28 +48,51 @@ fn MeCard(me: Me) -> impl IntoView {
         <section class="card me-card" data-testid="me-card">
             <h2 class="me-name">{me.name}</h2>
             <Show when=password_changed>
-                <p class="alert ok" role="status" data-testid="password-changed">{t.password_changed}</p>
+                <p class="alert ok" role="status" data-testid="password-changed">
+                    {t.password_changed}
+                </p>
             </Show>
             <dl class="facts">
-                <dt>{t.my_role}</dt><dd data-testid="me-role">{t.role(me.role)}</dd>
-                <dt>{t.status_label}</dt><dd>{t.volunteer_status(me.status)}</dd>
-                <dt>{t.vest_no}</dt><dd>{me.vest_no.unwrap_or_else(|| "—".to_owned())}</dd>
-                <dt>{t.phone_label}</dt><dd>{me.phone}</dd>
-                <dt>{t.home_community}</dt><dd>{home}</dd>
+                <dt>{t.my_role}</dt>
+                <dd data-testid="me-role">{t.role(me.role)}</dd>
+                <dt>{t.status_label}</dt>
+                <dd>{t.volunteer_status(me.status)}</dd>
+                <dt>{t.vest_no}</dt>
+                <dd>{me.vest_no.unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>{t.phone_label}</dt>
+                <dd>{me.phone}</dd>
+                <dt>{t.home_community}</dt>
+                <dd>{home}</dd>
             </dl>
             <Show when=move || { me_role >= domain::Role::TeamLeader }>
                 <ul class="shortcut-list admin-links">
-                    <li><a class="shortcut" href="/volunteers">{t.volunteers_title}</a></li>
+                    <li>
+                        <a class="shortcut" href="/volunteers">
+                            {t.volunteers_title}
+                        </a>
+                    </li>
                     <Show when=move || { me_role >= domain::Role::Coordinator }>
-                        <li><a class="shortcut" href="/teams">{t.teams_title}</a></li>
-                        <li><a class="shortcut" href="/audit">{t.audit_title}</a></li>
+                        <li>
+                            <a class="shortcut" href="/teams">
+                                {t.teams_title}
+                            </a>
+                        </li>
+                        <li>
+                            <a class="shortcut" href="/audit">
+                                {t.audit_title}
+                            </a>
+                        </li>
                     </Show>
                 </ul>
             </Show>
             <div class="stack">
-                <a class="button block" href="/password" data-testid="change-password">{t.password_title}</a>
+                <a class="button block" href="/password" data-testid="change-password">
+                    {t.password_title}
+                </a>
                 <form method="post" action="/auth/logout">
-                    <button type="submit" class="button block">{t.logout}</button>
+                    <button type="submit" class="button block">
+                        {t.logout}
+                    </button>
                 </form>
             </div>
         </section>

@@ -15,7 +15,9 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="notice">
             <h1>{t.not_found_title}</h1>
             <p>{t.not_found_body}</p>
-            <a class="button" href="/">{t.back_home}</a>
+            <a class="button" href="/">
+                {t.back_home}
+            </a>
         </section>
     }
 }

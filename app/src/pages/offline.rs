@@ -23,7 +23,9 @@ pub fn OfflinePage() -> impl IntoView {
         <section class="notice" data-testid="offline-page">
             <h1>{t.offline_title}</h1>
             <p>{t.offline_body}</p>
-            <a class="button" href=move || retry.get() data-testid="retry">{t.retry}</a>
+            <a class="button" href=move || retry.get() data-testid="retry">
+                {t.retry}
+            </a>
         </section>
     }
 }
@@ -40,7 +42,9 @@ pub fn PageNotLoaded() -> impl IntoView {
             <p>{t.page_not_loaded}</p>
             // `rel="external"`: a full load, not the router, which would try the chunk again
             // without the page's data.
-            <a class="button" href=move || here.get() rel="external">{t.retry}</a>
+            <a class="button" href=move || here.get() rel="external">
+                {t.retry}
+            </a>
         </section>
     }
 }

@@ -194,21 +194,47 @@ pub fn DeskNav() -> impl IntoView {
                 desk.map(|desk| {
                     let scope = scope_line(t, &desk);
                     view! {
-                    <nav class="desk-nav" aria-label=d.nav_label data-testid="desk-nav">
-                        <p class="desk-scope">{scope}</p>
-                        <ul>
-                            {desk.tools.into_iter().map(|tool| view! {
-                                <li><A href=tool.href() attr:class="desk-link" exact=true>{tool.label(d)}</A></li>
-                            }).collect_view()}
-                        </ul>
-                        <p class="desk-group">{d.own_duty}</p>
-                        <ul>
-                            <li><A href="/shifts" attr:class="desk-link" exact=true>{t.tab_shifts}</A></li>
-                            <li><A href="/incidents/new" attr:class="desk-link" exact=true>{t.tab_report}</A></li>
-                            <li><A href="/me/hours" attr:class="desk-link" exact=true>{t.tab_hours}</A></li>
-                            <li><A href="/me" attr:class="desk-link" exact=true>{t.tab_me}</A></li>
-                        </ul>
-                    </nav>
+                        <nav class="desk-nav" aria-label=d.nav_label data-testid="desk-nav">
+                            <p class="desk-scope">{scope}</p>
+                            <ul>
+                                {desk
+                                    .tools
+                                    .into_iter()
+                                    .map(|tool| {
+                                        view! {
+                                            <li>
+                                                <A href=tool.href() attr:class="desk-link" exact=true>
+                                                    {tool.label(d)}
+                                                </A>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                            <p class="desk-group">{d.own_duty}</p>
+                            <ul>
+                                <li>
+                                    <A href="/shifts" attr:class="desk-link" exact=true>
+                                        {t.tab_shifts}
+                                    </A>
+                                </li>
+                                <li>
+                                    <A href="/incidents/new" attr:class="desk-link" exact=true>
+                                        {t.tab_report}
+                                    </A>
+                                </li>
+                                <li>
+                                    <A href="/me/hours" attr:class="desk-link" exact=true>
+                                        {t.tab_hours}
+                                    </A>
+                                </li>
+                                <li>
+                                    <A href="/me" attr:class="desk-link" exact=true>
+                                        {t.tab_me}
+                                    </A>
+                                </li>
+                            </ul>
+                        </nav>
                     }
                 })
             })}
@@ -225,15 +251,27 @@ pub fn DeskShortcuts() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let desk = desk_of(frame).await;
-                desk.map(|desk| view! {
-                    <section class="card stack" data-testid="desk-tools">
-                        <h2>{d.tools_title}</h2>
-                        <ul class="shortcut-list">
-                            {desk.tools.into_iter().map(|tool| view! {
-                                <li><a class="shortcut" href=tool.href()>{tool.label(d)}</a></li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
+                desk.map(|desk| {
+                    view! {
+                        <section class="card stack" data-testid="desk-tools">
+                            <h2>{d.tools_title}</h2>
+                            <ul class="shortcut-list">
+                                {desk
+                                    .tools
+                                    .into_iter()
+                                    .map(|tool| {
+                                        view! {
+                                            <li>
+                                                <a class="shortcut" href=tool.href()>
+                                                    {tool.label(d)}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
                 })
             })}
         </Suspense>

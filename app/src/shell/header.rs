@@ -18,14 +18,18 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-name">{t.app_name}</span>
             </a>
             <span class="area-name" data-testid="area-name">
-                <Suspense fallback=move || t.loading>
+                <Suspense fallback=move || {
+                    t.loading
+                }>
                     {move || Suspend::new(async move {
                         let frame = match frame {
                             Some(f) => f.await.ok(),
                             None => None,
                         };
                         match frame {
-                            Some(super::desk::Frame { desk: Some(desk), .. }) => scope_line(t, &desk),
+                            Some(super::desk::Frame { desk: Some(desk), .. }) => {
+                                scope_line(t, &desk)
+                            }
                             Some(super::desk::Frame { place: Some(place), .. }) => place,
                             _ => t.area_unknown.to_owned(),
                         }
@@ -60,7 +64,12 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
         <form class="lang-switch" method="post" action="/lang">
             <input type="hidden" name="lang" value=other.code() />
             <input type="hidden" name="next" value=next />
-            <button type="submit" class="lang-button" aria-label=t.switch_language lang=other.code()>
+            <button
+                type="submit"
+                class="lang-button"
+                aria-label=t.switch_language
+                lang=other.code()
+            >
                 {t.other_language_name}
             </button>
         </form>

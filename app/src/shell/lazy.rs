@@ -1,7 +1,8 @@
 //! The pages as lazily loaded routes. The build (`cargo leptos build --split`) cuts the wasm at
 //! these points, so the first download is only the shell — header, tab bar, router and the
-//! reactive runtime — and the pages come in two chunks, fetched when a page of theirs is first
-//! shown and pre-cached by the service worker for offline use:
+//! reactive runtime — and the pages come in two chunks, each fetched when a page of its group is
+//! first shown. The service worker pre-caches only the first group's chunk, so those pages open
+//! offline even if never opened before; the second's is kept once it has been fetched:
 //!
 //! - `field_pages`: what a volunteer uses on patrol (home, shifts, report, own reports, hours,
 //!   me, login, apply);

@@ -29,7 +29,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang=lang.code()>
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
                 <meta name="theme-color" content="#c8102e" />
                 <meta name="description" content=lang.texts().tagline />
                 <link rel="manifest" href="/manifest.webmanifest" />
@@ -66,7 +69,11 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title formatter=move |page: String| {
-            if page.is_empty() { t.app_name.to_owned() } else { format!("{page} · {}", t.app_name) }
+            if page.is_empty() {
+                t.app_name.to_owned()
+            } else {
+                format!("{page} · {}", t.app_name)
+            }
         } />
         <Router>
             <Header />
@@ -76,24 +83,84 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/shifts") view={Lazy::<ShiftsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/shifts/manage") view={Lazy::<RosterRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/incidents/new") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/incidents/stats") view={Lazy::<StatsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/incidents/:id") view={Lazy::<IncidentRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/incidents") view={Lazy::<IncidentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/shifts")
+                        view={Lazy::<ShiftsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/shifts/manage")
+                        view={Lazy::<RosterRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/incidents/new")
+                        view={Lazy::<ReportRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/incidents/stats")
+                        view={Lazy::<StatsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/incidents/:id")
+                        view={Lazy::<IncidentRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/incidents")
+                        view={Lazy::<IncidentsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/me/hours") view={Lazy::<HoursRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/me/hours")
+                        view={Lazy::<HoursRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/password") view={Lazy::<PasswordRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/areas/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/areas/:id") view={Lazy::<AreaRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/apply") view={Lazy::<ApplyRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/volunteers") view={Lazy::<VolunteersRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/login")
+                        view={Lazy::<LoginRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/password")
+                        view={Lazy::<PasswordRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/areas/import")
+                        view={Lazy::<ImportRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/areas/:id")
+                        view={Lazy::<AreaRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/apply")
+                        view={Lazy::<ApplyRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/volunteers")
+                        view={Lazy::<VolunteersRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/audit")
+                        view={Lazy::<AuditRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/teams")
+                        view={Lazy::<TeamsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <TabBar />

@@ -64,19 +64,48 @@ pub fn ContactReveal(volunteer_id: i64, masked: String) -> impl IntoView {
     view! {
         <span class="contact" data-testid="person-phone">
             {move || match reveal.value().get() {
-                Some(Ok(c)) => view! {
-                    <a href=format!("tel:{}", c.phone) data-testid="full-phone">{c.phone.clone()}</a>
-                    {c.id_number.map(|n| view! { <span class="muted" data-testid="full-id">" · "{n}</span> })}
-                }.into_any(),
-                Some(Err(e)) => view! { <span>{masked.clone()}</span><span class="field-error">" "{e.user_message(t)}</span> }.into_any(),
-                None => view! {
-                    <span>{masked.clone()}</span>
-                    " "
-                    <button type="button" class="link-button" disabled=move || reveal.pending().get()
-                        on:click=move |_| { reveal.dispatch(volunteer_id); }>
-                        {t.show_contact}
-                    </button>
-                }.into_any(),
+                Some(Ok(c)) => {
+                    view! {
+                        <a href=format!("tel:{}", c.phone) data-testid="full-phone">
+                            {c.phone.clone()}
+                        </a>
+                        {c
+                            .id_number
+                            .map(|n| {
+                                view! {
+                                    <span class="muted" data-testid="full-id">
+                                        " · "
+                                        {n}
+                                    </span>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <span>{masked.clone()}</span>
+                        <span class="field-error">" "{e.user_message(t)}</span>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <span>{masked.clone()}</span>
+                        " "
+                        <button
+                            type="button"
+                            class="link-button"
+                            disabled=move || reveal.pending().get()
+                            on:click=move |_| {
+                                reveal.dispatch(volunteer_id);
+                            }
+                        >
+                            {t.show_contact}
+                        </button>
+                    }
+                        .into_any()
+                }
             }}
         </span>
     }

@@ -6,13 +6,14 @@ mod manage;
 mod skills;
 mod teams;
 
-pub use apply::{
-    apply, community_choices, validate, ApplyInput, ApplyPage, CommunityChoice, ValidApplication,
+pub use apply::api::{
+    apply, community_choices, validate, ApplyInput, CommunityChoice, ValidApplication,
     CONSENT_VERSION,
 };
+pub use apply::ApplyPage;
 pub use contact::{reveal_contact, Contact, ContactReveal};
-pub use manage::{
-    decide, volunteer_list, Decision, VolunteerListing, VolunteerRow, VolunteersPage,
-};
+pub use manage::api::{decide, volunteer_list, Decision, VolunteerListing, VolunteerRow};
+pub use manage::VolunteersPage;
 pub use skills::SKILLS;
-pub use teams::{add_member, create_team, make_leader, teams, TeamsPage};
+pub use teams::api::{add_member, create_team, make_leader, teams};
+pub use teams::TeamsPage;

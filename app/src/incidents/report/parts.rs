@@ -2,7 +2,7 @@
 //! photo picker that shrinks photos on the phone before the outbox keeps them.
 
 #[cfg(feature = "hydrate")]
-use super::report::PHOTO_EDGE_PX;
+use super::wire::PHOTO_EDGE_PX;
 use crate::areas::MapData;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -53,8 +53,14 @@ pub(super) fn TapMap(
     };
     view! {
         <figure class="card area-map tap-map">
-            <svg viewBox=view_box role="img" aria-label=t.map_label xmlns="http://www.w3.org/2000/svg"
-                data-testid="report-map" on:click=on_tap>
+            <svg
+                viewBox=view_box
+                role="img"
+                aria-label=t.map_label
+                xmlns="http://www.w3.org/2000/svg"
+                data-testid="report-map"
+                on:click=on_tap
+            >
                 <MapShapes areas=map.areas sites=map.sites />
                 {marker}
             </svg>
@@ -112,25 +118,65 @@ pub(super) fn PhotoPicker(
     };
     view! {
         <section class="field photos" aria-labelledby="photos-title">
-            <span id="photos-title">{i.photos} " · " {i.photo_limit} " " {max_photos} " " {i.photo_unit}</span>
+            <span id="photos-title">
+                {i.photos} " · " {i.photo_limit} " " {max_photos} " " {i.photo_unit}
+            </span>
             <div class="photo-strip" data-testid="photo-strip">
-                {move || photos.get().into_iter().enumerate().map(|(n, url)| view! {
-                    <figure class="thumb" data-testid="photo-thumb">
-                        <img src=url alt=i.photo_of />
-                        <button type="button" class="thumb-remove" aria-label=i.remove_photo
-                            on:click=move |_| photos.update(|p| { if n < p.len() { p.remove(n); } })>"×"</button>
-                    </figure>
-                }).collect_view()}
+                {move || {
+                    photos
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, url)| {
+                            view! {
+                                <figure class="thumb" data-testid="photo-thumb">
+                                    <img src=url alt=i.photo_of />
+                                    <button
+                                        type="button"
+                                        class="thumb-remove"
+                                        aria-label=i.remove_photo
+                                        on:click=move |_| {
+                                            photos
+                                                .update(|p| {
+                                                    if n < p.len() {
+                                                        p.remove(n);
+                                                    }
+                                                })
+                                        }
+                                    >
+                                        "×"
+                                    </button>
+                                </figure>
+                            }
+                        })
+                        .collect_view()
+                }}
             </div>
             <Show when=move || photos.with(|p| p.len()) < max_photos>
                 <label class="button block photo-add">
-                    {i.add_photo}
                     // No `capture`: the phone offers the camera and the gallery both.
-                    <input type="file" accept="image/*" multiple
-                        class="visually-hidden" data-testid="photo-input" on:change=on_pick />
+                    {i.add_photo}
+                    <input
+                        type="file"
+                        accept="image/*"
+                        multiple
+                        class="visually-hidden"
+                        data-testid="photo-input"
+                        on:change=on_pick
+                    />
                 </label>
             </Show>
-            {move || photo_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            {move || {
+                photo_error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

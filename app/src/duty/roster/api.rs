@@ -1,17 +1,12 @@
-//! `/shifts/manage` (排班管理): a team leader plans shifts at the sites of their area — one-off
-//! or weekly over a date range — copies a week, cancels a shift with a reason, shows the
-//! rotating check-in code, and confirms, corrects or disputes the hours their people claim.
+//! The server functions of `/shifts/manage`: the leader's roster, new shifts, a cancelled one,
+//! a copied week, and a shift's check-in code.
 
 #[cfg(feature = "ssr")]
-use super::access::{roster_scope, shift_in_scope};
-use super::decide::{DecideList, HoursToDecide};
-use super::new_shift::{create_shifts, NewShiftForm, NewShiftsInput};
-use super::view::{when, ShiftCard};
-use crate::actions::{failure, refresh_on_success};
-use crate::i18n::{use_lang, use_texts};
+use crate::duty::access::{roster_scope, shift_in_scope};
+use crate::duty::decide::HoursToDecide;
+use crate::duty::view::ShiftCard;
 use crate::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,183 +269,150 @@ fn qr_link(code: &str) -> String {
     }
 }
 
-#[component]
-pub fn RosterPage() -> impl IntoView {
-    let t = use_texts();
-    let d = t.duty;
-    let refresh = RwSignal::new(0u32);
-    // Where the list of shifts starts: yesterday, or where the leader paged to.
-    let list_from = RwSignal::new(None::<i64>);
-    let data = Resource::new(
-        move || (refresh.get(), list_from.get()),
-        |(_, from)| roster(from),
-    );
-    // The form's fields live here, above the list, so a refresh after a change re-draws the
-    // form without losing what is being typed (and the page asks the server once).
-    let form = RwSignal::new(NewShiftsInput {
-        start: "08:00".into(),
-        end: "12:00".into(),
-        headcount: "4".into(),
-        ..Default::default()
-    });
-    // Their outcomes ("3 shifts created") outlive the refresh they cause, so they live here too.
-    let create = Action::new(move |input: &NewShiftsInput| create_shifts(input.clone()));
-    refresh_on_success(create, refresh);
-    let copy = Action::new(move |_: &()| copy_week());
-    refresh_on_success(copy, refresh);
-    // What the leader just decided: the card leaves the list, the sentence stays.
-    let decided = RwSignal::new(Vec::<String>::new());
-    view! {
-        <Title text=d.manage_title />
-        <h1>{d.manage_title}</h1>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    // Hours waiting for the leader come first: what a leader opens the page for.
-                    Ok(r) => view! {
-                        <DecideList items=r.to_decide refresh decided />
-                        <NewShiftForm sites=r.sites today=r.default_date max_minutes=r.max_shift_minutes
-                            form create list_from />
-                        <ShiftList shifts=r.shifts from=r.list_from now=r.now list_from copy refresh />
-                    }.into_any(),
-                    Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+/// The new-shift form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewShiftsInput {
+    pub site_id: String,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub headcount: String,
+    pub leaders: String,
+    pub notes: String,
+    pub repeat: bool,
+    /// "1" = Monday … "7" = Sunday.
+    pub weekdays: Vec<String>,
+    pub until: String,
 }
 
-#[component]
-fn ShiftList(
-    shifts: Vec<ShiftCard>,
-    /// Where this fortnight starts.
-    from: i64,
-    now: i64,
-    list_from: RwSignal<Option<i64>>,
-    copy: Action<(), Result<u32, AppError>>,
-    refresh: RwSignal<u32>,
-) -> impl IntoView {
-    let t = use_texts();
-    let d = t.duty;
-    let copied = move || {
-        copy.value().with(|v| match v {
-            Some(Ok(n)) => Some(format!("{}{n}", d.copied)),
-            Some(Err(e)) => Some(e.user_message(t)),
-            None => None,
+/// What a submit stored: how many shifts, where, and the first of them (a year of a weekly
+/// pattern is a hundred shifts; the form lists a few and says how many more).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Created {
+    pub count: u32,
+    pub site: String,
+    /// (starts_at, ends_at) of the first [`LISTED`] shifts, in time order.
+    pub first: Vec<(i64, i64)>,
+}
+
+/// How many of the created shifts the form lists by date.
+pub const LISTED: usize = 8;
+
+/// Creates the shift (or, repeated, one per matching day) and says what it created.
+#[server(endpoint = "roster/create", input = server_fn::codec::Json)]
+pub async fn create_shifts(input: NewShiftsInput) -> Result<Created, AppError> {
+    crate::error::answer(async move {
+        use domain::duty::shift::{ShiftLimits, LATE_ENTRY_MINUTES};
+        use domain::{Action, AuditEntry, FieldError, MessageKey, NewShift, ShiftDraft};
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        crate::auth::require_login()?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let limits = ShiftLimits {
+            now,
+            max_minutes: state.duty.max_shift_minutes,
+        };
+        let mut errors = Vec::new();
+        let draft = ShiftDraft::parse(
+            &input.site_id,
+            &input.date,
+            &input.start,
+            &input.end,
+            &input.headcount,
+            &input.leaders,
+            &input.notes,
+            limits,
+        )
+        .map_err(|e| errors.extend(e))
+        .ok();
+        let pattern = if input.repeat {
+            let days: Vec<&str> = input.weekdays.iter().map(String::as_str).collect();
+            domain::WeeklyPattern::parse(&days, &input.start, &input.end, &input.date, &input.until)
+                .map_err(|e| {
+                    // The pattern reads the same times and first date as the single shift: only
+                    // its own fields add problems, under the names the form uses.
+                    for mut problem in e {
+                        problem.field = match problem.field.as_ref() {
+                            "valid_until" => "until".into(),
+                            "weekdays" => "weekdays".into(),
+                            _ => continue,
+                        };
+                        errors.push(problem);
+                    }
+                })
+                .ok()
+        } else {
+            None
+        };
+        // A weekly pattern starts on its first matching weekday, not necessarily on the date
+        // typed: whether it begins in the past is judged on its occurrences below.
+        if input.repeat {
+            errors.retain(|e| e.key != MessageKey::ShiftInPast);
+        }
+        domain::duty::shift::in_form_order(&mut errors);
+        errors.dedup();
+        let (Some(draft), true) = (draft, errors.is_empty()) else {
+            return Err(AppError::fields(errors));
+        };
+        let windows = match pattern {
+            Some(p) => p.occurrences(),
+            None => vec![draft.window()],
+        };
+        let earliest = now - LATE_ENTRY_MINUTES * domain::duty::MINUTE_MS;
+        if windows.iter().any(|w| w.starts_at < earliest) {
+            return Err(FieldError::new("date", MessageKey::ShiftInPast).into());
+        }
+        let unknown_site = || AppError::from(FieldError::new("site", MessageKey::SiteUnknown));
+        let site = store
+            .site(draft.site_id())
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(unknown_site)?;
+        let path = store
+            .area_path(site.area_id)
+            .await
+            .map_err(AppError::from)?;
+        let who = crate::auth::require(Action::ManageShifts, &path).map_err(|e| match e {
+            AppError::Forbidden => unknown_site(),
+            other => other,
+        })?;
+        let shifts: Vec<NewShift> = windows
+            .iter()
+            .map(|&window| NewShift {
+                site_id: site.id,
+                window,
+                headcount: draft.headcount(),
+                leaders_needed: draft.leaders(),
+                notes: draft.notes().to_owned(),
+                created_by: Some(who.volunteer_id),
+                created_at: now,
+            })
+            .collect();
+        let audit = AuditEntry {
+            at_ms: now,
+            actor_id: Some(who.volunteer_id),
+            action: "create_shifts".into(),
+            entity: "site".into(),
+            entity_id: Some(site.id.0),
+            area_id: Some(site.area_id),
+            before: None,
+            after: Some(
+                serde_json::json!({ "shifts": shifts.len(), "from": input.date, "until": input.until })
+                    .to_string(),
+            ),
+        };
+        let ids = store
+            .insert_shifts(&shifts, &audit)
+            .await
+            .map_err(AppError::from)?;
+        let mut first: Vec<(i64, i64)> = windows.iter().map(|w| (w.starts_at, w.ends_at)).collect();
+        first.sort_unstable();
+        first.truncate(LISTED);
+        Ok(Created {
+            count: ids.len() as u32,
+            site: site.name,
+            first,
         })
-    };
-    let empty = shifts.is_empty();
-    let lang = use_lang();
-    // One fold per day, the first two open: a street's fortnight is a hundred shifts.
-    let mut days: Vec<(String, Vec<ShiftCard>)> = Vec::new();
-    for shift in shifts {
-        let day = super::view::day(lang, shift.starts_at);
-        match days.last_mut() {
-            Some((d, list)) if *d == day => list.push(shift),
-            _ => days.push((day, vec![shift])),
-        }
-    }
-    view! {
-        <section class="stack" data-testid="roster-list">
-            <h2>{d.upcoming}</h2>
-            <div class="pager">
-                <button type="button" class="button small" data-testid="list-earlier"
-                    on:click=move |_| list_from.set(Some(from - LISTED_DAYS * domain::duty::DAY_MS))>{d.list_earlier}</button>
-                <span class="muted" data-testid="list-range">
-                    {super::view::day(lang, from)} " – " {super::view::day(lang, from + (LISTED_DAYS - 1) * domain::duty::DAY_MS)}
-                </span>
-                <button type="button" class="button small" data-testid="list-later"
-                    on:click=move |_| list_from.set(Some(from + LISTED_DAYS * domain::duty::DAY_MS))>{d.list_later}</button>
-            </div>
-            {empty.then(|| view! { <p class="empty-state">{d.upcoming_empty}</p> })}
-            {days.into_iter().enumerate().map(|(i, (day, list))| view! {
-                <details class="roster-day" open={i < 2}>
-                    <summary>{day} " · " {list.len()}</summary>
-                    <div class="stack">
-                        {list.into_iter().map(|shift| {
-                            // Today's and the next day's shifts show their people at once.
-                            let soon = shift.ends_at > now - 12 * 60 * domain::duty::MINUTE_MS
-                                && shift.starts_at < now + domain::duty::DAY_MS;
-                            view! { <RosterShift shift soon refresh /> }
-                        }).collect_view()}
-                    </div>
-                </details>
-            }).collect_view()}
-            <button type="button" class="button block" disabled=move || copy.pending().get()
-                on:click=move |_| { copy.dispatch(()); }>{d.copy_week}</button>
-            {move || copied().map(|text| view! { <p class="alert ok" role="status">{text}</p> })}
-        </section>
-    }
-    .into_any()
-}
-
-#[component]
-fn RosterShift(shift: ShiftCard, soon: bool, refresh: RwSignal<u32>) -> impl IntoView {
-    let t = use_texts();
-    let d = t.duty;
-    let lang = use_lang();
-    let id = shift.id;
-    let reason = RwSignal::new(String::new());
-    let cancel = Action::new(move |(id, why): &(i64, String)| cancel_shift(*id, why.clone()));
-    refresh_on_success(cancel, refresh);
-    let error = failure(cancel, t);
-    let code = RwSignal::new(None::<CodeCard>);
-    let show_code = Action::new(move |id: &i64| check_code(*id));
-    Effect::new(move |_| {
-        if let Some(Ok(c)) = show_code.value().get() {
-            code.set(Some(c));
-        }
-    });
-    // Once shown, the code follows its 30-second rotation until the page is left.
-    #[cfg(feature = "hydrate")]
-    {
-        let shown = move || code.with_untracked(Option::is_some);
-        if let Ok(timer) = leptos::prelude::set_interval_with_handle(
-            move || {
-                if shown() {
-                    show_code.dispatch(id);
-                }
-            },
-            std::time::Duration::from_secs(10),
-        ) {
-            on_cleanup(move || timer.clear());
-        }
-    }
-    let live = shift.cancelled.is_none();
-    view! {
-        <article class="card shift" data-testid="roster-shift" data-site=shift.site.clone()>
-            <div class="shift-head"><h3>{shift.site.clone()}</h3></div>
-            <p class="shift-when">{when(lang, shift.starts_at, shift.ends_at)}</p>
-            <super::shifts::Filled shift=shift.clone() />
-            <super::people::ShiftPeople shift_id=id soon refresh />
-            {(!shift.notes.is_empty()).then(|| view! { <p class="muted">{shift.notes.clone()}</p> })}
-            {shift.cancelled.clone().map(|why| view! {
-                <p class="alert warn">{d.cancelled_shift} ": " {why}</p>
-            })}
-            {live.then(|| view! {
-                <button type="button" class="button block" data-testid="show-code"
-                    on:click=move |_| { show_code.dispatch(id); }>{d.show_code}</button>
-                {move || code.get().map(|c| view! {
-                    <div class="check-qr" inner_html=c.qr_svg.clone()></div>
-                    <p class="check-code" data-testid="check-code" aria-label=d.qr_title>{c.code.clone()}</p>
-                    <p class="hint">{d.qr_intro} " (" {c.seconds_left} "s)"</p>
-                })}
-                <details class="cancel-shift">
-                    <summary>{d.cancel_shift}</summary>
-                    <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        cancel.dispatch((id, reason.get()));
-                    }>
-                        <label class="field">
-                            <span>{d.cancel_reason}</span>
-                            <input maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
-                        </label>
-                        {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                        <button type="submit" class="button danger block" disabled=move || cancel.pending().get()>{d.cancel_shift}</button>
-                    </form>
-                </details>
-            })}
-        </article>
-    }
-    .into_any()
+    })
+    .await
 }

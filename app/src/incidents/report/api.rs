@@ -2,11 +2,40 @@
 //! as a plain form (`incidents/report-form`). Reports from the app go through the outbox to
 //! `POST /api/incidents` instead (server/src/routes/incidents.rs).
 
-use super::report::ReportFormData;
 #[cfg(feature = "ssr")]
-use super::report::{ReportInput, SiteChoice};
+use super::wire::ReportInput;
+use crate::areas::MapData;
 use crate::AppError;
+use domain::incident::Category;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the form needs: the categories, the photo limit, a map of the reporter's street to tap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportFormData {
+    pub categories: Vec<Category>,
+    pub max_photos: usize,
+    pub map: Option<MapData>,
+    /// The site of the reader's shift under way: a report now is linked to it.
+    pub shift_site: Option<String>,
+    /// The reader, whose reports these are.
+    pub me: i64,
+    /// The sites of the reader's community, to say "near this site" when the phone has no
+    /// position (location blocked, or the form sent without JavaScript).
+    pub sites: Vec<SiteChoice>,
+    /// The key a report sent as a plain form is stored under (made when the form was drawn),
+    /// so pressing 上报 twice stores it once.
+    pub form_key: String,
+}
+
+/// A site to report from, by its middle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteChoice {
+    pub id: i64,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
 
 /// The middle of each site (a circle's centre, a point inside a polygon).
 #[cfg(feature = "ssr")]
@@ -74,7 +103,7 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
             None => (None, Vec::new()),
         };
         let now = chrono::Utc::now().timestamp_millis();
-        let shift = super::service::shift_under_way(&state, &who, now).await?;
+        let shift = crate::incidents::service::shift_under_way(&state, &who, now).await?;
         Ok(ReportFormData {
             categories: state.incidents.categories.all().to_vec(),
             max_photos: state.incidents.max_photos,
@@ -133,7 +162,8 @@ pub async fn report_by_form(
             now,
         )
         .await?;
-        let answer = super::service::record_report(&state, &who, &input, Vec::new(), now).await?;
+        let answer =
+            crate::incidents::service::record_report(&state, &who, &input, Vec::new(), now).await?;
         leptos_axum::redirect(&format!("/incidents/{}", answer.id));
         Ok(())
     })

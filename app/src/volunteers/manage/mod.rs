@@ -1,0 +1,6 @@
+//! `/volunteers`: the page (`page`) and its server functions (`api`).
+
+pub mod api;
+mod page;
+
+pub use page::VolunteersPage;
