@@ -1,6 +1,6 @@
 //! What the server hands every page render and server function, once, through context.
 
-use domain::{DutyRules, Secrets, Storage, TargetRate};
+use domain::{CheckEvent, DutyRules, NewCheck, Secrets, Storage, StorageError, TargetRate};
 use std::sync::Arc;
 
 /// Shared by all requests; cheap to clone.
@@ -13,11 +13,22 @@ pub struct AppState {
     pub target_rate: TargetRate,
     /// Grace, cut-offs, auto-confirmation, stars and fatigue limits.
     pub duty: Arc<DutyRules>,
-    /// Stores check events with group commit (see `duty::writer`).
-    pub checks: crate::duty::writer::CheckWriter,
+    /// Stores check events; the server's writer groups them into shared transactions.
+    pub checks: Arc<dyn CheckWriter>,
     /// Categories, the photo limit and the optional base map.
     pub incidents: Arc<crate::incidents::IncidentSettings>,
     pub assets: Arc<AssetManifest>,
+}
+
+/// Where the check service hands a judged check event to be stored. The server's writer
+/// (`server::jobs::check_writer`) stores many at once, in one transaction, to keep up with a
+/// whole district checking in at the same minute.
+#[async_trait::async_trait]
+pub trait CheckWriter: Send + Sync {
+    /// Stores the event (once: a repeat of its client key returns the first, with `false`) and
+    /// answers only after the transaction holding it committed, so a phone is never told
+    /// "stored" about an event a crash could still lose.
+    async fn record(&self, check: NewCheck) -> Result<(CheckEvent, bool), StorageError>;
 }
 
 /// The content-hashed file names of this build's browser assets, read once at start-up.

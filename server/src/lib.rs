@@ -1,4 +1,4 @@
-//! The server: configuration, the axum application, storage adapters, the CLI.
+//! The server: configuration, the axum application, storage adapters, background jobs, the CLI.
 
 pub mod assets;
 pub mod auth;
@@ -6,6 +6,7 @@ pub mod bench_fixture;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod jobs;
 pub mod photo;
 pub mod seed;
 pub mod startup;

@@ -6,7 +6,7 @@ use crate::routes::{
     calendar, checks, client_addr, csrf, health, import, incidents, lang, page_policy,
     service_worker,
 };
-use crate::{assets, storage};
+use crate::{assets, jobs, storage};
 use anyhow::Context;
 use app::{shell, App, AppState};
 use axum::http::{header, HeaderValue, Request};
@@ -30,9 +30,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     addr: SocketAddr,
-    state: AppState,
-    /// The session idle timeout, for pruning.
-    idle_ms: i64,
+    /// The sweeper and the pruner, begun when serving.
+    periodic: jobs::Periodic,
     routes: Routes,
 }
 
@@ -46,12 +45,18 @@ impl Application {
             tracing::warn!(site_root = %settings.site_root.display(), "no built site (pkg/) found: pages render but will not hydrate; build with cargo leptos");
         }
         let (manifest, hashed) = assets::load(&settings.site_root.join("pkg"), "/pkg");
+        let duty = Arc::new(settings.duty.clone());
+        let jobs = jobs::start(
+            storage.clone(),
+            duty.clone(),
+            SessionPolicy::new(false).idle_ms,
+        );
         let state = AppState {
-            storage: storage.clone(),
+            storage,
             secrets: Arc::new(crate::crypto::ServerSecrets::new(&secret)),
             target_rate: settings.target_rate,
-            duty: Arc::new(settings.duty.clone()),
-            checks: app::duty::writer::CheckWriter::start(storage.clone()),
+            duty,
+            checks: jobs.checks,
             incidents: Arc::new(settings.incidents.clone()),
             assets: Arc::new(manifest),
         };
@@ -67,7 +72,7 @@ impl Application {
             hsts: settings.over_https(),
             trusted_proxies: settings.trusted_proxies.clone(),
         };
-        let (router, routes) = router(state.clone(), options, hashed, transport);
+        let (router, routes) = router(state, options, hashed, transport);
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("failed to listen on {}", settings.addr))?;
@@ -76,8 +81,7 @@ impl Application {
             listener,
             router,
             addr,
-            state,
-            idle_ms: SessionPolicy::new(false).idle_ms,
+            periodic: jobs.periodic,
             routes,
         })
     }
@@ -99,8 +103,7 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!("listening on http://{}", self.addr);
-        tokio::spawn(sweep_every_minute(self.state.clone()));
-        tokio::spawn(prune_every_hour(self.state.clone(), self.idle_ms));
+        self.periodic.begin();
         // Without TCP_NODELAY a streamed page waits on Nagle's algorithm: a 40 ms floor.
         let listener = self.listener.tap_io(|tcp| {
             if let Err(e) = tcp.set_nodelay(true) {
@@ -340,55 +343,6 @@ fn with_security_headers(router: Router, hsts: bool) -> Router {
             "geolocation=(self), camera=(self), microphone=()",
         ))
 }
-
-/// Closes forgotten check-outs, records no-shows and confirms hours left pending too long, once
-/// a minute. Every step is idempotent, so several servers may sweep the same database.
-async fn sweep_every_minute(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let now = chrono::Utc::now().timestamp_millis();
-        match app::duty::service::sweep(state.storage.as_ref(), &state.duty, now).await {
-            Ok(done) if done != app::duty::service::Sweep::default() => {
-                tracing::info!(
-                    closed = done.closed,
-                    no_shows = done.no_shows,
-                    auto_confirmed = done.auto_confirmed,
-                    recovered = done.recovered,
-                    "duty sweep"
-                );
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!("duty sweep failed: {e}"),
-        }
-    }
-}
-
-/// Drops what only ages: sessions past their expiry or idle timeout, rate-limit counters whose
-/// window is over. Idempotent, so several servers may prune at once.
-async fn prune_every_hour(state: AppState, idle_ms: i64) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let now = chrono::Utc::now().timestamp_millis();
-        let store = state.storage.as_ref();
-        match store.delete_expired_sessions(now, now - idle_ms).await {
-            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions pruned"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!("session pruning failed: {e}"),
-        }
-        // The longest window is a day (logins per number); a day past it nothing is left.
-        match store.prune_rate_limits(now - 2 * DAY_MS, now).await {
-            Ok(n) if n > 0 => tracing::info!(counters = n, "old rate-limit counters pruned"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!("rate-limit pruning failed: {e}"),
-        }
-    }
-}
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Resolves at SIGTERM or Ctrl-C. A handler that cannot be installed is logged and never
 /// resolves: the server keeps serving (and can still be stopped by the other signal, or

@@ -272,16 +272,16 @@ async fn the_sweeper_closes_a_forgotten_check_out_and_confirms_stale_hours() {
     assert_eq!(res.status().as_u16(), 201);
     let rules = domain::DutyRules::default();
     let store = t.store.as_ref();
-    let during = app::duty::service::sweep(store, &rules, now)
+    let during = server::jobs::sweeper::sweep(store, &rules, now)
         .await
         .expect("sweep");
     assert_eq!(during.closed, 0, "the shift is still on");
     let after_end = window.ends_at + 16 * MINUTE_MS;
-    let swept = app::duty::service::sweep(store, &rules, after_end)
+    let swept = server::jobs::sweeper::sweep(store, &rules, after_end)
         .await
         .expect("sweep");
     assert_eq!(swept.closed, 1);
-    let again = app::duty::service::sweep(store, &rules, after_end)
+    let again = server::jobs::sweeper::sweep(store, &rules, after_end)
         .await
         .expect("sweep");
     assert_eq!(again.closed, 0, "a second sweep changes nothing");
@@ -311,7 +311,7 @@ async fn the_sweeper_closes_a_forgotten_check_out_and_confirms_stale_hours() {
     let expected = (window.ends_at + 15 * MINUTE_MS - now) / MINUTE_MS;
     assert_eq!(pending.pending_minutes, expected);
     let week_later = after_end + 8 * 24 * HOUR_MS;
-    let confirmed = app::duty::service::sweep(store, &rules, week_later)
+    let confirmed = server::jobs::sweeper::sweep(store, &rules, week_later)
         .await
         .expect("sweep");
     assert!(confirmed.auto_confirmed >= 1);

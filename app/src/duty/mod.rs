@@ -17,8 +17,6 @@ pub mod service;
 pub mod shifts;
 pub mod track;
 pub mod view;
-#[cfg(feature = "ssr")]
-pub mod writer;
 
 pub use hours::HoursPage;
 pub use roster::RosterPage;

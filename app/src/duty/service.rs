@@ -1,16 +1,15 @@
-//! The duty services the HTTP routes and the sweeper call: judging and storing a check event
-//! (exactly once, however often the phone's outbox sends it), and what time alone decides —
-//! forgotten check-outs, no-shows, hours nobody confirmed.
+//! The duty services the HTTP routes and server functions call: judging and storing a check
+//! event (exactly once, however often the phone's outbox sends it), and the calendar link's
+//! token.
 
 use super::check::{CheckAnswer, CheckInput};
 use crate::AppError;
-use domain::duty::hours::{automatic_check_out_at, credited_minutes, plausible_made_at};
+use domain::duty::hours::{credited_minutes, plausible_made_at};
 use domain::duty::port::in_force;
 use domain::duty::rules::code_matches;
-use domain::duty::DAY_MS;
 use domain::{
-    AssignmentId, AssignmentState, AuditEntry, CheckKind, Decision, FieldError, MessageKey,
-    NewCheck, Principal, Proof, ServiceClaim, Storage,
+    AssignmentId, AssignmentState, CheckKind, FieldError, MessageKey, NewCheck, Principal, Proof,
+    ServiceClaim,
 };
 
 /// The longest reason a volunteer can type for checking in outside the site.
@@ -172,114 +171,6 @@ pub async fn record_check(
         .map_err(AppError::from)?;
     let minutes = service.filter(|_| stored).map(|s| s.minutes);
     Ok(CheckAnswer::of(&event, stored, minutes))
-}
-
-/// What one sweep did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sweep {
-    pub closed: u32,
-    pub no_shows: u64,
-    pub auto_confirmed: u32,
-    pub tracks_coarsened: u32,
-    /// Check-outs found without their hours, credited now.
-    pub recovered: u32,
-    pub checks_coarsened: u64,
-}
-
-/// Everything time decides, as of `now`. Runs every minute in the server; safe to run twice
-/// or on two servers at once (each step is idempotent).
-pub async fn sweep(
-    store: &dyn Storage,
-    rules: &domain::DutyRules,
-    now: i64,
-) -> Result<Sweep, domain::StorageError> {
-    let grace_ms = i64::from(rules.grace_minutes) * domain::duty::MINUTE_MS;
-    let mut done = Sweep::default();
-    for (id, window, first_in) in store.forgotten_check_outs(now - grace_ms).await? {
-        let made_at = automatic_check_out_at(window, rules.grace_minutes);
-        let (_, stored) = store
-            .record_check(&NewCheck {
-                client_key: format!("auto-out-{}", id.0),
-                assignment_id: id,
-                kind: CheckKind::Out,
-                made_at,
-                received_at: now,
-                position: None,
-                proof: Proof::Auto,
-                outside_reason: None,
-                supersedes: None,
-                service: Some(ServiceClaim {
-                    minutes: credited_minutes(first_in, made_at, window, rules.grace_minutes),
-                    flagged: Some(Proof::Auto.as_str()),
-                }),
-            })
-            .await?;
-        if stored {
-            done.closed += 1;
-        }
-    }
-    // Check-outs stored before they carried their hours (or by anything that stored an event
-    // alone) are credited from the events themselves, as the check-out would have been.
-    for lost in store.check_outs_without_hours().await? {
-        let minutes = credited_minutes(
-            lost.check_in.made_at,
-            lost.check_out.made_at,
-            lost.window,
-            rules.grace_minutes,
-        );
-        let flag = [lost.check_in.proof, lost.check_out.proof]
-            .into_iter()
-            .find(|p| p.needs_review())
-            .map(|p| p.as_str());
-        if store
-            .open_service(lost.assignment_id, minutes, flag, now)
-            .await?
-        {
-            done.recovered += 1;
-        }
-    }
-    done.no_shows = store.mark_no_shows(now - grace_ms).await?;
-    let due = now - i64::from(rules.auto_confirm_days) * DAY_MS;
-    for (id, minutes) in store.pending_services_before(due).await? {
-        let audit = AuditEntry {
-            at_ms: now,
-            actor_id: None,
-            action: "auto_confirm_hours".into(),
-            entity: "assignment".into(),
-            entity_id: Some(id.0),
-            area_id: None,
-            before: Some(r#"{"state":"pending"}"#.into()),
-            after: Some(format!(r#"{{"state":"confirmed","minutes":{minutes}}}"#)),
-        };
-        let decision = Decision::Confirm {
-            minutes,
-            reason: None,
-        };
-        match store.decide_service(id, &decision, None, now, &audit).await {
-            Ok(()) => done.auto_confirmed += 1,
-            // A leader decided it in the meantime: theirs stands, and it is not counted here.
-            Err(domain::StorageError::ChangedMeanwhile) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    // Tracks past their retention keep only their length and coarse cells.
-    let retention = now - i64::from(rules.track_retention_days) * DAY_MS;
-    for id in store.tracks_to_coarsen(retention).await? {
-        use domain::duty::track::{coarse_cells, length_m, MIN_CELL_M};
-        let points = store.track_points(id).await?;
-        store
-            .coarsen_track(
-                id,
-                length_m(&points),
-                &coarse_cells(&points, MIN_CELL_M),
-                now,
-            )
-            .await?;
-        done.tracks_coarsened += 1;
-    }
-    // Check-in positions are movements too (PIPL art. 28): coarsened on the same schedule.
-    done.checks_coarsened = store.coarsen_check_positions(retention).await?;
-    Ok(done)
 }
 
 /// The secret part of a volunteer's calendar link: calendar apps fetch without cookies, so the
