@@ -1,4 +1,4 @@
-//! The domain of Pingan Vest (平安马甲): the vocabulary of ../shared/DESIGN.md as types,
+//! The domain of Pingan Vest (平安马甲): the vocabulary of docs/DESIGN.md as types,
 //! the rules as plain functions, and the storage port the server's adapters implement.
 //!
 //! Nothing here does I/O, so the same parsing runs in the browser (wasm) and on the server,

@@ -1,6 +1,6 @@
 //! Installs the build and test tools this project pins, each only when missing.
 //!
-//! Versions and the work-arounds come from ../shared/BUILDING.md, where each was hit for real:
+//! Each version and work-around below was hit for real on this machine kind:
 //! cargo-leptos is built from its crate source with `no_downloads` (it must not fetch
 //! binaries), wasm-bindgen-cli must equal the `wasm-bindgen` crate, and wasm-opt comes from
 //! npm `binaryen` because Debian's silently breaks hydration.

@@ -12,6 +12,7 @@
 //! [`track`], [`form`] for the field parsing they share, and [`port`]: what duty needs from
 //! storage.
 
+pub mod check_event;
 pub mod fatigue;
 pub mod form;
 pub mod geofence;
