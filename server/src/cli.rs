@@ -48,15 +48,9 @@ enum Command {
     },
     /// For `cargo xtask bench`: add volunteers with sessions signed up for shifts under way,
     /// measure the raw batched-insert rate, and write what the load generator needs as JSON.
+    #[cfg(feature = "bench")]
     #[command(hide = true)]
-    BenchFixture {
-        #[arg(long, default_value_t = 200)]
-        volunteers: u32,
-        #[arg(long, default_value_t = 50)]
-        shifts: u32,
-        #[arg(long)]
-        out: PathBuf,
-    },
+    BenchFixture(crate::bench::Args),
 }
 
 impl Cli {
@@ -90,27 +84,8 @@ impl Cli {
                 print!("{}", seed::demo_logins_table());
                 Ok(())
             }
-            Command::BenchFixture {
-                volunteers,
-                shifts,
-                out,
-            } => {
-                let store = storage::connect(&settings.database_url).await?;
-                let fixture = crate::bench_fixture::build(
-                    store.as_ref(),
-                    &settings.database_url,
-                    volunteers,
-                    shifts,
-                )
-                .await?;
-                std::fs::write(&out, serde_json::to_vec(&fixture)?)?;
-                println!(
-                    "bench fixture: {} volunteers, raw insert {:.0} rows/s",
-                    fixture.users.len(),
-                    fixture.raw_inserts_per_s
-                );
-                Ok(())
-            }
+            #[cfg(feature = "bench")]
+            Command::BenchFixture(args) => crate::bench::run(&settings, args).await,
             Command::Config => {
                 println!("{settings:#?}");
                 Ok(())

@@ -2,7 +2,8 @@
 
 pub mod assets;
 pub mod auth;
-pub mod bench_fixture;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -17,7 +17,8 @@ const WASM_BUDGET_BROTLI: usize = 250 * 1024;
 pub fn bench() -> Result<()> {
     tools::ensure_all(tools::Need::Build)?;
     let ws = Workspace::locate()?;
-    ws.leptos_build_release()?;
+    // With `pingan bench-fixture`, which `checkin_burst` runs.
+    ws.leptos_build_release(&["bench"])?;
 
     let pkg = ws.site_root().join("pkg");
     let wasm_path = find_wasm(&pkg)?;

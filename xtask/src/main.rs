@@ -43,7 +43,7 @@ fn main() {
 fn run() -> Result<()> {
     tools::ensure_all(tools::Need::Build)?;
     let ws = workspace::Workspace::locate()?;
-    ws.leptos_build_release()?;
+    ws.leptos_build_release(&[])?;
     let db = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/pingan.db".into());
     let addr = std::env::var("PINGAN_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     ws.pingan(&["seed", "--demo"], &db, &addr)?;
@@ -90,7 +90,7 @@ fn test() -> Result<()> {
             ws.cargo_tests()
         })?;
         stage("release build (cargo leptos, wasm-opt)", &|| {
-            ws.leptos_build_release()
+            ws.leptos_build_release(&[])
         })?;
         stage("browser tests (Chromium, release build)", &|| ws.end2end())?;
         Ok(())

@@ -69,8 +69,10 @@ impl Workspace {
             "server",
             "-p",
             "xtask",
+            // `server/bench` too: the bench fixture is compiled only for `cargo xtask bench`,
+            // and would otherwise be linted by nothing.
             "--features",
-            "app/ssr",
+            "app/ssr,server/bench",
             "--all-targets",
             "--",
             "-D",
@@ -130,12 +132,18 @@ impl Workspace {
     /// The build replaces `site/pkg/`; the files it replaces are kept as `site/pkg-previous/`
     /// (the server falls back to them), so a phone with a page of the last build open can
     /// still load that build's chunks. One build back is kept: older ones go.
-    pub fn leptos_build_release(&self) -> Result<()> {
+    ///
+    /// `server_features` are the server crate's features for this build (`bench` for
+    /// `cargo xtask bench`); the browser's wasm is the same either way.
+    pub fn leptos_build_release(&self, server_features: &[&str]) -> Result<()> {
         let stash = self.target.join("pkg-being-replaced");
         keep_previous_build(&self.site_root(), &stash, Phase::BeforeBuild)?;
-        run(self
-            .cargo()
-            .args(["leptos", "build", "--release", "--precompress", "--split"]))?;
+        let mut build = self.cargo();
+        build.args(["leptos", "build", "--release", "--precompress", "--split"]);
+        for feature in server_features {
+            build.args(["--bin-features", feature]);
+        }
+        run(&mut build)?;
         keep_previous_build(&self.site_root(), &stash, Phase::AfterBuild)
     }
 

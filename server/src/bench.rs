@@ -2,8 +2,13 @@
 //! volunteers with sessions, each signed up for shifts under way — and the raw batched-insert
 //! rate of the same database, for comparison. Writes a JSON file for the load generator.
 //! Touches only rows it creates (names start with 压测, shift notes say "bench").
+//!
+//! Compiled only with the server's `bench` feature, which `cargo xtask bench` turns on for its
+//! release build: a production binary has no command that fills a database with test people.
 
 use crate::auth::session::{new_token, SessionPolicy};
+use crate::config::Settings;
+use crate::storage;
 use anyhow::Context;
 use domain::duty::{HOUR_MS, MINUTE_MS};
 use domain::{
@@ -11,7 +16,38 @@ use domain::{
     SessionRecord, ShiftWindow, Storage, Verdict, VolunteerStatus,
 };
 use serde::Serialize;
+use std::path::PathBuf;
 use std::time::Instant;
+
+/// The fixture's size and where it goes.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, default_value_t = 200)]
+    volunteers: u32,
+    #[arg(long, default_value_t = 50)]
+    shifts: u32,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Builds the fixture in the configured database and writes it to `args.out`.
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let store = storage::connect(&settings.database_url).await?;
+    let fixture = build(
+        store.as_ref(),
+        &settings.database_url,
+        args.volunteers,
+        args.shifts,
+    )
+    .await?;
+    std::fs::write(&args.out, serde_json::to_vec(&fixture)?)?;
+    println!(
+        "bench fixture: {} volunteers, raw insert {:.0} rows/s",
+        fixture.users.len(),
+        fixture.raw_inserts_per_s
+    );
+    Ok(())
+}
 
 #[derive(Serialize)]
 pub struct Fixture {
@@ -32,7 +68,7 @@ pub struct User {
     pub assignments: Vec<i64>,
 }
 
-pub async fn build(
+async fn build(
     store: &dyn Storage,
     database_url: &str,
     volunteers: u32,
