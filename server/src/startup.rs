@@ -3,28 +3,27 @@
 use crate::auth::{self, SessionPolicy};
 use crate::config::Settings;
 use crate::routes::{
-    calendar, checks, client_addr, csrf, health, import, incidents, lang, page_policy,
-    service_worker,
+    calendar, checks, client_addr, csrf, health, import, incidents, lang, page_policy, pages, pkg,
+    service_worker, timeout, REQUEST_TIMEOUT,
 };
 use crate::{assets, jobs, storage};
 use anyhow::Context;
-use app::{shell, App, AppState};
+use app::AppState;
 use axum::http::{header, HeaderValue, Request};
-use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+
+/// Where the previous build's files are kept; `cargo xtask`'s release build puts them there.
+pub use crate::routes::pkg::PREVIOUS_PKG;
 
 pub struct Application {
     listener: TcpListener,
@@ -131,122 +130,32 @@ pub struct Transport {
     pub trusted_proxies: client_addr::TrustedProxies,
 }
 
-/// The previous build's `pkg/`, inside the site root (`cargo xtask` moves it there before each
-/// release build; a deploy that copies the site should keep it the same way).
-pub const PREVIOUS_PKG: &str = "pkg-previous";
-
-/// The whole HTTP surface; tests `oneshot` requests into it.
+/// The whole HTTP surface, one router per feature merged; tests `oneshot` requests into it.
 pub fn router(
     state: AppState,
     options: LeptosOptions,
     hashed_assets: bool,
     transport: Transport,
 ) -> (Router, Routes) {
-    let routes = generate_route_list(App);
-    let sw_script: &'static str = Box::leak(service_worker::render(&state.assets).into_boxed_str());
-
-    let context = {
-        let state = state.clone();
-        move || {
-            provide_context(state.clone());
-            page_policy::remember_nonce();
-        }
-    };
-    // A phone that opened a page before a deploy asks for that build's hashed files (its wasm
-    // chunks load on demand, perhaps an hour later): they are served from the previous build's
-    // folder, which the release step keeps beside the new one (`PREVIOUS_PKG`).
-    let previous = ServeDir::new(format!("{}/{PREVIOUS_PKG}", options.site_root))
-        .precompressed_br()
-        .precompressed_gzip();
-    let pkg_dir = ServeDir::new(format!("{}/pkg", options.site_root))
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(previous);
-    // Hashed names change with their content, so browsers may keep them for good.
-    let pkg_cache = if hashed_assets {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-
     let policy = SessionPolicy::new(transport.secure_cookies);
-    let auth_routes = Listed::new()
-        .route("POST", "/auth/login", post(auth::routes::login))
-        .route(
-            "POST",
-            "/auth/password",
-            post(auth::routes::change_password),
-        )
-        .route("POST", "/auth/logout", post(auth::routes::logout))
-        .route("POST", "/lang", post(lang::set_lang));
+    let features = health::router()
+        .merge(lang::router())
+        .merge(checks::router())
+        .merge(incidents::router())
+        .merge(import::router())
+        .merge(calendar::router())
+        .merge(service_worker::router(&state.assets))
+        .with_state(state.clone())
+        .merge(auth::routes::router().with_state((state.clone(), policy)));
+    let routes = Routes(features.paths);
 
-    let api = Listed::new()
-        .route("GET", "/health", get(health::health))
-        .route(
-            "POST",
-            app::areas::IMPORT_URL,
-            post(import::import_geojson)
-                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_BYTES)),
-        )
-        .route(
-            "POST",
-            app::duty::check::CHECKS_URL,
-            post(checks::record).layer(axum::extract::DefaultBodyLimit::max(checks::MAX_BYTES)),
-        )
-        .route(
-            "POST",
-            app::incidents::report::INCIDENTS_URL,
-            post(incidents::report)
-                .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
-                    incidents::MAX_BYTES,
-                ))
-                .layer::<_, std::convert::Infallible>(axum::Extension(incidents::photo_permits())),
-        )
-        .route(
-            "GET",
-            "/incidents/{id}/photos/{photo}",
-            get(incidents::photo),
-        )
-        .route("GET", "/calendar/{file}", get(calendar::feed))
-        .route(
-            "GET",
-            "/sw.js",
-            get(move || async move { service_worker::response(sw_script) }),
-        )
-        .route(
-            "GET",
-            "/outbox.js",
-            get(|| async { service_worker::response(service_worker::OUTBOX) }),
-        );
-    let listed: Vec<(&'static str, &'static str)> = auth_routes
-        .paths
-        .iter()
-        .chain(&api.paths)
-        .copied()
-        .collect();
-    let auth_routes = auth_routes.router.with_state((state.clone(), policy));
-    let api = api.router.with_state(state.clone());
-
-    let app = Router::new()
-        .nest_service(
-            "/pkg",
-            ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static(pkg_cache),
-                ))
-                .service(pkg_dir),
-        )
-        .leptos_routes_with_context(&options, routes, context.clone(), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            context, shell,
-        ))
-        .with_state(options)
-        .merge(api)
-        .merge(auth_routes)
+    let app = pages::router(state.clone(), options.clone())
+        .merge(pkg::router(&options.site_root, hashed_assets))
+        .merge(features.routes)
+        // Inside the middleware below: what it times is a route's own work.
+        .layer(timeout(REQUEST_TIMEOUT))
+        // Merged after that layer, so uploads keep only their own, longer `UPLOAD_TIMEOUT`.
+        .merge(features.uploads)
         // Who is asking, for pages and server functions alike; then the CSRF guard before it.
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), policy),
@@ -261,7 +170,6 @@ pub fn router(
             page_policy::ImageSources::of(state.incidents.tiles.as_ref()),
             page_policy::set_page_headers,
         ));
-    let routes = Routes(listed);
     let app = with_security_headers(app, transport.hsts)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(
@@ -282,35 +190,9 @@ pub fn router(
 
 /// Every route the server answers outside Leptos' pages and server functions, as
 /// (method, path): what the authorization matrix must cover. Read from the router itself
-/// (`Listed` records each route as it is added), so a new route cannot be missed.
+/// (`routes::Listed` records each route as it is added), so a new route cannot be missed.
 #[derive(Debug, Clone)]
 pub struct Routes(pub Vec<(&'static str, &'static str)>);
-
-/// A router that remembers the routes added to it.
-struct Listed<S> {
-    router: Router<S>,
-    paths: Vec<(&'static str, &'static str)>,
-}
-
-impl<S: Clone + Send + Sync + 'static> Listed<S> {
-    fn new() -> Self {
-        Self {
-            router: Router::new(),
-            paths: Vec::new(),
-        }
-    }
-
-    fn route(
-        mut self,
-        method: &'static str,
-        path: &'static str,
-        handler: axum::routing::MethodRouter<S>,
-    ) -> Self {
-        self.paths.push((method, path));
-        self.router = self.router.route(path, handler);
-        self
-    }
-}
 
 /// Headers every response carries. Pages get their own CSP (with the script nonce) from
 /// `page_policy`; the default here covers everything else.

@@ -11,9 +11,19 @@ use app::AppState;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use axum::Form;
 use domain::{PhoneNumber, Storage, VolunteerStatus};
 use serde::Deserialize;
+
+/// Logging in and out and changing the password: they set or clear the session cookie, so they
+/// need the session policy beside the state.
+pub(crate) fn router() -> crate::routes::Listed<(AppState, SessionPolicy)> {
+    crate::routes::Listed::new()
+        .route("POST", "/auth/login", post(login))
+        .route("POST", "/auth/password", post(change_password))
+        .route("POST", "/auth/logout", post(logout))
+}
 
 #[derive(Deserialize)]
 pub struct LoginForm {

@@ -6,8 +6,13 @@ use app::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use domain::duty::ical::{calendar, CalendarEvent};
 use domain::duty::DAY_MS;
+
+pub fn router() -> super::Listed<AppState> {
+    super::Listed::new().route("GET", "/calendar/{file}", get(feed))
+}
 
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let store = state.storage.as_ref();

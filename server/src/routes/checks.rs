@@ -7,13 +7,22 @@ use app::auth::CurrentUser;
 use app::duty::check::{CheckAnswer, CheckInput};
 use app::i18n::Lang;
 use app::{AppError, AppState};
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use axum::{Extension, Json};
 
 /// The largest body accepted: an event is a few hundred bytes.
 pub const MAX_BYTES: usize = 4 * 1024;
+
+pub fn router() -> super::Listed<AppState> {
+    super::Listed::new().route(
+        "POST",
+        app::duty::check::CHECKS_URL,
+        post(record).layer(DefaultBodyLimit::max(MAX_BYTES)),
+    )
+}
 
 pub async fn record(
     State(state): State<AppState>,

@@ -1,8 +1,13 @@
 //! `GET /health`: for load balancers and monitors. 200 when the database answers, 503 when not.
 
+use super::Listed;
 use app::AppState;
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, http::StatusCode, routing::get, Json};
 use serde::Serialize;
+
+pub fn router() -> Listed<AppState> {
+    Listed::new().route("GET", "/health", get(health))
+}
 
 #[derive(Serialize)]
 pub struct Health {

@@ -8,9 +8,10 @@ use app::auth::CurrentUser;
 use app::i18n::Lang;
 use app::AppState;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use axum::{Extension, Json};
 use domain::geometry::{read_geojson, ImportError, ImportProblem};
 use domain::{Action, AreaId, AuditEntry, Role, SiteDraft, Storage};
@@ -18,6 +19,15 @@ use std::collections::HashMap;
 
 /// The largest file accepted: a district's boundaries and a few thousand sites fit easily.
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// An upload: a large file from an office line.
+pub fn router() -> super::Listed<AppState> {
+    super::Listed::new().upload(
+        "POST",
+        app::areas::IMPORT_URL,
+        post(import_geojson).layer(DefaultBodyLimit::max(MAX_BYTES)),
+    )
+}
 
 pub async fn import_geojson(
     State(state): State<AppState>,

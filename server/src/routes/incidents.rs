@@ -12,13 +12,15 @@ use app::i18n::Lang;
 use app::incidents::report::{ReportAnswer, ReportInput};
 use app::throttle::{self, Limit};
 use app::{AppError, AppState};
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Extension, Json};
 use base64::Engine;
 use domain::incident::port::NewPhoto;
 use domain::{FieldError, MessageKey};
+use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -27,8 +29,21 @@ pub const MAX_BYTES: usize = 24 * 1024 * 1024;
 
 /// How many reports may have their photos decoded at once (CPU and memory bound); the others
 /// wait their turn. Taken only after the caller is known and the report checked.
-pub fn photo_permits() -> Arc<Semaphore> {
+fn photo_permits() -> Arc<Semaphore> {
     Arc::new(Semaphore::new(2))
+}
+
+/// The report is an upload: photos from a phone, perhaps on a weak network.
+pub fn router() -> super::Listed<AppState> {
+    super::Listed::new()
+        .upload(
+            "POST",
+            app::incidents::report::INCIDENTS_URL,
+            post(report)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(MAX_BYTES))
+                .layer::<_, Infallible>(Extension(photo_permits())),
+        )
+        .route("GET", "/incidents/{id}/photos/{photo}", get(photo))
 }
 
 pub async fn report(

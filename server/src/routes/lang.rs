@@ -9,6 +9,11 @@ use axum::{
 };
 use serde::Deserialize;
 
+/// No state of its own: it only sets a cookie.
+pub fn router<S: Clone + Send + Sync + 'static>() -> super::Listed<S> {
+    super::Listed::new().route("POST", "/lang", axum::routing::post(set_lang))
+}
+
 #[derive(Deserialize)]
 pub struct LangForm {
     lang: String,

@@ -4,10 +4,11 @@
 use app::AssetManifest;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 const TEMPLATE: &str = include_str!("../../../public/sw.template.js");
 /// The outbox script the pages and the worker share (`public/outbox.js`).
-pub const OUTBOX: &str = include_str!("../../../public/outbox.js");
+const OUTBOX: &str = include_str!("../../../public/outbox.js");
 /// The photo shrinker the report page loads (`public/photo.js`), precached by the worker.
 const PHOTO: &str = include_str!("../../../public/photo.js");
 /// Brings a form's first error into view after a submit (`public/forms.js`), precached too.
@@ -63,7 +64,19 @@ fn version_of(list: &[String]) -> String {
     format!("{h:016x}")
 }
 
-pub fn response(script: &'static str) -> Response {
+/// `/sw.js`, rendered once for this build, and `/outbox.js`.
+pub fn router<S: Clone + Send + Sync + 'static>(assets: &AssetManifest) -> super::Listed<S> {
+    let sw_script: &'static str = Box::leak(render(assets).into_boxed_str());
+    super::Listed::new()
+        .route(
+            "GET",
+            "/sw.js",
+            get(move || async move { response(sw_script) }),
+        )
+        .route("GET", "/outbox.js", get(|| async { response(OUTBOX) }))
+}
+
+fn response(script: &'static str) -> Response {
     let mut res = script.into_response();
     let headers = res.headers_mut();
     headers.insert(
