@@ -21,8 +21,11 @@ test.describe("duty", () => {
     const volunteer = "13800000005";
     const notes = `巡逻-${Date.now()}`;
     const now = Date.now();
-    // A shift may be entered up to 15 minutes after it began (a patrol that just set out).
-    await planShift(browser, baseURL, now - 14 * MINUTE, now + 90 * MINUTE, notes);
+    // A shift may be entered up to 15 minutes after it began (a patrol that just set out). The
+    // form takes whole minutes, so the start typed is up to 59 s earlier than asked for, and the
+    // leader's login and form take their time on a busy machine: 13 minutes leaves 1-2 minutes
+    // of margin (14 failed CI whenever the test started late in a minute).
+    await planShift(browser, baseURL, now - 13 * MINUTE, now + 90 * MINUTE, notes);
 
     // Time on patrol cannot pass in a test, so the check-in is made on a phone whose clock
     // reads twelve minutes ago: the server keeps the time an event was made on the phone.
