@@ -43,7 +43,7 @@ test.describe("duty", () => {
     // The patrol: a batch of positions as the page's recorder sends them (every minute).
     const assignment = Number(await mine.getAttribute("data-assignment"));
     const samples = [0, 1, 2, 3].map((i) => [now - 11 * MINUTE + i * MINUTE, 36.675 + i * 0.0004, 117.0591, 8]);
-    const sent = await page.request.post("/api/shifts/track", { data: { assignment_id: assignment, samples } });
+    const sent = await page.request.post("/api/shifts/track", { data: { input: { assignment_id: assignment, samples } } });
     expect(sent.ok()).toBeTruthy();
     await morning.close();
 

@@ -69,7 +69,7 @@ test("without JavaScript a volunteer signs up, cancels, checks in with the code,
   // A report, placed at the site chosen as "near" (no position, no photos without the app).
   await page.goto("/incidents/new");
   const text = `无脚本上报-${Date.now()}`;
-  await page.locator("input[name=category]").first().check();
+  await page.locator(`input[name="input[category]"]`).first().check();
   await page.getByLabel("情况说明").fill(text);
   await page.getByTestId("near-site").selectOption({ label: "山大路科技市场" });
   await page.getByTestId("report-submit").click();
@@ -84,7 +84,7 @@ test("without JavaScript a report missing its place says so beside the field and
   const page = await context.newPage();
   await logInWithoutScript(page, VOLUNTEER, "/incidents/new");
   const text = `无地点-${Date.now()}`;
-  await page.locator("input[name=category]").first().check();
+  await page.locator(`input[name="input[category]"]`).first().check();
   await page.getByLabel("情况说明").fill(text);
   await page.getByTestId("report-submit").click();
   await page.waitForURL((url) => url.pathname === "/incidents/new");
@@ -117,8 +117,8 @@ test("without JavaScript an application is refused field by field, then received
   await page.getByLabel("手机号").fill(phone);
   await page.getByLabel("密码").fill("巡逻平安2026");
   await page.getByLabel("所在社区").selectOption({ label: "山大路社区" });
-  await page.locator('input[name="skills[first_aid]"]').check();
-  await page.locator('input[name="consent"]').check();
+  await page.locator('input[name="input[skills][first_aid]"]').check();
+  await page.locator('input[name="input[consent]"]').check();
   await page.getByTestId("apply-submit").click();
   await expect(page.getByTestId("apply-done")).toBeVisible();
   await context.close();

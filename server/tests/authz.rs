@@ -1338,7 +1338,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                         Some(phone) => own_assignment(&t, phone, &mut phones).await.0,
                         None => f.someone_elses_assignment.0,
                     };
-                    (format!(r#"{{"assignment_id":{a},"samples":[]}}"#), true)
+                    (format!(r#"{{"input":{{"assignment_id":{a},"samples":[]}}}}"#), true)
                 }
                 ("shifts/track-view", "out") => (format!("assignment_id={}", f.out_of_scope_assignment.0), false),
                 ("roster/cancel", "out") => (format!("shift_id={}&reason=%E6%9A%B4%E9%9B%A8", duty_shift(&t, f.out_of_scope_community, 4).await.0), false),
@@ -1395,7 +1395,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     let key = uuid::Uuid::now_v7();
                     (format!("client_key={key}&category=fire&severity=1&body=%E6%A5%BC%E9%81%93&site_id={site}"), false)
                 }
-                ("shifts/track", _) => (format!(r#"{{"assignment_id":{},"samples":[]}}"#, f.someone_elses_assignment.0), true),
+                ("shifts/track", _) => (format!(r#"{{"input":{{"assignment_id":{},"samples":[]}}}}"#, f.someone_elses_assignment.0), true),
                 ("shifts/track-view", _) => (format!("assignment_id={}", f.someone_elses_assignment.0), false),
                 ("shifts/explain", _) => ("client_key=not-mine-000000000&reason=%E5%9C%A8%E9%97%A8%E5%8F%A3".to_owned(), false),
                 ("roster/create", variant) => {

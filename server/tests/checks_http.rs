@@ -233,7 +233,10 @@ async fn the_leaders_code_proves_presence_without_a_position() {
             .header(header::ACCEPT, "application/json")
             .header(header::COOKIE, &leader)
             .header("sec-fetch-site", "same-origin")
-            .body(Body::from(format!("shift_id={}", shift.0)))
+            .body(Body::from(common::app::input(&format!(
+                "shift_id={}",
+                shift.0
+            ))))
             .expect("request"),
     )
     .await;
@@ -388,7 +391,7 @@ async fn shifts_near_me_are_those_within_3_km_nearest_first() {
             .header(header::ACCEPT, "application/json")
             .header(header::COOKIE, &cookie)
             .header("sec-fetch-site", "same-origin")
-            .body(Body::from(body))
+            .body(Body::from(common::app::input(body)))
             .expect("request")
     };
     let res = send(&t, list("near_lat=36.675&near_lon=117.0591")).await;
@@ -424,7 +427,7 @@ async fn a_second_shift_at_the_same_time_is_refused_with_the_reason() {
             .header(header::ACCEPT, "application/json")
             .header(header::COOKIE, &cookie)
             .header("sec-fetch-site", "same-origin")
-            .body(Body::from(format!("shift_id={shift}")))
+            .body(Body::from(common::app::input(&format!("shift_id={shift}"))))
             .expect("request")
     };
     let res = send(&t, sign_up(other.0)).await;
@@ -461,7 +464,7 @@ async fn the_last_track_batch_sent_after_check_out_keeps_the_patrols_end() {
         common::app::post_json(
             "/api/shifts/track",
             Some(&cookie),
-            &json!({"assignment_id": a.0, "samples": samples}),
+            &json!({"input": {"assignment_id": a.0, "samples": samples}}),
         ),
     )
     .await;

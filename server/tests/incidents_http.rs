@@ -225,7 +225,7 @@ async fn a_report_with_a_photo_is_stored_once_and_its_photo_has_no_gps() {
                 .header(header::ACCEPT, "application/json")
                 .header("sec-fetch-site", "same-origin")
                 .header(header::COOKIE, &neighbour)
-                .body(Body::from(form))
+                .body(Body::from(common::app::input(&form)))
                 .expect("request"),
         )
         .await;
@@ -358,7 +358,7 @@ async fn call(t: &TestApp, endpoint: &str, form: String, cookie: &str) -> (u16, 
             .header(header::ACCEPT_LANGUAGE, "zh-CN")
             .header("sec-fetch-site", "same-origin")
             .header(header::COOKIE, cookie)
-            .body(Body::from(form))
+            .body(Body::from(common::app::input(&form)))
             .expect("request"),
     )
     .await;

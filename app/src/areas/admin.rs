@@ -5,14 +5,24 @@ use crate::i18n::use_texts;
 use crate::AppError;
 use leptos::prelude::*;
 
+/// What [`update_area`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateAreaInput {
+    pub id: i64,
+    pub population: String,
+    pub counted_on: String,
+    pub rate: String,
+}
+
 /// Updates the figures of area `id` from the form's text fields.
 #[server(endpoint = "areas/update")]
-pub async fn update_area(
-    id: i64,
-    population: String,
-    counted_on: String,
-    rate: String,
-) -> Result<(), AppError> {
+pub async fn update_area(input: UpdateAreaInput) -> Result<(), AppError> {
+    let UpdateAreaInput {
+        id,
+        population,
+        counted_on,
+        rate,
+    } = input;
     crate::error::answer(async move {
         use domain::{
             parse_counted_on, Action, AreaId, AreaKind, AuditEntry, Population, TargetRate,
@@ -112,11 +122,11 @@ pub fn EditFigures(
         <details class="card edit-figures">
             <summary>{t.edit_figures}</summary>
             <ActionForm action=save attr:class="stack">
-                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="input[id]" value=id.to_string() />
                 <label class="field">
                     <span>{t.population_label}</span>
                     <input
-                        name="population"
+                        name="input[population]"
                         inputmode="numeric"
                         value=population.to_string()
                         maxlength="10"
@@ -125,7 +135,11 @@ pub fn EditFigures(
                 </label>
                 <label class="field">
                     <span>{t.counted_on_label}</span>
-                    <input name="counted_on" value=counted_on.unwrap_or_default() maxlength="10" />
+                    <input
+                        name="input[counted_on]"
+                        value=counted_on.unwrap_or_default()
+                        maxlength="10"
+                    />
                     {field_error("counted_on")}
                 </label>
                 {if is_district {
@@ -133,7 +147,7 @@ pub fn EditFigures(
                         <label class="field">
                             <span>{t.rate_label}</span>
                             <input
-                                name="rate"
+                                name="input[rate]"
                                 inputmode="decimal"
                                 value=rate.unwrap_or_default()
                                 maxlength="6"
@@ -143,7 +157,7 @@ pub fn EditFigures(
                     }
                         .into_any()
                 } else {
-                    view! { <input type="hidden" name="rate" value="" /> }.into_any()
+                    view! { <input type="hidden" name="input[rate]" value="" /> }.into_any()
                 }}
                 {move || {
                     error()
@@ -173,14 +187,24 @@ pub fn EditFigures(
     }
 }
 
+/// What [`create_area`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateAreaInput {
+    pub parent_id: i64,
+    pub name: String,
+    pub population: String,
+    pub counted_on: String,
+}
+
 /// Adds a street under a district or a community under a street.
 #[server(endpoint = "areas/create")]
-pub async fn create_area(
-    parent_id: i64,
-    name: String,
-    population: String,
-    counted_on: String,
-) -> Result<i64, AppError> {
+pub async fn create_area(input: CreateAreaInput) -> Result<i64, AppError> {
+    let CreateAreaInput {
+        parent_id,
+        name,
+        population,
+        counted_on,
+    } = input;
     crate::error::answer(async move {
         use domain::{
             parse_counted_on, Action, AreaId, AreaName, AuditEntry, FieldError, MessageKey,
@@ -270,21 +294,21 @@ pub fn NewChildArea(parent_id: i64, saved: RwSignal<u32>) -> impl IntoView {
         <details class="card edit-figures" data-testid="new-area">
             <summary>{t.add_child_area}</summary>
             <ActionForm action=create attr:class="stack">
-                <input type="hidden" name="parent_id" value=parent_id.to_string() />
+                <input type="hidden" name="input[parent_id]" value=parent_id.to_string() />
                 <label class="field">
                     <span>{t.area_name_label}</span>
-                    <input name="name" maxlength="64" />
+                    <input name="input[name]" maxlength="64" />
                     {error("name")}
                     {error("kind")}
                 </label>
                 <label class="field">
                     <span>{t.population_label}</span>
-                    <input name="population" inputmode="numeric" maxlength="10" />
+                    <input name="input[population]" inputmode="numeric" maxlength="10" />
                     {error("population")}
                 </label>
                 <label class="field">
                     <span>{t.counted_on_label}</span>
-                    <input name="counted_on" maxlength="10" />
+                    <input name="input[counted_on]" maxlength="10" />
                     {error("counted_on")}
                 </label>
                 {other}

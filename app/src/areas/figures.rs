@@ -39,9 +39,19 @@ pub struct AreaReport {
     pub map: Option<super::MapData>,
 }
 
+/// What [`area_figures`] takes, as one value: the fields are the form's names. Every field
+/// may be left out, and a call with none sends an empty body: hence the default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AreaFiguresInput {
+    pub id: Option<i64>,
+}
+
 /// Figures for `id`, or for the reader's district when `None`.
 #[server(endpoint = "areas/figures")]
-pub async fn area_figures(id: Option<i64>) -> Result<AreaReport, AppError> {
+pub async fn area_figures(
+    #[server(default)] input: AreaFiguresInput,
+) -> Result<AreaReport, AppError> {
+    let AreaFiguresInput { id } = input;
     crate::error::answer(async move {
         use domain::{Action, AreaId, TargetProgress};
         let state = crate::AppState::current()?;

@@ -11,7 +11,7 @@ mod page;
 pub use admin::{create_area, update_area, EditFigures, NewChildArea};
 #[cfg(feature = "ssr")]
 pub(crate) use figures::area_shapes;
-pub use figures::{area_figures, AreaReport, Standing};
+pub use figures::{area_figures, AreaFiguresInput, AreaReport, Standing};
 pub use import::{describe as describe_import_error, ImportOutcome, ImportPage, IMPORT_URL};
 #[cfg(feature = "ssr")]
 pub use map::{build_map, draw_map};

@@ -19,7 +19,7 @@ pub fn AreaPage() -> impl IntoView {
         move || (id(), saved.get()),
         |(id, _)| async move {
             match id {
-                Some(id) => area_figures(Some(id)).await,
+                Some(id) => area_figures(crate::areas::AreaFiguresInput { id: Some(id) }).await,
                 None => Err(crate::AppError::NotFound),
             }
         },

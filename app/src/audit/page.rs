@@ -19,12 +19,18 @@ pub struct AuditView {
 #[cfg(feature = "ssr")]
 const PAGE: u32 = 30;
 
+/// What [`audit_log`] takes, as one value: the fields are the form's names. Every field
+/// may be left out, and a call with none sends an empty body: hence the default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AuditLogInput {
+    pub entity: Option<String>,
+    pub before_id: Option<i64>,
+}
+
 /// Entries for the reader's area of responsibility, optionally for one kind of thing.
 #[server(endpoint = "audit/list")]
-pub async fn audit_log(
-    entity: Option<String>,
-    before_id: Option<i64>,
-) -> Result<AuditView, AppError> {
+pub async fn audit_log(#[server(default)] input: AuditLogInput) -> Result<AuditView, AppError> {
+    let AuditLogInput { entity, before_id } = input;
     crate::error::answer(async move {
         use domain::{Action, AuditFilter, Role};
         let state = crate::AppState::current()?;
@@ -161,7 +167,12 @@ pub fn AuditPage() -> impl IntoView {
     let before = RwSignal::new(None::<i64>);
     let view = Resource::new(
         move || (entity.get(), before.get()),
-        |(entity, before)| audit_log(Some(entity), before),
+        |(entity, before)| {
+            audit_log(AuditLogInput {
+                entity: Some(entity),
+                before_id: before,
+            })
+        },
     );
     let filters = [
         ("", t.all),

@@ -9,7 +9,7 @@ mod reset;
 pub use api::{whoami, Me};
 pub use login_page::{LoginPage, LoginPrompt};
 pub use password_page::PasswordPage;
-pub use reset::reset_password;
+pub use reset::{reset_password, ResetPasswordInput};
 
 #[cfg(feature = "ssr")]
 pub use server_side::*;

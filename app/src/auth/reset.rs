@@ -5,8 +5,15 @@
 use crate::AppError;
 use leptos::prelude::*;
 
+/// What [`reset_password`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ResetPasswordInput {
+    pub volunteer_id: i64,
+}
+
 #[server(endpoint = "accounts/reset-password")]
-pub async fn reset_password(volunteer_id: i64) -> Result<String, AppError> {
+pub async fn reset_password(input: ResetPasswordInput) -> Result<String, AppError> {
+    let ResetPasswordInput { volunteer_id } = input;
     crate::error::answer(async move {
         use domain::{Action, AuditEntry, VolunteerId};
         let state = crate::AppState::current()?;

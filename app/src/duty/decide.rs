@@ -29,15 +29,25 @@ pub struct HoursToDecide {
     pub superseded: Vec<(i64, String)>,
 }
 
+/// What [`decide_hours`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DecideHoursInput {
+    pub assignment_id: i64,
+    pub decision: String,
+    pub minutes: String,
+    pub reason: String,
+}
+
 /// A leader's decision on claimed hours: `confirm` (with `minutes` when correcting, and then a
 /// `reason`) or `dispute` (with a `reason`).
 #[server(endpoint = "hours/decide")]
-pub async fn decide_hours(
-    assignment_id: i64,
-    decision: String,
-    minutes: String,
-    reason: String,
-) -> Result<(), AppError> {
+pub async fn decide_hours(input: DecideHoursInput) -> Result<(), AppError> {
+    let DecideHoursInput {
+        assignment_id,
+        decision,
+        minutes,
+        reason,
+    } = input;
     crate::error::answer(async move {
         use domain::{
             Action, AssignmentId, AuditEntry, Decision, FieldError, MessageKey, StorageError,
@@ -157,7 +167,12 @@ fn DecideCard(
     let minutes = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let decide = Action::new(move |(decision, m, r): &(&'static str, String, String)| {
-        decide_hours(id, (*decision).to_owned(), m.clone(), r.clone())
+        decide_hours(DecideHoursInput {
+            assignment_id: id,
+            decision: (*decision).to_owned(),
+            minutes: m.clone(),
+            reason: r.clone(),
+        })
     });
     let last = RwSignal::new("confirm");
     // Said before the list is read again (which takes this card away): what was decided.

@@ -68,9 +68,16 @@ pub struct PersonOnShift {
     pub checked_out_at: Option<i64>,
 }
 
+/// What [`shift_people`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ShiftPeopleInput {
+    pub shift_id: i64,
+}
+
 /// The people of a shift the reader leads (or coordinates): "not found" outside their scope.
 #[server(endpoint = "roster/people")]
-pub async fn shift_people(shift_id: i64) -> Result<Vec<PersonOnShift>, AppError> {
+pub async fn shift_people(input: ShiftPeopleInput) -> Result<Vec<PersonOnShift>, AppError> {
+    let ShiftPeopleInput { shift_id } = input;
     crate::error::answer(async move {
         use domain::duty::port::in_force;
         use domain::CheckKind;
@@ -118,7 +125,7 @@ pub fn ShiftPeople(shift_id: i64, soon: bool, refresh: RwSignal<u32>) -> impl In
         refresh.track();
         if want {
             leptos::task::spawn_local(async move {
-                people.set(Some(shift_people(shift_id).await));
+                people.set(Some(shift_people(ShiftPeopleInput { shift_id }).await));
             });
         }
     });

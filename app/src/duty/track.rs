@@ -34,9 +34,20 @@ pub struct TrackShape {
 /// One sampled position: (epoch ms, lat, lon, accuracy m).
 pub type Sample = (i64, f64, f64, f64);
 
+/// What [`record_track`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RecordTrackInput {
+    pub assignment_id: i64,
+    pub samples: Vec<Sample>,
+}
+
 /// Stores a batch of samples for the reader's own assignment while it is checked in.
 #[server(endpoint = "shifts/track", input = server_fn::codec::Json)]
-pub async fn record_track(assignment_id: i64, samples: Vec<Sample>) -> Result<u32, AppError> {
+pub async fn record_track(input: RecordTrackInput) -> Result<u32, AppError> {
+    let RecordTrackInput {
+        assignment_id,
+        samples,
+    } = input;
     crate::error::answer(async move {
         use domain::duty::track::{drop_noisy, simplify};
         use domain::{CheckKind, FieldError, MessageKey, TrackPoint};
@@ -87,9 +98,16 @@ pub async fn record_track(assignment_id: i64, samples: Vec<Sample>) -> Result<u3
     .await
 }
 
+/// What [`track_of`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TrackOfInput {
+    pub assignment_id: i64,
+}
+
 /// The track of an assignment, for its volunteer or a leader of the site's area.
 #[server(endpoint = "shifts/track-view")]
-pub async fn track_of(assignment_id: i64) -> Result<TrackShape, AppError> {
+pub async fn track_of(input: TrackOfInput) -> Result<TrackShape, AppError> {
+    let TrackOfInput { assignment_id } = input;
     crate::error::answer(async move {
         use domain::duty::track::length_m;
         use domain::{Action, AssignmentId};
@@ -179,7 +197,7 @@ pub fn TrackPanel(assignment_id: i64) -> impl IntoView {
     Effect::new(move |_| {
         if shown.get() {
             leptos::task::spawn_local(async move {
-                track.set(Some(track_of(assignment_id).await));
+                track.set(Some(track_of(TrackOfInput { assignment_id }).await));
             });
         }
     });
@@ -247,7 +265,7 @@ pub fn TrackRecorder(assignment_id: i64) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod recorder {
-    use super::{record_track, Sample, MAX_BATCH};
+    use super::{record_track, RecordTrackInput, Sample, MAX_BATCH};
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::{closure::Closure, JsCast};
@@ -338,7 +356,13 @@ mod recorder {
             return;
         }
         leptos::task::spawn_local(async move {
-            if record_track(assignment_id, batch.clone()).await.is_err() {
+            if record_track(RecordTrackInput {
+                assignment_id,
+                samples: batch.clone(),
+            })
+            .await
+            .is_err()
+            {
                 // Offline or refused: put them back (the oldest first) for the next round.
                 let mut b = buffer.borrow_mut();
                 let rest = std::mem::take(&mut *b);

@@ -81,8 +81,15 @@ fn months(from: i64, to: i64, made: &[i64]) -> Vec<Bar> {
     out
 }
 
+/// What [`incident_stats`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IncidentStatsInput {
+    pub days: u32,
+}
+
 #[server(endpoint = "incidents/stats")]
-pub async fn incident_stats(days: u32) -> Result<StatsData, AppError> {
+pub async fn incident_stats(input: IncidentStatsInput) -> Result<StatsData, AppError> {
+    let IncidentStatsInput { days } = input;
     crate::error::answer(async move {
         use domain::incident::port::{IncidentQuery, Viewer};
         let state = crate::AppState::current()?;
@@ -152,7 +159,10 @@ pub fn StatsPage() -> impl IntoView {
                 .unwrap_or(365)
         })
     });
-    let data = Resource::new(move || days.get(), incident_stats);
+    let data = Resource::new(
+        move || days.get(),
+        |days| incident_stats(IncidentStatsInput { days }),
+    );
     view! {
         <Title text=i.stats_title />
         <h1>{i.stats_title}</h1>

@@ -10,7 +10,10 @@ use leptos_meta::Title;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let t = use_texts();
-    let figures = Resource::new(|| (), |_| area_figures(None));
+    let figures = Resource::new(
+        || (),
+        |_| area_figures(crate::areas::AreaFiguresInput { id: None }),
+    );
     view! {
         <Title text=t.home_title />
         <crate::incidents::UrgentAlerts />

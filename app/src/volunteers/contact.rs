@@ -14,8 +14,15 @@ pub struct Contact {
     pub id_number: Option<String>,
 }
 
+/// What [`reveal_contact`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RevealContactInput {
+    pub volunteer_id: i64,
+}
+
 #[server(endpoint = "volunteers/contact")]
-pub async fn reveal_contact(volunteer_id: i64) -> Result<Contact, AppError> {
+pub async fn reveal_contact(input: RevealContactInput) -> Result<Contact, AppError> {
+    let RevealContactInput { volunteer_id } = input;
     crate::error::answer(async move {
         use domain::{Action, AuditEntry, VolunteerId};
         let state = crate::AppState::current()?;
@@ -60,7 +67,8 @@ pub async fn reveal_contact(volunteer_id: i64) -> Result<Contact, AppError> {
 #[component]
 pub fn ContactReveal(volunteer_id: i64, masked: String) -> impl IntoView {
     let t = use_texts();
-    let reveal = Action::new(move |id: &i64| reveal_contact(*id));
+    let reveal =
+        Action::new(move |id: &i64| reveal_contact(RevealContactInput { volunteer_id: *id }));
     view! {
         <span class="contact" data-testid="person-phone">
             {move || match reveal.value().get() {

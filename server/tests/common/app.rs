@@ -135,8 +135,33 @@ pub async fn demo_person(t: &TestApp, phone: &str) -> domain::Volunteer {
         .expect("demo login")
 }
 
-/// One server-function call, as a browser on this site would send it.
+/// The form fields of a server function written flat, as the function's input names them
+/// (`id=5&public=true`), nested as a browser sends them: every server function takes one input
+/// struct, so the page's fields are `input[id]`, `input[public]`. Functions whose one argument
+/// has another name (`filters[…]`, `query[…]`) and empty bodies pass unchanged.
+pub fn input(flat: &str) -> String {
+    if flat.is_empty() {
+        return String::new();
+    }
+    flat.split('&')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let open = [key.find('['), key.find("%5B")].into_iter().flatten().min();
+            let (head, rest) = key.split_at(open.unwrap_or(key.len()));
+            if ["input", "filters", "query"].contains(&head) {
+                format!("{key}={value}")
+            } else {
+                format!("input%5B{head}%5D{rest}={value}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// One server-function call, as a browser on this site would send it: a form body is written
+/// flat and nested by [`input`]; a JSON body is sent as given.
 pub fn server_fn(endpoint: &str, body: String, json: bool, cookie: Option<&str>) -> Request<Body> {
+    let body = if json { body } else { input(&body) };
     let mut req = Request::post(format!("/api/{endpoint}"))
         .header("sec-fetch-site", "same-origin")
         .header(header::ACCEPT, "application/json")

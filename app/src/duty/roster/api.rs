@@ -29,10 +29,18 @@ pub struct RosterData {
 /// How far the roster lists shifts from where it starts.
 pub const LISTED_DAYS: i64 = 14;
 
+/// What [`roster`] takes, as one value: the fields are the form's names. Every field
+/// may be left out, and a call with none sends an empty body: hence the default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RosterInput {
+    pub from: Option<i64>,
+}
+
 /// The leader's roster: hours to decide, the form's choices, and a fortnight of shifts from
 /// `from` (epoch ms; yesterday when absent), so shifts planned weeks ahead can be found.
 #[server(endpoint = "roster/list")]
-pub async fn roster(from: Option<i64>) -> Result<RosterData, AppError> {
+pub async fn roster(#[server(default)] input: RosterInput) -> Result<RosterData, AppError> {
+    let RosterInput { from } = input;
     crate::error::answer(async move {
         use domain::duty::DAY_MS;
         let state = crate::AppState::current()?;
@@ -106,8 +114,16 @@ pub async fn roster(from: Option<i64>) -> Result<RosterData, AppError> {
     .await
 }
 
+/// What [`cancel_shift`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelShiftInput {
+    pub shift_id: i64,
+    pub reason: String,
+}
+
 #[server(endpoint = "roster/cancel")]
-pub async fn cancel_shift(shift_id: i64, reason: String) -> Result<(), AppError> {
+pub async fn cancel_shift(input: CancelShiftInput) -> Result<(), AppError> {
+    let CancelShiftInput { shift_id, reason } = input;
     crate::error::answer(async move {
         use domain::{Action, AuditEntry, FieldError, MessageKey};
         let state = crate::AppState::current()?;
@@ -220,9 +236,16 @@ pub struct CodeCard {
     pub qr_svg: String,
 }
 
+/// What [`check_code`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckCodeInput {
+    pub shift_id: i64,
+}
+
 /// The shift's current check-in code, the seconds it stays valid, and its QR code.
 #[server(endpoint = "roster/code")]
-pub async fn check_code(shift_id: i64) -> Result<CodeCard, AppError> {
+pub async fn check_code(input: CheckCodeInput) -> Result<CodeCard, AppError> {
+    let CheckCodeInput { shift_id } = input;
     crate::error::answer(async move {
         use domain::duty::rules::{check_in_code, CODE_PERIOD_MS};
         let state = crate::AppState::current()?;

@@ -3,8 +3,8 @@
 //! rotating check-in code, and confirms, corrects or disputes the hours their people claim.
 
 use super::api::{
-    cancel_shift, check_code, copy_week, create_shifts, roster, CodeCard, NewShiftsInput,
-    LISTED_DAYS,
+    cancel_shift, check_code, copy_week, create_shifts, roster, CancelShiftInput, CheckCodeInput,
+    CodeCard, NewShiftsInput, RosterInput, LISTED_DAYS,
 };
 use super::new_shift_form::NewShiftForm;
 use crate::actions::{failure, refresh_on_success};
@@ -24,7 +24,7 @@ pub fn RosterPage() -> impl IntoView {
     let list_from = RwSignal::new(None::<i64>);
     let data = Resource::new(
         move || (refresh.get(), list_from.get()),
-        |(_, from)| roster(from),
+        |(_, from)| roster(RosterInput { from }),
     );
     // The form's fields live here, above the list, so a refresh after a change re-draws the
     // form without losing what is being typed (and the page asks the server once).
@@ -191,11 +191,16 @@ fn RosterShift(shift: ShiftCard, soon: bool, refresh: RwSignal<u32>) -> impl Int
     let lang = use_lang();
     let id = shift.id;
     let reason = RwSignal::new(String::new());
-    let cancel = Action::new(move |(id, why): &(i64, String)| cancel_shift(*id, why.clone()));
+    let cancel = Action::new(move |(id, why): &(i64, String)| {
+        cancel_shift(CancelShiftInput {
+            shift_id: *id,
+            reason: why.clone(),
+        })
+    });
     refresh_on_success(cancel, refresh);
     let error = failure(cancel, t);
     let code = RwSignal::new(None::<CodeCard>);
-    let show_code = Action::new(move |id: &i64| check_code(*id));
+    let show_code = Action::new(move |id: &i64| check_code(CheckCodeInput { shift_id: *id }));
     Effect::new(move |_| {
         if let Some(Ok(c)) = show_code.value().get() {
             code.set(Some(c));

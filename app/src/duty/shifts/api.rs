@@ -62,13 +62,21 @@ fn my_card(m: domain::MyShift, now: i64, rules: &domain::DutyRules) -> MyShiftCa
 #[cfg(feature = "ssr")]
 const NEAR_M: f64 = 3_000.0;
 
+/// What [`shifts_page`] takes, as one value: the fields are the form's names. Every field
+/// may be left out, and a call with none sends an empty body: hence the default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ShiftsPageInput {
+    pub near_lat: Option<f64>,
+    pub near_lon: Option<f64>,
+}
+
 /// My shifts and the shifts I can take: those of my street, or — given the phone's position —
 /// those within 3 km anywhere in my district, nearest first.
 #[server(endpoint = "shifts/list")]
 pub async fn shifts_page(
-    near_lat: Option<f64>,
-    near_lon: Option<f64>,
+    #[server(default)] input: ShiftsPageInput,
 ) -> Result<ShiftsPageData, AppError> {
+    let ShiftsPageInput { near_lat, near_lon } = input;
     crate::error::answer(async move {
         use domain::duty::HOUR_MS;
         let state = crate::AppState::current()?;
@@ -143,9 +151,16 @@ pub async fn shifts_page(
     .await
 }
 
+/// What [`sign_up`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignUpInput {
+    pub shift_id: i64,
+}
+
 /// Signs the reader up; `true` when they landed on the waitlist.
 #[server(endpoint = "shifts/sign-up")]
-pub async fn sign_up(shift_id: i64) -> Result<bool, AppError> {
+pub async fn sign_up(input: SignUpInput) -> Result<bool, AppError> {
+    let SignUpInput { shift_id } = input;
     crate::error::answer(async move {
         use domain::duty::DAY_MS;
         use domain::{Action, FieldError, MessageKey, ShiftId, SignUpOutcome};
@@ -213,8 +228,15 @@ pub async fn sign_up(shift_id: i64) -> Result<bool, AppError> {
     .await
 }
 
+/// What [`cancel_sign_up`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelSignUpInput {
+    pub assignment_id: i64,
+}
+
 #[server(endpoint = "shifts/cancel-sign-up")]
-pub async fn cancel_sign_up(assignment_id: i64) -> Result<(), AppError> {
+pub async fn cancel_sign_up(input: CancelSignUpInput) -> Result<(), AppError> {
+    let CancelSignUpInput { assignment_id } = input;
     crate::error::answer(async move {
         use domain::duty::shift::may_cancel;
         use domain::{FieldError, MessageKey};
@@ -238,9 +260,17 @@ pub async fn cancel_sign_up(assignment_id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// What [`explain_check`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExplainCheckInput {
+    pub client_key: String,
+    pub reason: String,
+}
+
 /// The volunteer's reason for a check-in the fence judged outside (or could not judge).
 #[server(endpoint = "shifts/explain")]
-pub async fn explain_check(client_key: String, reason: String) -> Result<(), AppError> {
+pub async fn explain_check(input: ExplainCheckInput) -> Result<(), AppError> {
+    let ExplainCheckInput { client_key, reason } = input;
     crate::error::answer(async move {
         use domain::{FieldError, MessageKey};
         let state = crate::AppState::current()?;
@@ -261,17 +291,26 @@ pub async fn explain_check(client_key: String, reason: String) -> Result<(), App
     .await
 }
 
+/// What [`check_by_form`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckByFormInput {
+    pub assignment_id: i64,
+    pub kind: String,
+    pub code: Option<String>,
+}
+
 /// The plain-form way to check in with the leader's code, or to check out (JavaScript off, or
 /// the app's code not yet arrived on a slow network): judged and stored like the outbox's
 /// events, without a position. A check-in by position needs the app to ask the phone where it
 /// is, so without a code it is refused with a message that says so — and the code is offered
 /// beside it.
 #[server(endpoint = "shifts/check-form")]
-pub async fn check_by_form(
-    assignment_id: i64,
-    kind: String,
-    code: Option<String>,
-) -> Result<(), crate::AppError> {
+pub async fn check_by_form(input: CheckByFormInput) -> Result<(), crate::AppError> {
+    let CheckByFormInput {
+        assignment_id,
+        kind,
+        code,
+    } = input;
     crate::error::answer(async move {
         use domain::{FieldError, MessageKey};
         let state = crate::AppState::current()?;

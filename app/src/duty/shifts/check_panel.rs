@@ -2,7 +2,7 @@
 //! fresh position, makes the event (with its UUIDv7) and hands it to the outbox, which keeps it
 //! until the server has it: offline, the card says "waiting to send" and nothing is lost.
 
-use super::api::{explain_check, CheckByForm};
+use super::api::{explain_check, CheckByForm, ExplainCheckInput};
 use super::check_press::{send, How, Phase, Press};
 use crate::actions::{failure, refresh_on_success};
 use crate::duty::view::{clock, duration, CheckView, MyShiftCard};
@@ -135,8 +135,12 @@ pub fn CheckPanel(
                                 action=form_url
                                 on:submit=enhanced("in", How::Position)
                             >
-                                <input type="hidden" name="assignment_id" value=id.to_string() />
-                                <input type="hidden" name="kind" value="in" />
+                                <input
+                                    type="hidden"
+                                    name="input[assignment_id]"
+                                    value=id.to_string()
+                                />
+                                <input type="hidden" name="input[kind]" value="in" />
                                 <button
                                     type="submit"
                                     class="button primary block check-button"
@@ -164,8 +168,8 @@ pub fn CheckPanel(
                     };
                     view! {
                         <form method="post" action=form_url on:submit=enhanced(kind, How::Position)>
-                            <input type="hidden" name="assignment_id" value=id.to_string() />
-                            <input type="hidden" name="kind" value=kind />
+                            <input type="hidden" name="input[assignment_id]" value=id.to_string() />
+                            <input type="hidden" name="input[kind]" value=kind />
                             <button type="submit" class=class data-testid=testid disabled=busy>
                                 {label}
                             </button>
@@ -204,12 +208,16 @@ pub fn CheckPanel(
                                 action=form_url
                                 on:submit=enhanced(kind, How::Code)
                             >
-                                <input type="hidden" name="assignment_id" value=id.to_string() />
-                                <input type="hidden" name="kind" value=kind />
+                                <input
+                                    type="hidden"
+                                    name="input[assignment_id]"
+                                    value=id.to_string()
+                                />
+                                <input type="hidden" name="input[kind]" value=kind />
                                 <label class="field">
                                     <span>{d.code_label}</span>
                                     <input
-                                        name="code"
+                                        name="input[code]"
                                         inputmode="numeric"
                                         maxlength="6"
                                         autocomplete="one-time-code"
@@ -289,7 +297,10 @@ fn ReasonForm(check: CheckView, refresh: RwSignal<u32>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let key = check.client_key.clone();
     let save = Action::new(move |(key, reason): &(String, String)| {
-        explain_check(key.clone(), reason.clone())
+        explain_check(ExplainCheckInput {
+            client_key: key.clone(),
+            reason: reason.clone(),
+        })
     });
     refresh_on_success(save, refresh);
     let error = failure(save, t);

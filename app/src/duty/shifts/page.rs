@@ -1,7 +1,7 @@
 //! `/shifts` (我的班次): my shifts with the next one on top and its big check-in button, and
 //! the shifts in my street I can still take, soonest first.
 
-use super::api::{shifts_page, CancelSignUp, ShiftsPageData, SignUp};
+use super::api::{shifts_page, CancelSignUp, ShiftsPageData, ShiftsPageInput, SignUp};
 use super::check_panel::CheckPanel;
 use crate::actions::{failure, refresh_on_success};
 use crate::duty::view::{when, MyShiftCard, ShiftCard};
@@ -18,7 +18,12 @@ pub fn ShiftsPage() -> impl IntoView {
     let near = RwSignal::new(None::<(f64, f64)>);
     let data = Resource::new(
         move || (refresh.get(), near.get()),
-        |(_, near)| shifts_page(near.map(|n| n.0), near.map(|n| n.1)),
+        |(_, near)| {
+            shifts_page(ShiftsPageInput {
+                near_lat: near.map(|n| n.0),
+                near_lon: near.map(|n| n.1),
+            })
+        },
     );
     // The assignments whose event waits in the outbox (kept here, above the list, so a refresh
     // of the list does not forget them); the shell shows how many events wait.
@@ -273,7 +278,7 @@ fn MyShift(
                             {d.cancel_until.replace("{at}", &moment(lang, card.cancel_until))}
                         </p>
                         <ActionForm action=cancel>
-                            <input type="hidden" name="assignment_id" value=id.to_string() />
+                            <input type="hidden" name="input[assignment_id]" value=id.to_string() />
                             <button
                                 type="submit"
                                 class="button block"
@@ -356,7 +361,7 @@ fn OpenShift(shift: ShiftCard, refresh: RwSignal<u32>) -> impl IntoView {
                     })
             }}
             <ActionForm action=take>
-                <input type="hidden" name="shift_id" value=id.to_string() />
+                <input type="hidden" name="input[shift_id]" value=id.to_string() />
                 <button
                     type="submit"
                     class="button primary block"

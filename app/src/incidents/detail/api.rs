@@ -47,8 +47,15 @@ pub fn photo_url(incident: i64, photo: i64) -> String {
     format!("/incidents/{incident}/photos/{photo}")
 }
 
+/// What [`incident_detail`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IncidentDetailInput {
+    pub id: i64,
+}
+
 #[server(endpoint = "incidents/detail")]
-pub async fn incident_detail(id: i64) -> Result<DetailData, AppError> {
+pub async fn incident_detail(input: IncidentDetailInput) -> Result<DetailData, AppError> {
+    let IncidentDetailInput { id } = input;
     crate::error::answer(async move {
         use crate::incidents::access::Sight;
         let state = crate::AppState::current()?;
@@ -173,16 +180,27 @@ async fn apply(
         .map_err(AppError::from)
 }
 
+/// What [`incident_step`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IncidentStepInput {
+    pub id: i64,
+    pub step: String,
+    pub referral: String,
+    pub referral_name: String,
+    pub note: String,
+}
+
 /// A workflow step: `acknowledge`, `refer` (with a referral), `resolve`, `close`, `reject` or
 /// `reopen` (those two with a reason).
 #[server(endpoint = "incidents/step")]
-pub async fn incident_step(
-    id: i64,
-    step: String,
-    referral: String,
-    referral_name: String,
-    note: String,
-) -> Result<(), AppError> {
+pub async fn incident_step(input: IncidentStepInput) -> Result<(), AppError> {
+    let IncidentStepInput {
+        id,
+        step,
+        referral,
+        referral_name,
+        note,
+    } = input;
     crate::error::answer(async move {
         use domain::incident::port::ChangeKind;
         use domain::incident::workflow::{next_status, parse_step};
@@ -215,9 +233,17 @@ pub async fn incident_step(
     .await
 }
 
+/// What [`incident_assign`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IncidentAssignInput {
+    pub id: i64,
+    pub volunteer_id: Option<i64>,
+}
+
 /// Assigns the incident to one of the people the reader leads (`None`: to the reader).
 #[server(endpoint = "incidents/assign")]
-pub async fn incident_assign(id: i64, volunteer_id: Option<i64>) -> Result<(), AppError> {
+pub async fn incident_assign(input: IncidentAssignInput) -> Result<(), AppError> {
+    let IncidentAssignInput { id, volunteer_id } = input;
     crate::error::answer(async move {
         use domain::incident::port::ChangeKind;
         use domain::{FieldError, MessageKey};
@@ -271,10 +297,19 @@ pub struct Assignable {
     pub vest_no: Option<String>,
 }
 
+/// What [`incident_assignable`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IncidentAssignableInput {
+    pub id: i64,
+}
+
 /// The registered volunteers of the incident's area, whom the reader leads: the list the
 /// assignment is picked from (names and vest numbers; no phone numbers).
 #[server(endpoint = "incidents/assignable")]
-pub async fn incident_assignable(id: i64) -> Result<Vec<Assignable>, AppError> {
+pub async fn incident_assignable(
+    input: IncidentAssignableInput,
+) -> Result<Vec<Assignable>, AppError> {
+    let IncidentAssignableInput { id } = input;
     crate::error::answer(async move {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
@@ -308,9 +343,17 @@ pub async fn incident_assignable(id: i64) -> Result<Vec<Assignable>, AppError> {
     .await
 }
 
+/// What [`incident_publish`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IncidentPublishInput {
+    pub id: i64,
+    pub public: bool,
+}
+
 /// Shows the incident to its community's volunteers, or hides it again.
 #[server(endpoint = "incidents/publish")]
-pub async fn incident_publish(id: i64, public: bool) -> Result<(), AppError> {
+pub async fn incident_publish(input: IncidentPublishInput) -> Result<(), AppError> {
+    let IncidentPublishInput { id, public } = input;
     crate::error::answer(async move {
         use domain::incident::port::ChangeKind;
         let state = crate::AppState::current()?;

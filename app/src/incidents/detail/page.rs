@@ -4,7 +4,7 @@
 //! may show it to the community's volunteers — those controls are in `triage`, their server
 //! functions in `api`.
 
-use super::api::{incident_detail, DetailData};
+use super::api::{incident_detail, DetailData, IncidentDetailInput};
 use crate::areas::MapData;
 use crate::i18n::{use_lang, use_texts};
 use crate::incidents::view::{
@@ -24,7 +24,7 @@ pub fn IncidentPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(
         move || (id.get(), refresh.get()),
-        |(id, _)| incident_detail(id),
+        |(id, _)| incident_detail(IncidentDetailInput { id }),
     );
     view! {
         <Title text=t.incident.list_title />

@@ -5,6 +5,7 @@
 
 use super::api::{
     incident_assign, incident_assignable, incident_publish, incident_step, DetailData,
+    IncidentAssignInput, IncidentAssignableInput, IncidentPublishInput, IncidentStepInput,
 };
 use crate::actions::failure;
 use crate::i18n::use_texts;
@@ -19,11 +20,30 @@ pub(super) fn Triage(detail: DetailData, refresh: RwSignal<u32>) -> impl IntoVie
     let id = detail.summary.id.0;
     let step = Action::new(move |input: &(String, String, String, String)| {
         let (step, referral, name, note) = input.clone();
-        incident_step(id, step, referral, name, note)
+        incident_step(IncidentStepInput {
+            id,
+            step,
+            referral,
+            referral_name: name,
+            note,
+        })
     });
-    let assign = Action::new(move |person: &Option<i64>| incident_assign(id, *person));
-    let people = Resource::new(|| (), move |_| incident_assignable(id));
-    let publish = Action::new(move |public: &bool| incident_publish(id, *public));
+    let assign = Action::new(move |person: &Option<i64>| {
+        incident_assign(IncidentAssignInput {
+            id,
+            volunteer_id: *person,
+        })
+    });
+    let people = Resource::new(
+        || (),
+        move |_| incident_assignable(IncidentAssignableInput { id }),
+    );
+    let publish = Action::new(move |public: &bool| {
+        incident_publish(IncidentPublishInput {
+            id,
+            public: *public,
+        })
+    });
     crate::actions::refresh_on_success(step, refresh);
     crate::actions::refresh_on_success(assign, refresh);
     crate::actions::refresh_on_success(publish, refresh);

@@ -117,17 +117,28 @@ pub async fn report_form() -> Result<ReportFormData, AppError> {
     .await
 }
 
+/// What [`report_by_form`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReportByFormInput {
+    pub client_key: String,
+    pub category: Option<String>,
+    pub severity: Option<String>,
+    pub body: String,
+    pub site_id: Option<String>,
+}
+
 /// A report sent as a plain form (JavaScript off, or the app's code not yet arrived): no photos
 /// and no position from the phone, so its place is the site chosen as "near". Checked and stored
 /// like the outbox's reports; the browser is then sent to the stored report.
 #[server(endpoint = "incidents/report-form")]
-pub async fn report_by_form(
-    client_key: String,
-    category: Option<String>,
-    severity: Option<String>,
-    body: String,
-    site_id: Option<String>,
-) -> Result<(), AppError> {
+pub async fn report_by_form(input: ReportByFormInput) -> Result<(), AppError> {
+    let ReportByFormInput {
+        client_key,
+        category,
+        severity,
+        body,
+        site_id,
+    } = input;
     crate::error::answer(async move {
         use domain::{FieldError, MessageKey};
         let state = crate::AppState::current()?;

@@ -230,7 +230,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                     submit();
                 }
             >
-                <input type="hidden" name="client_key" value=form.form_key.clone() />
+                <input type="hidden" name="input[client_key]" value=form.form_key.clone() />
                 <fieldset class="choice-grid">
                     <legend>{i.category}</legend>
                     {categories
@@ -248,7 +248,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                                 <label class="choice">
                                     <input
                                         type="radio"
-                                        name="category"
+                                        name="input[category]"
                                         value=code.clone()
                                         prop:checked=move || category.get() == code2
                                         on:change=move |_| {
@@ -272,7 +272,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                                 <label class="segment" data-severity=v>
                                     <input
                                         type="radio"
-                                        name="severity"
+                                        name="input[severity]"
                                         value=v
                                         prop:checked=move || severity.get() == v
                                         on:change=move |_| {
@@ -290,7 +290,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                 <label class="field">
                     <span>{i.body}</span>
                     <textarea
-                        name="body"
+                        name="input[body]"
                         rows="3"
                         maxlength="500"
                         placeholder=i.body_placeholder
@@ -326,7 +326,7 @@ fn ReportFormView(form: ReportFormData) -> impl IntoView {
                                 <label class="field">
                                     <span>{i.near_site}</span>
                                     <select
-                                        name="site_id"
+                                        name="input[site_id]"
                                         data-testid="near-site"
                                         on:change=move |ev| {
                                             near_site.set(event_target_value(&ev));

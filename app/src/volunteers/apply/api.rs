@@ -127,19 +127,32 @@ pub async fn apply(input: ApplyInput) -> Result<String, AppError> {
     .await
 }
 
+/// What [`apply_by_form`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ApplyByFormInput {
+    pub name: String,
+    pub phone: String,
+    pub password: String,
+    pub community_id: Option<String>,
+    pub id_number: Option<String>,
+    /// Ticked boxes arrive as `input[skills][fire]=on`.
+    pub skills: Option<std::collections::BTreeMap<String, String>>,
+    pub consent: Option<String>,
+}
+
 /// The same application sent as a plain form (JavaScript off, or the page's code not yet
 /// arrived): every problem comes back at once beside its field; once stored, the page says so.
 #[server(endpoint = "volunteers/apply-form")]
-pub async fn apply_by_form(
-    name: String,
-    phone: String,
-    password: String,
-    community_id: Option<String>,
-    id_number: Option<String>,
-    // Ticked boxes arrive as `skills[fire]=on`.
-    skills: Option<std::collections::BTreeMap<String, String>>,
-    consent: Option<String>,
-) -> Result<(), AppError> {
+pub async fn apply_by_form(input: ApplyByFormInput) -> Result<(), AppError> {
+    let ApplyByFormInput {
+        name,
+        phone,
+        password,
+        community_id,
+        id_number,
+        skills,
+        consent,
+    } = input;
     let input = ApplyInput {
         name,
         phone,

@@ -121,7 +121,7 @@ pub fn ApplyPage() -> impl IntoView {
                         <label class="field">
                             <span>{t.name_label}</span>
                             <input
-                                name="name"
+                                name="input[name]"
                                 autocomplete="name"
                                 maxlength="32"
                                 prop:value=name
@@ -132,7 +132,7 @@ pub fn ApplyPage() -> impl IntoView {
                         <label class="field">
                             <span>{t.phone_label}</span>
                             <input
-                                name="phone"
+                                name="input[phone]"
                                 type="tel"
                                 inputmode="numeric"
                                 autocomplete="tel"
@@ -145,7 +145,7 @@ pub fn ApplyPage() -> impl IntoView {
                         <label class="field">
                             <span>{t.password_label}</span>
                             <input
-                                name="password"
+                                name="input[password]"
                                 type="password"
                                 autocomplete="new-password"
                                 maxlength="128"
@@ -158,7 +158,7 @@ pub fn ApplyPage() -> impl IntoView {
                         <label class="field">
                             <span>{t.home_community}</span>
                             <select
-                                name="community_id"
+                                name="input[community_id]"
                                 on:change=move |ev| {
                                     community.set(event_target_value(&ev).parse().ok())
                                 }
@@ -193,7 +193,7 @@ pub fn ApplyPage() -> impl IntoView {
                         <label class="field">
                             <span>{t.id_number_label}</span>
                             <input
-                                name="id_number"
+                                name="input[id_number]"
                                 autocomplete="off"
                                 maxlength="18"
                                 prop:value=id_number
@@ -212,7 +212,7 @@ pub fn ApplyPage() -> impl IntoView {
                                         <label class="check">
                                             <input
                                                 type="checkbox"
-                                                name=format!("skills[{code}]")
+                                                name=format!("input[skills][{code}]")
                                                 on:change=move |ev| {
                                                     let on = event_target_checked(&ev);
                                                     skills
@@ -236,7 +236,7 @@ pub fn ApplyPage() -> impl IntoView {
                             <label class="check">
                                 <input
                                     type="checkbox"
-                                    name="consent"
+                                    name="input[consent]"
                                     on:change=move |ev| consent.set(event_target_checked(&ev))
                                 />
                                 {t.consent_agree}

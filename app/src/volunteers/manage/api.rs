@@ -77,13 +77,22 @@ impl Decision {
 #[cfg(feature = "ssr")]
 const PAGE_SIZE: u32 = 20;
 
+/// What [`volunteer_list`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VolunteerListInput {
+    pub status: Option<VolunteerStatus>,
+    pub search: Option<String>,
+    pub offset: u32,
+}
+
 /// Volunteers living in the reader's area of responsibility, filtered by status.
 #[server(endpoint = "volunteers/list")]
-pub async fn volunteer_list(
-    status: Option<VolunteerStatus>,
-    search: Option<String>,
-    offset: u32,
-) -> Result<VolunteerListing, AppError> {
+pub async fn volunteer_list(input: VolunteerListInput) -> Result<VolunteerListing, AppError> {
+    let VolunteerListInput {
+        status,
+        search,
+        offset,
+    } = input;
     crate::error::answer(async move {
         use domain::{Action, Role, VolunteerFilter};
         let state = crate::AppState::current()?;
@@ -148,13 +157,22 @@ pub async fn volunteer_list(
     .await
 }
 
+/// What [`decide`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DecideInput {
+    pub volunteer_id: i64,
+    pub decision: Decision,
+    pub reason: Option<String>,
+}
+
 /// Applies a decision to one volunteer; returns their new status (and vest number, if any).
 #[server(endpoint = "volunteers/decide")]
-pub async fn decide(
-    volunteer_id: i64,
-    decision: Decision,
-    reason: Option<String>,
-) -> Result<Option<String>, AppError> {
+pub async fn decide(input: DecideInput) -> Result<Option<String>, AppError> {
+    let DecideInput {
+        volunteer_id,
+        decision,
+        reason,
+    } = input;
     crate::error::answer(async move {
         use domain::{Action, AuditEntry, FieldError, MessageKey, VolunteerId};
         let state = crate::AppState::current()?;

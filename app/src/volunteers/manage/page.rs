@@ -2,7 +2,10 @@
 //! registrations in their area: approve (a vest number is handed out), reject with a reason,
 //! suspend, retire, re-activate. Lists mask phone numbers unless the reader may call people.
 
-use super::api::{decide, volunteer_list, Decision, VolunteerListing, VolunteerRow};
+use super::api::{
+    decide, volunteer_list, DecideInput, Decision, VolunteerListInput, VolunteerListing,
+    VolunteerRow,
+};
 use crate::i18n::use_texts;
 use crate::volunteers::contact::ContactReveal;
 use crate::volunteers::skills::skill_label;
@@ -19,7 +22,13 @@ pub fn VolunteersPage() -> impl IntoView {
     let decided = RwSignal::new(0u32);
     let list = Resource::new(
         move || (status.get(), offset.get(), search.get(), decided.get()),
-        |(status, offset, search, _)| volunteer_list(status, Some(search), offset),
+        |(status, offset, search, _)| {
+            volunteer_list(VolunteerListInput {
+                status,
+                search: Some(search),
+                offset,
+            })
+        },
     );
     let tabs = [
         (Some(VolunteerStatus::Applied), t.status_applied),
@@ -138,11 +147,18 @@ fn ListView(l: VolunteerListing, offset: RwSignal<u32>, decided: RwSignal<u32>) 
 #[component]
 fn PersonCard(row: VolunteerRow, decided: RwSignal<u32>, can_reset: bool) -> impl IntoView {
     let t = use_texts();
-    let reset = Action::new(move |id: &i64| crate::auth::reset_password(*id));
+    let reset = Action::new(move |id: &i64| {
+        crate::auth::reset_password(crate::auth::ResetPasswordInput { volunteer_id: *id })
+    });
     let registered = row.status == VolunteerStatus::Registered;
     let reason = RwSignal::new(String::new());
-    let act =
-        Action::new(move |(id, d, r): &(i64, Decision, Option<String>)| decide(*id, *d, r.clone()));
+    let act = Action::new(move |(id, d, r): &(i64, Decision, Option<String>)| {
+        decide(DecideInput {
+            volunteer_id: *id,
+            decision: *d,
+            reason: r.clone(),
+        })
+    });
     // A decision that went through reloads the list.
     Effect::new(move |_| {
         if let Some(Ok(_)) = act.value().get() {

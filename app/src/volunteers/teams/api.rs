@@ -99,8 +99,16 @@ pub async fn teams() -> Result<TeamsPageData, AppError> {
     .await
 }
 
+/// What [`create_team`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTeamInput {
+    pub community_id: i64,
+    pub name: String,
+}
+
 #[server(endpoint = "teams/create")]
-pub async fn create_team(community_id: i64, name: String) -> Result<i64, AppError> {
+pub async fn create_team(input: CreateTeamInput) -> Result<i64, AppError> {
+    let CreateTeamInput { community_id, name } = input;
     crate::error::answer(async move {
         use domain::{Action, AreaId, AreaKind, AreaName, AuditEntry, FieldError, MessageKey};
         let state = crate::AppState::current()?;
@@ -143,9 +151,17 @@ pub async fn create_team(community_id: i64, name: String) -> Result<i64, AppErro
     .await
 }
 
+/// What [`add_member`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AddMemberInput {
+    pub team_id: i64,
+    pub phone: String,
+}
+
 /// Adds the registered volunteer with this mobile number (living in the reader's scope).
 #[server(endpoint = "teams/member")]
-pub async fn add_member(team_id: i64, phone: String) -> Result<(), AppError> {
+pub async fn add_member(input: AddMemberInput) -> Result<(), AppError> {
+    let AddMemberInput { team_id, phone } = input;
     crate::error::answer(async move {
         use domain::{FieldError, MessageKey, PhoneNumber, VolunteerStatus};
         let state = crate::AppState::current()?;
@@ -168,9 +184,20 @@ pub async fn add_member(team_id: i64, phone: String) -> Result<(), AppError> {
     .await
 }
 
+/// What [`make_leader`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MakeLeaderInput {
+    pub team_id: i64,
+    pub volunteer_id: i64,
+}
+
 /// Names a member the team's leader (they receive the team-leader role over its community).
 #[server(endpoint = "teams/leader")]
-pub async fn make_leader(team_id: i64, volunteer_id: i64) -> Result<(), AppError> {
+pub async fn make_leader(input: MakeLeaderInput) -> Result<(), AppError> {
+    let MakeLeaderInput {
+        team_id,
+        volunteer_id,
+    } = input;
     crate::error::answer(async move {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
@@ -182,10 +209,21 @@ pub async fn make_leader(team_id: i64, volunteer_id: i64) -> Result<(), AppError
     .await
 }
 
+/// What [`revoke_leader`] takes, as one value: the fields are the form's names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RevokeLeaderInput {
+    pub team_id: i64,
+    pub volunteer_id: i64,
+}
+
 /// Takes the leadership of one team back: the member stays in the team, and the team-leader
 /// role over the community goes unless they still lead another team there. Audited.
 #[server(endpoint = "teams/revoke-leader")]
-pub async fn revoke_leader(team_id: i64, volunteer_id: i64) -> Result<(), AppError> {
+pub async fn revoke_leader(input: RevokeLeaderInput) -> Result<(), AppError> {
+    let RevokeLeaderInput {
+        team_id,
+        volunteer_id,
+    } = input;
     crate::error::answer(async move {
         use domain::{Action, AuditEntry};
         let state = crate::AppState::current()?;

@@ -1,7 +1,10 @@
 //! `/teams`: coordinators form patrol teams (巡逻队) in their area and name their leaders;
 //! a leader receives the team-leader role over the team's community.
 
-use super::api::{add_member, create_team, make_leader, revoke_leader, teams, TeamView};
+use super::api::{
+    add_member, create_team, make_leader, revoke_leader, teams, AddMemberInput, CreateTeamInput,
+    MakeLeaderInput, RevokeLeaderInput, TeamView,
+};
 use crate::actions::{failure, refresh_on_success};
 use crate::i18n::use_texts;
 use crate::volunteers::contact::ContactReveal;
@@ -55,7 +58,12 @@ fn NewTeam(communities: Vec<(i64, String)>, changed: RwSignal<u32>) -> impl Into
     let t = use_texts();
     let community = RwSignal::new(communities.first().map(|c| c.0));
     let name = RwSignal::new(String::new());
-    let create = Action::new(move |(c, n): &(i64, String)| create_team(*c, n.clone()));
+    let create = Action::new(move |(c, n): &(i64, String)| {
+        create_team(CreateTeamInput {
+            community_id: *c,
+            name: n.clone(),
+        })
+    });
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
             name.set(String::new());
@@ -119,9 +127,24 @@ fn NewTeam(communities: Vec<(i64, String)>, changed: RwSignal<u32>) -> impl Into
 fn TeamCard(team: TeamView, changed: RwSignal<u32>) -> impl IntoView {
     let t = use_texts();
     let phone = RwSignal::new(String::new());
-    let put = Action::new(move |(team, phone): &(i64, String)| add_member(*team, phone.clone()));
-    let lead = Action::new(move |(team, member): &(i64, i64)| make_leader(*team, *member));
-    let unlead = Action::new(move |(team, member): &(i64, i64)| revoke_leader(*team, *member));
+    let put = Action::new(move |(team, phone): &(i64, String)| {
+        add_member(AddMemberInput {
+            team_id: *team,
+            phone: phone.clone(),
+        })
+    });
+    let lead = Action::new(move |(team, member): &(i64, i64)| {
+        make_leader(MakeLeaderInput {
+            team_id: *team,
+            volunteer_id: *member,
+        })
+    });
+    let unlead = Action::new(move |(team, member): &(i64, i64)| {
+        revoke_leader(RevokeLeaderInput {
+            team_id: *team,
+            volunteer_id: *member,
+        })
+    });
     refresh_on_success(lead, changed);
     refresh_on_success(unlead, changed);
     refresh_on_success(put, changed);
