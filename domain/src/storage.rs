@@ -96,6 +96,15 @@ pub trait Storage:
     /// Fails with `Constraint("volunteers_phone_key")` when the number is taken.
     async fn insert_volunteer(&self, v: &NewVolunteer) -> Result<VolunteerId, StorageError>;
 
+    /// Someone applying: the account and its audit entry in one transaction. The applicant is
+    /// the entry's actor and its record, so `entry`'s `actor_id` and `entity_id` are set to the
+    /// new id.
+    async fn insert_applicant(
+        &self,
+        v: &NewVolunteer,
+        entry: &AuditEntry,
+    ) -> Result<VolunteerId, StorageError>;
+
     /// Many at once, in one transaction (imports, the demo seed): all or nothing.
     async fn insert_volunteers(&self, vs: &[NewVolunteer]) -> Result<u64, StorageError>;
 

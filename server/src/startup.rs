@@ -4,7 +4,7 @@ use crate::auth::{self, SessionPolicy};
 use crate::config::Settings;
 use crate::routes::{
     calendar, checks, client_addr, csrf, health, import, incidents, lang, page_policy, pages, pkg,
-    service_worker, timeout, REQUEST_TIMEOUT,
+    service_worker, under_timeouts, REQUEST_TIMEOUT,
 };
 use crate::{assets, jobs, storage};
 use anyhow::Context;
@@ -149,13 +149,11 @@ pub fn router(
         .merge(auth::routes::router().with_state((state.clone(), policy)));
     let routes = Routes(features.paths);
 
-    let app = pages::router(state.clone(), options.clone())
+    let timed = pages::router(state.clone(), options.clone())
         .merge(pkg::router(&options.site_root, hashed_assets))
-        .merge(features.routes)
-        // Inside the middleware below: what it times is a route's own work.
-        .layer(timeout(REQUEST_TIMEOUT))
-        // Merged after that layer, so uploads keep only their own, longer `UPLOAD_TIMEOUT`.
-        .merge(features.uploads)
+        .merge(features.routes);
+    // Inside the middleware below: what the timeouts measure is a route's own work.
+    let app = under_timeouts(timed, features.uploads, REQUEST_TIMEOUT)
         // Who is asking, for pages and server functions alike; then the CSRF guard before it.
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), policy),

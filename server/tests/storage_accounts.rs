@@ -13,6 +13,7 @@ use domain::{
 conformance!(
     a_volunteer_round_trips_with_masked_personal_data,
     a_phone_number_registers_once,
+    an_application_and_its_audit_entry_are_stored_together,
     a_batch_insert_is_all_or_nothing,
     area_paths_run_root_first,
     registered_volunteers_are_counted_per_subtree,
@@ -102,6 +103,40 @@ fn person(phone: &str, home: AreaId, status: VolunteerStatus) -> NewVolunteer {
         password_hash: Some("$argon2id$fake".into()),
         now_ms: 1_700_000_000_000,
     }
+}
+
+async fn an_application_and_its_audit_entry_are_stored_together(store: &dyn Storage) {
+    let t = tree(store).await;
+    let applied = AuditEntry {
+        at_ms: 1_700_000_000_000,
+        actor_id: None,
+        action: "apply".into(),
+        entity: "volunteer".into(),
+        entity_id: None,
+        area_id: Some(t.community),
+        before: None,
+        after: Some(r#"{"status":"applied"}"#.into()),
+    };
+    let new = person("13812345678", t.community, VolunteerStatus::Applied);
+    let id = store.insert_applicant(&new, &applied).await.expect("apply");
+    let log = |entity: &'static str| AuditFilter {
+        entity: Some(entity.into()),
+        limit: 50,
+        ..Default::default()
+    };
+    let entries = store.audit_entries(&log("volunteer")).await.expect("log");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].entry.actor_id, Some(id));
+    assert_eq!(entries[0].entry.entity_id, Some(id.0));
+    assert_eq!(entries[0].entry.action, "apply");
+    // The same number again: neither a second account nor an entry for one.
+    let again = store.insert_applicant(&new, &applied).await;
+    assert!(
+        matches!(again, Err(StorageError::Constraint("volunteers_phone_key"))),
+        "{again:?}"
+    );
+    let entries = store.audit_entries(&log("volunteer")).await.expect("log");
+    assert_eq!(entries.len(), 1);
 }
 
 async fn a_volunteer_round_trips_with_masked_personal_data(store: &dyn Storage) {

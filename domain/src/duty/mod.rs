@@ -9,8 +9,8 @@
 //!
 //! One file per topic: [`shift`] (a shift from its form, copying a week, the cancel cut-off),
 //! [`pattern`] (weekly recurring shifts), [`geofence`], [`hours`], [`stars`], [`fatigue`],
-//! [`track`], [`form`] for the field parsing they share, and [`port`]: what duty needs from
-//! storage.
+//! [`track`], [`week`] (copying a roster's week, who may join a shift), [`form`] for the field
+//! parsing they share, and [`port`]: what duty needs from storage.
 
 pub mod check_event;
 pub mod fatigue;
@@ -24,6 +24,7 @@ pub mod rules;
 pub mod shift;
 pub mod stars;
 pub mod track;
+pub mod week;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 

@@ -43,6 +43,12 @@ pub fn timeout(limit: Duration) -> TimeoutLayer {
     TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limit)
 }
 
+/// `routes` under the request timeout `limit`, and the uploads merged after that layer, so they
+/// keep only their own longer `UPLOAD_TIMEOUT`.
+pub fn under_timeouts(routes: Router, uploads: Router, limit: Duration) -> Router {
+    routes.layer(timeout(limit)).merge(uploads)
+}
+
 /// A feature's routes, each recorded as it is added, so the authorization matrix can list
 /// every route the server answers (`startup::Routes`) and a new one cannot be missed. Uploads
 /// are kept apart: they carry `UPLOAD_TIMEOUT` and must stay outside `REQUEST_TIMEOUT`.
@@ -120,5 +126,48 @@ impl Finished {
         self.routes = self.routes.merge(other.routes);
         self.uploads = self.uploads.merge(other.uploads);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    async fn slow() -> &'static str {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        "done"
+    }
+
+    async fn status(app: &Router, path: &str) -> u16 {
+        let req = Request::post(path).body(Body::empty()).expect("request");
+        app.clone()
+            .oneshot(req)
+            .await
+            .expect("answer")
+            .status()
+            .as_u16()
+    }
+
+    /// The limits shrunk to fit a test: a route slower than the request timeout is cut off
+    /// with 408 (which the outbox retries), and an upload as slow is not, because it sits
+    /// outside that layer.
+    #[tokio::test]
+    async fn a_stuck_request_is_cut_off_but_an_upload_keeps_its_own_time() {
+        let listed = Listed::<()>::new()
+            .route("POST", "/slow", post(slow))
+            .upload("POST", "/slow-upload", post(slow));
+        let f = listed.with_state(());
+        let app = under_timeouts(f.routes, f.uploads, Duration::from_millis(100));
+        assert_eq!(status(&app, "/slow").await, 408);
+        assert_eq!(status(&app, "/slow-upload").await, 200);
+        let generous = Listed::<()>::new()
+            .route("POST", "/slow", post(slow))
+            .with_state(());
+        let app = under_timeouts(generous.routes, generous.uploads, Duration::from_secs(5));
+        assert_eq!(status(&app, "/slow").await, 200);
     }
 }

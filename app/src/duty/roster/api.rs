@@ -163,44 +163,28 @@ pub async fn cancel_shift(input: CancelShiftInput) -> Result<(), AppError> {
 #[server(endpoint = "roster/copy-week")]
 pub async fn copy_week() -> Result<u32, AppError> {
     crate::error::answer(async move {
-        use chrono::Datelike;
-        use domain::duty::{local_date, local_ms, WEEK_MS};
+        use domain::duty::week::{next_week_copies, week_start};
+        use domain::duty::WEEK_MS;
         use domain::{AuditEntry, NewShift};
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let (who, area) = roster_scope(store).await?;
         let now = chrono::Utc::now().timestamp_millis();
-        let today = local_date(now);
-        let monday = local_ms(
-            today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday())),
-            0,
-        );
-        let all = store
+        let monday = week_start(now);
+        let both_weeks = store
             .shifts_in(area, monday, monday + 2 * WEEK_MS)
             .await
             .map_err(AppError::from)?;
-        let next_week: std::collections::HashSet<_> = all
-            .iter()
-            .filter(|s| s.window.starts_at >= monday + WEEK_MS)
-            .map(|s| (s.site_id, s.window.starts_at))
-            .collect();
-        let copies: Vec<NewShift> = all
-            .iter()
-            .filter(|s| s.cancelled.is_none() && s.window.starts_at < monday + WEEK_MS)
-            .filter(|s| s.window.starts_at >= monday)
-            .filter(|s| !next_week.contains(&(s.site_id, s.window.starts_at + WEEK_MS)))
-            .filter_map(|s| {
-                Some(NewShift {
-                    site_id: s.site_id,
-                    window: domain::duty::shift::copy_week(&[s.window], 1)
-                        .into_iter()
-                        .next()?,
-                    headcount: s.headcount,
-                    leaders_needed: s.leaders_needed,
-                    notes: s.notes.clone(),
-                    created_by: Some(who.volunteer_id),
-                    created_at: now,
-                })
+        let copies: Vec<NewShift> = next_week_copies(&both_weeks, monday)
+            .into_iter()
+            .map(|(s, window)| NewShift {
+                site_id: s.site_id,
+                window,
+                headcount: s.headcount,
+                leaders_needed: s.leaders_needed,
+                notes: s.notes.clone(),
+                created_by: Some(who.volunteer_id),
+                created_at: now,
             })
             .collect();
         if copies.is_empty() {

@@ -185,13 +185,9 @@ pub async fn sign_up(input: SignUpInput) -> Result<bool, AppError> {
         if !in_reach {
             return Err(AppError::NotFound);
         }
-        if shift.cancelled.is_some() {
-            return Err(FieldError::new("shift", MessageKey::ShiftCancelled).into());
-        }
         let now = chrono::Utc::now().timestamp_millis();
-        // Joining a shift under way is allowed (someone arrives to help); an ended one is not.
-        if shift.window.ends_at <= now {
-            return Err(FieldError::new("shift", MessageKey::OutsideShiftTime).into());
+        if let Some(refusal) = domain::duty::week::sign_up_refusal(&shift, now) {
+            return Err(FieldError::new("shift", refusal).into());
         }
         let window = shift.window;
         // Signing up twice is harmless (storage answers with the existing place), so the

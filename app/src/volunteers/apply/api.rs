@@ -238,21 +238,18 @@ async fn store_application(
         password_hash: Some(password_hash),
         now_ms: now,
     };
+    let applied = AuditEntry {
+        at_ms: now,
+        actor_id: None,
+        action: "apply".into(),
+        entity: "volunteer".into(),
+        entity_id: None,
+        area_id: Some(community.id),
+        before: None,
+        after: Some(r#"{"status":"applied"}"#.into()),
+    };
     // A number already registered: `phone` is taken (error.rs maps the constraint).
-    let id = store.insert_volunteer(&new).await?;
-    store
-        .append_audit(&AuditEntry {
-            at_ms: now,
-            actor_id: Some(id),
-            action: "apply".into(),
-            entity: "volunteer".into(),
-            entity_id: Some(id.0),
-            area_id: Some(community.id),
-            before: None,
-            after: Some(r#"{"status":"applied"}"#.into()),
-        })
-        .await
-        .map_err(AppError::from)?;
+    store.insert_applicant(&new, &applied).await?;
     Ok(community.name)
 }
 

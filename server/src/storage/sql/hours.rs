@@ -4,7 +4,7 @@
 //! Sums are cast to `BIGINT`, which both databases read the same way (PostgreSQL's
 //! `SUM(bigint)` would otherwise be `numeric`).
 
-use super::{checks, Conn, Pool};
+use super::{checks, Conn, Pool, SUBTREE_OF_1};
 use crate::storage::error::{corrupt, count, Error, Result};
 use crate::storage::rows::{service, ServiceToDecideRow, CHECK_COLUMNS, SHIFT_COLUMNS};
 use domain::{
@@ -52,9 +52,7 @@ pub async fn service_of(pool: &Pool, id: AssignmentId) -> Result<Option<(u32, Se
 /// with its check events.
 pub async fn to_decide(pool: &Pool, area: AreaId) -> Result<Vec<ServiceToDecide>> {
     let rows: Vec<ServiceToDecideRow> = sqlx::query_as(&format!(
-        "WITH RECURSIVE sub(id) AS (SELECT id FROM areas WHERE id = $1 \
-         UNION ALL SELECT c.id FROM areas c JOIN sub ON c.parent_id = sub.id) \
-         SELECT {SHIFT_COLUMNS}, a.id AS a_id, v.id AS v_id, v.name AS v_name, \
+        "{SUBTREE_OF_1} SELECT {SHIFT_COLUMNS}, a.id AS a_id, v.id AS v_id, v.name AS v_name, \
          r.minutes AS r_minutes, r.state AS r_state, r.flagged, r.created_at AS r_created_at \
          FROM shifts sh JOIN sites s ON s.id = sh.site_id JOIN sub ON s.area_id = sub.id \
          JOIN assignments a ON a.shift_id = sh.id \
@@ -67,9 +65,7 @@ pub async fn to_decide(pool: &Pool, area: AreaId) -> Result<Vec<ServiceToDecide>
     .await?;
     let mut checks_of = checks::by_assignment(
         sqlx::query_as(&format!(
-            "WITH RECURSIVE sub(id) AS (SELECT id FROM areas WHERE id = $1 \
-             UNION ALL SELECT ar.id FROM areas ar JOIN sub ON ar.parent_id = sub.id) \
-             SELECT {CHECK_COLUMNS} FROM check_events c \
+            "{SUBTREE_OF_1} SELECT {CHECK_COLUMNS} FROM check_events c \
              JOIN service_records r ON r.assignment_id = c.assignment_id \
              JOIN assignments a ON a.id = c.assignment_id \
              JOIN shifts sh ON sh.id = a.shift_id \

@@ -39,6 +39,12 @@ async fn begin(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin_with(BEGIN_WRITE).await?)
 }
 
+/// One connection from the pool, for a single statement that needs `&mut` (an insert that
+/// returns its id) outside a transaction.
+async fn conn(pool: &Pool) -> Result<sqlx::pool::PoolConnection<Db>> {
+    Ok(pool.acquire().await?)
+}
+
 /// Writes the audit entry of a change inside its transaction, then commits both.
 async fn commit_with_audit(mut tx: Tx, entry: &domain::AuditEntry) -> Result<()> {
     audit::append(&mut tx, entry).await?;

@@ -1,7 +1,9 @@
 //! `domain::Storage` for this backend: each method names the queries that answer it and the
 //! transaction they share, and hands the port its error.
 
-use super::{areas, audit, begin, commit_with_audit, sessions, sites, teams, volunteers, Store};
+use super::{
+    areas, audit, begin, commit_with_audit, conn, sessions, sites, teams, volunteers, Store,
+};
 use domain::{
     Area, AreaId, AreaPath, AuditEntry, AuditFilter, AuditRecord, LoginRecord, NewArea,
     NewVolunteer, PhoneNumber, RateLimit, RoleGrant, SessionRecord, StorageError, TeamId,
@@ -25,7 +27,7 @@ impl domain::Storage for Store {
     }
 
     async fn insert_area(&self, area: &NewArea) -> Answer<AreaId> {
-        let mut conn = self.pool.acquire().await.map_err(super::Error::from)?;
+        let mut conn = conn(&self.pool).await?;
         Ok(areas::insert(&mut conn, area).await?)
     }
 
@@ -100,8 +102,20 @@ impl domain::Storage for Store {
     }
 
     async fn insert_volunteer(&self, v: &NewVolunteer) -> Answer<VolunteerId> {
-        let mut conn = self.pool.acquire().await.map_err(super::Error::from)?;
+        let mut conn = conn(&self.pool).await?;
         Ok(volunteers::insert(&mut conn, v).await?)
+    }
+
+    async fn insert_applicant(&self, v: &NewVolunteer, entry: &AuditEntry) -> Answer<VolunteerId> {
+        let mut tx = begin(&self.pool).await?;
+        let id = volunteers::insert(&mut tx, v).await?;
+        let entry = AuditEntry {
+            actor_id: Some(id),
+            entity_id: Some(id.0),
+            ..entry.clone()
+        };
+        commit_with_audit(tx, &entry).await?;
+        Ok(id)
     }
 
     async fn insert_volunteers(&self, vs: &[NewVolunteer]) -> Answer<u64> {
@@ -122,7 +136,7 @@ impl domain::Storage for Store {
     }
 
     async fn set_password_hash(&self, id: VolunteerId, hash: &str, now_ms: i64) -> Answer<()> {
-        let mut conn = self.pool.acquire().await.map_err(super::Error::from)?;
+        let mut conn = conn(&self.pool).await?;
         Ok(volunteers::set_password(&mut conn, id, hash, now_ms, false).await?)
     }
 
@@ -285,7 +299,7 @@ impl domain::Storage for Store {
     }
 
     async fn delete_sessions_of(&self, id: VolunteerId) -> Answer<u64> {
-        let mut conn = self.pool.acquire().await.map_err(super::Error::from)?;
+        let mut conn = conn(&self.pool).await?;
         Ok(sessions::delete_of(&mut conn, id, None).await?)
     }
 
@@ -314,7 +328,7 @@ impl domain::Storage for Store {
     }
 
     async fn append_audit(&self, entry: &AuditEntry) -> Answer<()> {
-        let mut conn = self.pool.acquire().await.map_err(super::Error::from)?;
+        let mut conn = conn(&self.pool).await?;
         Ok(audit::append(&mut conn, entry).await?)
     }
 
