@@ -27,6 +27,16 @@ impl ShiftWindow {
     pub fn minutes(self) -> u32 {
         ((self.ends_at - self.starts_at) / MINUTE_MS) as u32
     }
+
+    /// The same window `weeks` later: "copy last week's roster". China keeps no daylight
+    /// saving, so seven days later is the same clock time. `None` off the calendar's end.
+    pub fn weeks_later(self, weeks: u32) -> Option<Self> {
+        let by = i64::from(weeks) * WEEK_MS;
+        Self::new(
+            self.starts_at.checked_add(by)?,
+            self.ends_at.checked_add(by)?,
+        )
+    }
 }
 
 /// The most people one shift may ask for: a big event's post, not a typo of extra zeros.
@@ -213,16 +223,6 @@ pub fn window_on(date: NaiveDate, start_min: u16, end_min: u16) -> Option<ShiftW
         local_ms(date, i64::from(start_min)),
         local_ms(date, i64::from(end)),
     )
-}
-
-/// The same shifts `weeks` later: "copy last week's roster". China keeps no daylight saving,
-/// so seven days later is the same clock time. Windows pushed off the calendar are dropped.
-pub fn copy_week(windows: &[ShiftWindow], weeks: u32) -> Vec<ShiftWindow> {
-    let by = i64::from(weeks) * WEEK_MS;
-    windows
-        .iter()
-        .filter_map(|w| ShiftWindow::new(w.starts_at.checked_add(by)?, w.ends_at.checked_add(by)?))
-        .collect()
 }
 
 /// Whether a volunteer may still withdraw from a shift at `now`: until `cutoff_minutes` before
@@ -418,15 +418,15 @@ mod tests {
             360,
         )
         .expect("night shift");
-        let copied = copy_week(&[w], 2);
-        assert_eq!(copied.len(), 1);
-        assert_eq!(copied[0].starts_at - w.starts_at, 14 * 24 * HOUR_MS);
-        assert_eq!(copied[0].minutes(), w.minutes());
-        assert!(copy_week(
-            &[ShiftWindow::new(i64::MAX - HOUR_MS, i64::MAX).expect("w")],
-            1
-        )
-        .is_empty());
+        let copied = w.weeks_later(2).expect("copied");
+        assert_eq!(copied.starts_at - w.starts_at, 14 * 24 * HOUR_MS);
+        assert_eq!(copied.minutes(), w.minutes());
+        assert_eq!(
+            ShiftWindow::new(i64::MAX - HOUR_MS, i64::MAX)
+                .expect("w")
+                .weeks_later(1),
+            None
+        );
     }
 
     #[test]

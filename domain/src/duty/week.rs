@@ -2,7 +2,7 @@
 //! when) and the rules a sign-up meets before storage is asked.
 
 use super::port::Shift;
-use super::shift::{copy_week, ShiftWindow};
+use super::shift::ShiftWindow;
 use super::{local_date, local_ms, WEEK_MS};
 use crate::MessageKey;
 use chrono::Datelike;
@@ -29,7 +29,7 @@ pub fn next_week_copies(shifts: &[Shift], monday: i64) -> Vec<(&Shift, ShiftWind
         .filter(|s| s.cancelled.is_none())
         .filter(|s| (monday..next_monday).contains(&s.window.starts_at))
         .filter(|s| !taken.contains(&(s.site_id, s.window.starts_at + WEEK_MS)))
-        .filter_map(|s| Some((s, copy_week(&[s.window], 1).into_iter().next()?)))
+        .filter_map(|s| Some((s, s.window.weeks_later(1)?)))
         .collect()
 }
 

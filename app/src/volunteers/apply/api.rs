@@ -144,23 +144,14 @@ pub struct ApplyByFormInput {
 /// arrived): every problem comes back at once beside its field; once stored, the page says so.
 #[server(endpoint = "volunteers/apply-form")]
 pub async fn apply_by_form(input: ApplyByFormInput) -> Result<(), AppError> {
-    let ApplyByFormInput {
-        name,
-        phone,
-        password,
-        community_id,
-        id_number,
-        skills,
-        consent,
-    } = input;
     let input = ApplyInput {
-        name,
-        phone,
-        password,
-        community_id: community_id.and_then(|c| c.trim().parse().ok()),
-        id_number: id_number.unwrap_or_default(),
-        skills: skills.unwrap_or_default().into_keys().collect(),
-        consent: consent.is_some(),
+        name: input.name,
+        phone: input.phone,
+        password: input.password,
+        community_id: input.community_id.and_then(|c| c.trim().parse().ok()),
+        id_number: input.id_number.unwrap_or_default(),
+        skills: input.skills.unwrap_or_default().into_keys().collect(),
+        consent: input.consent.is_some(),
     };
     crate::error::answer(async move {
         store_application(input, AppError::fields).await?;
