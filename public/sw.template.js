@@ -85,8 +85,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === "/auth/logout") {
-    // Logging out drops the kept pages first, whatever the network does next.
-    event.respondWith(dropPages().then(() => fetch(request)));
+    // Logging out drops the kept pages and this phone's push subscription first, whatever the
+    // network does next: the next person to use the phone sees none of the last one's notices.
+    event.respondWith(Promise.all([dropPages(), dropPush()]).then(() => fetch(request)));
     return;
   }
   if (request.method === "POST" && OWN_DATA.includes(url.pathname)) {
@@ -140,4 +141,43 @@ self.addEventListener("fetch", (event) => {
       ),
     );
   }
+});
+
+// Web Push: the server sends {title, body, url, tag} (server/src/jobs/delivery.rs).
+function dropPush() {
+  return self.registration.pushManager
+    .getSubscription()
+    .then((sub) => sub && sub.unsubscribe())
+    .catch(() => {});
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = {};
+  }
+  const title = data.title || "平安马甲";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: data.body || "",
+      tag: data.tag,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { url: data.url || "/notifications" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/notifications";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (open) return open.navigate(url).then((w) => (w || open).focus());
+      return self.clients.openWindow(url);
+    }),
+  );
 });

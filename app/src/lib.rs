@@ -15,6 +15,7 @@ pub mod field;
 pub mod geolocation;
 pub mod i18n;
 pub mod incidents;
+pub mod notifications;
 pub mod pages;
 pub mod pwa;
 pub mod shell;

@@ -18,6 +18,8 @@ pub struct AppState {
     /// Categories, the photo limit and the optional base map.
     pub incidents: Arc<crate::incidents::IncidentSettings>,
     pub assets: Arc<AssetManifest>,
+    /// Push and SMS as configured, and the notification rules.
+    pub notify: Arc<NotifySettings>,
 }
 
 /// Where the check service hands a judged check event to be stored. The server's writer
@@ -50,4 +52,14 @@ impl AppState {
         leptos::prelude::use_context::<AppState>()
             .ok_or_else(|| crate::AppError::internal("context", "AppState not provided"))
     }
+}
+
+/// What the notification pages need to know of the installation's channels.
+#[derive(Debug, Clone, Default)]
+pub struct NotifySettings {
+    /// The VAPID public key a browser subscribes with; `None` when push is off.
+    pub push_key: Option<String>,
+    /// Whether an SMS provider is configured (texts and the phone-number check need one).
+    pub sms: bool,
+    pub rules: domain::notify::NotifyRules,
 }

@@ -77,6 +77,10 @@ pub enum MessageKey {
     TooManyShiftsInARow,
     /// Too close to the shift's start to cancel: call the leader instead.
     CancelTooLate,
+    /// A notification setting names a kind or channel that does not exist.
+    NotifySettingUnknown,
+    /// What the browser sent as its push subscription cannot be used (endpoint, keys).
+    PushSubscriptionInvalid,
     /// The shift was cancelled by its leader.
     ShiftCancelled,
     /// The shift is over (or not yet open for check-in).

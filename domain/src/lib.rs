@@ -11,6 +11,7 @@ pub mod geo_point;
 pub mod geometry;
 pub mod id_number;
 pub mod incident;
+pub mod notify;
 pub mod phone;
 pub mod role;
 pub mod secrets;

@@ -31,7 +31,12 @@ pub enum StorageError {
 /// part [`crate::incident::port::IncidentStorage`].
 #[async_trait]
 pub trait Storage:
-    crate::DutyStorage + crate::incident::port::IncidentStorage + Send + Sync + 'static
+    crate::DutyStorage
+    + crate::incident::port::IncidentStorage
+    + crate::notify::NotifyStorage
+    + Send
+    + Sync
+    + 'static
 {
     /// `"sqlite"` or `"postgres"`, for `/health` and logs.
     fn backend(&self) -> &'static str;

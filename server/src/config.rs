@@ -36,6 +36,8 @@ pub struct Settings {
     pub duty: DutyRules,
     /// Incident categories, photos per report, the optional base map.
     pub incidents: IncidentSettings,
+    /// SMS provider and templates, push, reminders (see `notify::config`).
+    pub notify: crate::notify::config::NotifyConfig,
 }
 
 /// The file layer: every key optional.
@@ -69,6 +71,9 @@ pub struct FileSettings {
     pub tile_url: Option<String>,
     /// `gcj02` (most Chinese providers) or `wgs84`.
     pub tile_datum: Option<String>,
+    /// The `[notify]` table: `[notify.sms]`, `[notify.sms_templates]`, `sms_kinds`, reminders,
+    /// push (see `notify::config`).
+    pub notify: Option<crate::notify::config::NotifyFile>,
 }
 
 impl Settings {
@@ -157,7 +162,13 @@ impl Settings {
             None => Default::default(),
         };
 
+        let notify = crate::notify::config::notify_config(
+            file.notify.unwrap_or_default(),
+            public_url.as_deref(),
+            env,
+        )?;
         Ok(Self {
+            notify,
             addr,
             database_url,
             site_root,

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod jobs;
+pub mod notify;
 pub mod photo;
 pub mod seed;
 pub mod startup;

@@ -45,10 +45,17 @@ impl Application {
         }
         let (manifest, hashed) = assets::load(&settings.site_root.join("pkg"), "/pkg");
         let duty = Arc::new(settings.duty.clone());
+        let channels = Arc::new(notify_channels(&settings, &secret));
+        let notify = app::state::NotifySettings {
+            push_key: channels.push.as_ref().map(|p| p.public_key()),
+            sms: channels.sms.is_some(),
+            rules: settings.notify.rules.clone(),
+        };
         let jobs = jobs::start(
             storage.clone(),
             duty.clone(),
             SessionPolicy::new(false).idle_ms,
+            channels,
         );
         let state = AppState {
             storage,
@@ -58,6 +65,7 @@ impl Application {
             checks: jobs.checks,
             incidents: Arc::new(settings.incidents.clone()),
             assets: Arc::new(manifest),
+            notify: Arc::new(notify),
         };
         let options = LeptosOptions::builder()
             .output_name(assets::OUTPUT_NAME)
@@ -265,6 +273,37 @@ pub async fn shutdown_on(
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The installation's ways out for notices: its SMS provider and templates, and Web Push with a
+/// VAPID key derived from the server's secret (every server sharing the secret signs alike).
+fn notify_channels(
+    settings: &Settings,
+    secret: &secrecy::SecretString,
+) -> jobs::delivery::Channels {
+    use secrecy::ExposeSecret;
+    let n = &settings.notify;
+    let push = n.push.then(|| {
+        let keys = crate::notify::push::VapidKeys::derive(secret.expose_secret().as_bytes());
+        Arc::new(crate::notify::push::WebPush::new(
+            keys,
+            n.push_contact.clone(),
+        ))
+    });
+    jobs::delivery::Channels {
+        sms: n
+            .sms
+            .as_ref()
+            .map(|s| crate::notify::sms::sender(&s.provider)),
+        templates: n
+            .sms
+            .as_ref()
+            .map(|s| s.templates.clone())
+            .unwrap_or_default(),
+        push,
+        rules: n.rules.clone(),
+        categories: settings.incidents.categories.all().to_vec(),
+    }
 }
 
 #[cfg(test)]

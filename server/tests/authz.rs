@@ -609,6 +609,72 @@ const ROWS: &[Row] = &[
         expect: [401, 200, 200, 200, 200, 200],
     },
     Row {
+        name: "my unread notices",
+        endpoint: "notifications/unread",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "my notification centre",
+        endpoint: "notifications/list",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "open my own notice",
+        endpoint: "notifications/open#own",
+        aim: Aim::Own,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "open someone else's notice",
+        endpoint: "notifications/open#others",
+        aim: Aim::Others,
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "mark all my notices read",
+        endpoint: "notifications/read-all",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "my notification settings",
+        endpoint: "notifications/settings",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "save my notification settings",
+        endpoint: "notifications/save-settings",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "save a notification setting that does not exist",
+        endpoint: "notifications/save-settings#bad",
+        aim: Aim::Scoped,
+        expect: [401, 422, 422, 422, 422, 422],
+    },
+    Row {
+        name: "subscribe this device to push",
+        endpoint: "notifications/subscribe",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "subscribe with a subscription that cannot be used",
+        endpoint: "notifications/subscribe#bad",
+        aim: Aim::Scoped,
+        expect: [401, 422, 422, 422, 422, 422],
+    },
+    Row {
+        name: "unsubscribe this device (only one's own endpoint goes)",
+        endpoint: "notifications/unsubscribe",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
         name: "my hours",
         endpoint: "hours/mine",
         aim: Aim::Scoped,
@@ -1419,6 +1485,38 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("incidents/list", _) => ("filters[page]=1".to_owned(), false),
                 ("incidents/map", _) => ("query[days]=30&query[layer]=pins&query[zoom]=1&query[tiles]=false".to_owned(), false),
                 ("incidents/stats", _) => ("days=365".to_owned(), false),
+                ("notifications/open", variant) => {
+                    let owner = match (variant, CALLERS[i].1) {
+                        ("own", Some(phone)) => common::app::demo_person(&t, phone).await.id,
+                        _ => domain::VolunteerId(f.seeded_in_scope),
+                    };
+                    phones += 1;
+                    let notice = domain::notify::NewNotification {
+                        recipient: owner,
+                        notice: domain::notify::Notice::new(
+                            domain::notify::NoticeKind::HoursDisputed,
+                            domain::notify::Subject::Hours,
+                        ),
+                        key: format!("authz-{phones}"),
+                        due_at: 1,
+                    };
+                    t.store.add_notifications(&[notice], 1).await.expect("notice");
+                    let id = t
+                        .store
+                        .notifications(owner, i64::MAX, None, 1)
+                        .await
+                        .expect("list")[0]
+                        .id;
+                    (format!("id={}", id.0), false)
+                }
+                ("notifications/save-settings", "bad") => ("on%5Bnope-x%5D=on".to_owned(), false),
+                ("notifications/save-settings", _) => ("on%5Bpush-shift_cancelled%5D=on".to_owned(), false),
+                ("notifications/subscribe", variant) => {
+                    phones += 1;
+                    let endpoint = if variant == "bad" { "http://evil.example/x".to_owned() } else { format!("https://push.example/authz-{phones}") };
+                    (format!("endpoint={}&p256dh={}&auth={}&lang=zh-CN", endpoint.replace(':', "%3A").replace('/', "%2F"), "B".repeat(87), "a".repeat(22)), false)
+                }
+                ("notifications/unsubscribe", _) => ("endpoint=https%3A%2F%2Fpush.example%2Fnone".to_owned(), false),
                 ("incidents/detail", variant)
                 | ("incidents/step", variant)
                 | ("incidents/assign", variant)

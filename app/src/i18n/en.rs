@@ -224,6 +224,8 @@ pub static EN: Texts = Texts {
         day_hours_exceeded: "This is more duty than allowed in one day.",
         too_many_shifts_in_a_row: "Too many shifts in a row without a rest.",
         cancel_too_late: "Too close to the start to cancel here: please call your leader.",
+        notify_setting_unknown: "There is no such notification setting: reload the page and save again.",
+        push_subscription_invalid: "The browser's push subscription cannot be used: turn push off and on again.",
         shift_cancelled: "This shift has been cancelled.",
         outside_shift_time: "This shift is not open for check-in now.",
         not_checked_in: "You have not checked in yet.",
@@ -249,4 +251,5 @@ pub static EN: Texts = Texts {
     desk: &super::desk::EN,
     duty: &super::duty::EN,
     incident: &super::incident::EN,
+    notify: &super::notify::EN,
 };

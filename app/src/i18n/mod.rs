@@ -107,6 +107,7 @@ pub mod desk;
 pub mod duty;
 mod en;
 pub mod incident;
+pub mod notify;
 mod texts;
 mod zh;
 

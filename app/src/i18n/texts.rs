@@ -197,6 +197,7 @@ pub struct Texts {
     pub duty: &'static super::duty::DutyTexts,
     /// Reports, triage, the map and statistics.
     pub incident: &'static super::incident::IncidentTexts,
+    pub notify: &'static super::notify::NotifyTexts,
 }
 
 /// Texts for the domain's validation messages.
@@ -236,6 +237,8 @@ pub struct MessageTexts {
     pub day_hours_exceeded: &'static str,
     pub too_many_shifts_in_a_row: &'static str,
     pub cancel_too_late: &'static str,
+    pub notify_setting_unknown: &'static str,
+    pub push_subscription_invalid: &'static str,
     pub shift_cancelled: &'static str,
     pub outside_shift_time: &'static str,
     pub not_checked_in: &'static str,
@@ -298,6 +301,8 @@ impl Texts {
             MessageKey::DayHoursExceeded => m.day_hours_exceeded,
             MessageKey::TooManyShiftsInARow => m.too_many_shifts_in_a_row,
             MessageKey::CancelTooLate => m.cancel_too_late,
+            MessageKey::NotifySettingUnknown => m.notify_setting_unknown,
+            MessageKey::PushSubscriptionInvalid => m.push_subscription_invalid,
             MessageKey::ShiftCancelled => m.shift_cancelled,
             MessageKey::OutsideShiftTime => m.outside_shift_time,
             MessageKey::NotCheckedIn => m.not_checked_in,

@@ -224,6 +224,8 @@ pub static ZH: Texts = Texts {
         day_hours_exceeded: "超过了每天值勤时长的上限。",
         too_many_shifts_in_a_row: "连续班次过多，中间需要休息。",
         cancel_too_late: "离开班时间太近，不能在线取消，请直接联系队长。",
+        notify_setting_unknown: "没有这种通知设置，请刷新页面后再保存。",
+        push_subscription_invalid: "浏览器给出的推送订阅无法使用，请关闭后重新开启推送。",
         shift_cancelled: "这个班次已取消。",
         outside_shift_time: "现在不在这个班次的签到时间内。",
         not_checked_in: "还没有签到，不能签退。",
@@ -249,4 +251,5 @@ pub static ZH: Texts = Texts {
     desk: &super::desk::ZH,
     duty: &super::duty::ZH,
     incident: &super::incident::ZH,
+    notify: &super::notify::ZH,
 };

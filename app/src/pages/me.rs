@@ -33,6 +33,7 @@ pub fn MePage() -> impl IntoView {
             })}
         </Suspense>
         <LocationCheck />
+        <crate::notifications::NotifySettingsCard />
     }
 }
 

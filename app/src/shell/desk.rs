@@ -92,6 +92,8 @@ pub struct Frame {
     pub place: Option<String>,
     /// Present for team leaders and above.
     pub desk: Option<Desk>,
+    /// The bell's count; `None` for someone logged out (no bell).
+    pub unread: Option<u32>,
 }
 
 /// The tools open to someone holding `grants` (none for a person off the roll): each tool whose
@@ -116,6 +118,14 @@ pub async fn reader_frame() -> Result<Frame, AppError> {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let who = crate::auth::principal();
+        let unread = match &who {
+            Some(p) => Some(
+                store
+                    .unread_count(p.volunteer_id, chrono::Utc::now().timestamp_millis())
+                    .await?,
+            ),
+            None => None,
+        };
         let tools = who.as_ref().map(tools_of).unwrap_or_default();
         if let (Some(who), false) = (who.as_ref(), tools.is_empty()) {
             let role = who.highest_role();
@@ -128,6 +138,7 @@ pub async fn reader_frame() -> Result<Frame, AppError> {
             return Ok(Frame {
                 place: None,
                 desk: Some(Desk { role, areas, tools }),
+                unread,
             });
         }
         if let Some(home) = who.and_then(|p| p.home.leaf()) {
@@ -135,6 +146,7 @@ pub async fn reader_frame() -> Result<Frame, AppError> {
                 return Ok(Frame {
                     place: Some(a.name),
                     desk: None,
+                    unread,
                 });
             }
         }
@@ -142,6 +154,7 @@ pub async fn reader_frame() -> Result<Frame, AppError> {
         Ok(Frame {
             place: roots.into_iter().next().map(|a| a.name),
             desk: None,
+            unread,
         })
     })
     .await

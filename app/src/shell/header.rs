@@ -36,6 +36,15 @@ pub fn Header() -> impl IntoView {
                     })}
                 </Suspense>
             </span>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let unread = match frame {
+                        Some(f) => f.await.ok().and_then(|f| f.unread),
+                        None => None,
+                    };
+                    view! { <crate::notifications::Bell rendered=unread /> }
+                })}
+            </Suspense>
             <LanguageSwitch lang />
         </header>
     }

@@ -20,6 +20,7 @@ use crate::audit::AuditPage;
 use crate::auth::{LoginPage, PasswordPage};
 use crate::duty::{HoursPage, RosterPage, ShiftsPage};
 use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
+use crate::notifications::NotificationsPage;
 use crate::pages::{HomePage, MePage, PageNotLoaded};
 use crate::volunteers::{ApplyPage, TeamsPage, VolunteersPage};
 use leptos::prelude::*;
@@ -121,6 +122,13 @@ lazy_page!(
     IncidentPage
 );
 lazy_page!(field_pages, MeRoute, me_view, preload_me, MePage);
+lazy_page!(
+    field_pages,
+    NotificationsRoute,
+    notifications_view,
+    preload_notifications,
+    NotificationsPage
+);
 lazy_page!(
     field_pages,
     LoginRoute,

@@ -45,6 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/photo.js" defer></script>
                 // After a failed submit, brings the first error into view and focuses its field.
                 <script src="/forms.js" defer></script>
+                // Turns push on or off for this phone from the 我的 page.
+                <script src="/push.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -120,6 +122,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/notifications")
+                        view={Lazy::<NotificationsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
                     <Route
                         path=path!("/login")

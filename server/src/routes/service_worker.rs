@@ -13,6 +13,8 @@ const OUTBOX: &str = include_str!("../../../public/outbox.js");
 const PHOTO: &str = include_str!("../../../public/photo.js");
 /// Brings a form's first error into view after a submit (`public/forms.js`), precached too.
 const FORMS: &str = include_str!("../../../public/forms.js");
+/// Turns push on and off for the phone from 我的 (`public/push.js`), precached too.
+const PUSH: &str = include_str!("../../../public/push.js");
 
 /// The pages and files the shell needs to open offline, with the field pages' wasm chunks
 /// (`assets.chunks`: the group `app::shell::OFFLINE_GROUP` names): a volunteer who opened only
@@ -24,6 +26,7 @@ pub fn precache_list(assets: &AssetManifest) -> Vec<String> {
         "/outbox.js".into(),
         "/photo.js".into(),
         "/forms.js".into(),
+        "/push.js".into(),
         assets.css.clone(),
         assets.js.clone(),
         assets.wasm.clone(),
@@ -57,6 +60,7 @@ fn version_of(list: &[String]) -> String {
         .chain(OUTBOX.bytes())
         .chain(PHOTO.bytes())
         .chain(FORMS.bytes())
+        .chain(PUSH.bytes())
     {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);

@@ -136,6 +136,24 @@ pub const SQLITE_UNIQUE_KEYS: &[(&str, &str)] = &[
     ("sessions.token_hash", "sessions_pkey"),
     ("rate_limits.key_hash", "rate_limits_pkey"),
     ("idempotency_keys.client_key", "idempotency_keys_pkey"),
+    ("notifications.dedupe_key", "notifications_dedupe_key"),
+    (
+        "push_subscriptions.endpoint",
+        "push_subscriptions_endpoint_key",
+    ),
+    (
+        "notification_deliveries.notification_id, notification_deliveries.subscription_id",
+        "notification_deliveries_push_key",
+    ),
+    // A text per notice: a partial index (channel = 'sms') over the notice alone.
+    (
+        "notification_deliveries.notification_id",
+        "notification_deliveries_sms_key",
+    ),
+    (
+        "notification_mutes.volunteer_id, notification_mutes.kind, notification_mutes.channel",
+        "notification_mutes_pkey",
+    ),
 ];
 
 /// The constraint behind SQLite's "UNIQUE constraint failed: t.a, t.b".

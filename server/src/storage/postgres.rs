@@ -20,6 +20,10 @@ const NULL_SAFE_EQ: &str = "IS NOT DISTINCT FROM";
 /// PostgreSQL locks rows as statements touch them; a plain transaction is right.
 const BEGIN_WRITE: &str = "BEGIN";
 
+/// A queue's rows are claimed under row locks that other servers skip, so N servers share one
+/// queue without taking a row twice or waiting on each other.
+const FOR_UPDATE_SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
+
 #[derive(Clone)]
 pub struct PostgresStorage {
     pool: PgPool,

@@ -24,6 +24,10 @@ const NULL_SAFE_EQ: &str = "IS";
 /// with "database is locked"; an immediate one waits its turn under `busy_timeout`.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// SQLite has no row locks: a write transaction (`BEGIN_WRITE`) already holds the whole
+/// database, so a queue's rows claimed inside one are claimed once.
+const FOR_UPDATE_SKIP_LOCKED: &str = "";
+
 #[derive(Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,

@@ -67,6 +67,27 @@ impl TestDb {
         })
     }
 
+    /// A second storage on the same database, as a second app server would open it.
+    pub async fn another_store(&self) -> Arc<dyn Storage> {
+        match &self.cleanup {
+            Cleanup::File(path) => Arc::new(
+                SqliteStorage::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("reopen sqlite"),
+            ),
+            Cleanup::Schema { url, schema } => {
+                let options = PgConnectOptions::from_str(url)
+                    .expect("valid TEST_DATABASE_URL")
+                    .options([("search_path", schema.as_str())]);
+                Arc::new(
+                    PostgresStorage::connect_with(options)
+                        .await
+                        .expect("reopen postgres"),
+                )
+            }
+        }
+    }
+
     /// The URL of a SQLite test database, to open a connection of one's own.
     pub fn sqlite_url(&self) -> Option<String> {
         match &self.cleanup {

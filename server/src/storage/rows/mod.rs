@@ -4,10 +4,12 @@
 
 mod duty;
 mod incident;
+mod notify;
 mod people;
 
 pub use duty::*;
 pub use incident::*;
+pub use notify::*;
 pub use people::*;
 
 use crate::storage::error::Error;

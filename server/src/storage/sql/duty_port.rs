@@ -1,7 +1,9 @@
 //! `domain::DutyStorage` for this backend: each method names the queries that answer it and the
 //! transaction they share, and hands the port its error.
 
-use super::{begin, checks, commit_with_audit, hours, shifts, sites, tracks, Error, Store};
+use super::{
+    begin, checks, commit_with_audit, hours, notices, shifts, sites, tracks, Error, Store,
+};
 use domain::{
     AreaId, Assignment, AssignmentId, AuditEntry, CheckContext, CheckEvent, Decision, HoursLine,
     HoursSummary, MyShift, NewCheck, NewShift, ServiceState, ServiceToDecide, Shift, ShiftId,
@@ -44,6 +46,7 @@ impl domain::DutyStorage for Store {
     ) -> Answer<()> {
         let mut tx = begin(&self.pool).await?;
         shifts::cancel(&mut tx, id, reason, now).await?;
+        notices::shift_cancelled(&mut tx, id, reason, now).await?;
         Ok(commit_with_audit(tx, entry).await?)
     }
 
@@ -72,6 +75,9 @@ impl domain::DutyStorage for Store {
     async fn cancel_sign_up(&self, id: AssignmentId, now: i64) -> Answer<Option<VolunteerId>> {
         let mut tx = begin(&self.pool).await?;
         let promoted = shifts::cancel_sign_up(&mut tx, id, now).await?;
+        if let Some(who) = promoted {
+            notices::place_given(&mut tx, who, id, now).await?;
+        }
         tx.commit().await.map_err(Error::from)?;
         Ok(promoted)
     }
@@ -147,6 +153,7 @@ impl domain::DutyStorage for Store {
     ) -> Answer<()> {
         let mut tx = begin(&self.pool).await?;
         hours::decide(&mut tx, id, decision, by, now).await?;
+        notices::hours_decided(&mut tx, id, decision, by, now).await?;
         Ok(commit_with_audit(tx, entry).await?)
     }
 

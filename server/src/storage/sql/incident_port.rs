@@ -1,6 +1,6 @@
 //! `domain::incident::port::IncidentStorage` for this backend.
 
-use super::{begin, incidents, Store};
+use super::{begin, incidents, notices, Store};
 use domain::incident::port::{
     Incident, IncidentChange, IncidentEvent, IncidentFact, IncidentId, IncidentPage, IncidentQuery,
     IncidentStorage, NewIncident, Stored, Viewer,
@@ -60,6 +60,7 @@ impl IncidentStorage for Store {
     async fn change_incident(&self, id: IncidentId, change: &IncidentChange) -> Answer<()> {
         let mut tx = begin(&self.pool).await?;
         incidents::change(&mut tx, id, change).await?;
+        notices::incident_changed(&mut tx, id, change).await?;
         tx.commit().await.map_err(super::Error::from)?;
         Ok(())
     }

@@ -4,10 +4,11 @@
 //! ordinary Rust over a concrete `sqlx::Pool<Db>`, so rustfmt, rust-analyzer and compiler spans
 //! reach every line, while each statement's SQL text exists once.
 //!
-//! One file per part of the schema; `port.rs`, `duty_port.rs` and `incident_port.rs` answer the
-//! domain's storage traits by naming the query function behind each method.
+//! One file per part of the schema; `port.rs`, `duty_port.rs`, `incident_port.rs` and
+//! `notify_port.rs` answer the domain's storage traits by naming the query function behind each
+//! method. `notices.rs` writes the notices a change tells of, inside that change's transaction.
 
-use super::{Db, Store, BACKEND, BEGIN_WRITE, NULL_SAFE_EQ};
+use super::{Db, Store, BACKEND, BEGIN_WRITE, FOR_UPDATE_SKIP_LOCKED, NULL_SAFE_EQ};
 use crate::storage::error::{Error, Result};
 
 mod areas;
@@ -17,6 +18,9 @@ mod duty_port;
 mod hours;
 mod incident_port;
 mod incidents;
+mod notices;
+mod notifications;
+mod notify_port;
 mod port;
 mod sessions;
 mod shifts;

@@ -2,7 +2,8 @@
 //! transaction they share, and hands the port its error.
 
 use super::{
-    areas, audit, begin, commit_with_audit, conn, sessions, sites, teams, volunteers, Store,
+    areas, audit, begin, commit_with_audit, conn, notices, sessions, sites, teams, volunteers,
+    Store,
 };
 use domain::{
     Area, AreaId, AreaPath, AuditEntry, AuditFilter, AuditRecord, LoginRecord, NewArea,
@@ -179,6 +180,9 @@ impl domain::Storage for Store {
     ) -> Answer<()> {
         let mut tx = begin(&self.pool).await?;
         volunteers::set_status(&mut tx, id, status, by, reason, now_ms).await?;
+        if status == VolunteerStatus::Rejected {
+            notices::registration(&mut tx, id, Err(reason.unwrap_or("")), now_ms).await?;
+        }
         Ok(commit_with_audit(tx, entry).await?)
     }
 
@@ -191,6 +195,7 @@ impl domain::Storage for Store {
     ) -> Answer<String> {
         let mut tx = begin(&self.pool).await?;
         let vest_no = volunteers::approve(&mut tx, id, by, now_ms).await?;
+        notices::registration(&mut tx, id, Ok(&vest_no), now_ms).await?;
         commit_with_audit(tx, entry).await?;
         Ok(vest_no)
     }
