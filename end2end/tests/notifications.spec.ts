@@ -34,6 +34,8 @@ test.describe("notifications", () => {
     const leader = await leaderPhone.newPage();
     await logIn(leader, LEADER, "/shifts/manage");
     const card = leader.getByTestId("roster-shift").filter({ hasText: notes });
+    // The roster folds each day; three days ahead is folded.
+    await leader.locator("details.roster-day", { has: card }).locator("summary").first().click();
     await card.locator("details.cancel-shift summary").click();
     await card.getByLabel("取消原因（报名者会看到）").fill("暴雨红色预警");
     await card.getByRole("button", { name: "取消班次" }).click();
