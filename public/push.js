@@ -77,7 +77,17 @@
     }
     if (Notification.permission === "denied") box.dataset.state = "denied";
     const sub = await current().catch(() => null);
-    if (sub && Notification.permission === "granted") box.dataset.state = "enabled";
+    if (sub && Notification.permission === "granted") {
+      // The server keeps a subscription for whoever posted it last: post it again, so it is
+      // the person logged in now who is told.
+      await post("subscribe", {
+        endpoint: sub.endpoint,
+        p256dh: b64url(sub.getKey("p256dh")),
+        auth: b64url(sub.getKey("auth")),
+        lang: document.documentElement.lang || "zh-CN",
+      }).catch(() => {});
+      box.dataset.state = "enabled";
+    }
     const on = box.querySelector(".push-on");
     const off = box.querySelector(".push-off");
     on && on.addEventListener("click", () => turnOn(box).catch(() => (box.dataset.state = "failed")));

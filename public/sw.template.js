@@ -27,7 +27,10 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith("pingan-") && key !== SHELL_CACHE && key !== PAGE_CACHE)
+            .filter(
+              (key) =>
+                key.startsWith("pingan-") && key !== SHELL_CACHE && key !== PAGE_CACHE && key !== READER_CACHE,
+            )
             .map((key) => caches.delete(key)),
         ),
       )
@@ -44,6 +47,7 @@ self.addEventListener("activate", (event) => {
 // waiting there for their maker survive.
 async function keepPageFor(request, response) {
   const viewer = response.headers.get("x-pingan-viewer") || "";
+  await noteReader(viewer);
   const cache = await caches.open(PAGE_CACHE);
   for (const kept of await cache.keys()) {
     const page = await cache.match(kept);
@@ -143,7 +147,26 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// Web Push: the server sends {title, body, url, tag} (server/src/jobs/delivery.rs).
+// Who reads on this phone, as the pages last said (the opaque viewer tag; "" logged out). Kept
+// in its own small cache so a deploy's new page cache does not forget it.
+const READER_CACHE = "pingan-reader";
+const READER_KEY = "/__pingan-reader";
+
+async function lastReader() {
+  const kept = await caches.match(READER_KEY, { cacheName: READER_CACHE });
+  return kept ? kept.text() : null;
+}
+
+// Another person logged in on this phone (or nobody is): the last person's push subscription
+// goes, so their notices never pop up for the next user of the phone.
+async function noteReader(viewer) {
+  const before = await lastReader();
+  if (before !== null && before !== "" && before !== viewer) await dropPush();
+  const cache = await caches.open(READER_CACHE);
+  await cache.put(READER_KEY, new Response(viewer));
+}
+
+// Web Push: the server sends {title, body, url, tag, viewer} (server/src/jobs/delivery.rs).
 function dropPush() {
   return self.registration.pushManager
     .getSubscription()
@@ -158,14 +181,21 @@ self.addEventListener("push", (event) => {
   } catch (e) {
     data = {};
   }
-  const title = data.title || "平安马甲";
-  event.waitUntil(
-    self.registration.showNotification(title, {
-      body: data.body || "",
+  // A push must show something; a notice for someone other than the person logged in here
+  // shows only that there is news, and the subscription that brought it goes.
+  const show = (mine) =>
+    self.registration.showNotification(mine ? data.title || "平安马甲" : "平安马甲", {
+      body: mine ? data.body || "" : "有一条新通知，请登录查看。",
       tag: data.tag,
       icon: "/icons/icon-192.png",
       badge: "/icons/icon-192.png",
-      data: { url: data.url || "/notifications" },
+      data: { url: mine ? data.url || "/notifications" : "/notifications" },
+    });
+  event.waitUntil(
+    lastReader().then((reader) => {
+      const mine = !!data.viewer && reader === data.viewer;
+      if (reader !== null && !mine) return Promise.all([show(false), dropPush()]);
+      return show(mine);
     }),
   );
 });

@@ -20,6 +20,16 @@ pub struct AppState {
     pub assets: Arc<AssetManifest>,
     /// Push and SMS as configured, and the notification rules.
     pub notify: Arc<NotifySettings>,
+    /// Texts a verification code; `None` without an SMS provider (then no code is asked for).
+    pub codes: Option<Arc<dyn CodeSender>>,
+}
+
+/// Texts the code that proves a mobile number is the applicant's (`server::notify::code`).
+#[async_trait::async_trait]
+pub trait CodeSender: Send + Sync {
+    /// Sends `code` to `phone` now, or says why not (for the log; the person is told only that
+    /// the text failed).
+    async fn send_code(&self, phone: &domain::PhoneNumber, code: &str) -> Result<(), String>;
 }
 
 /// Where the check service hands a judged check event to be stored. The server's writer

@@ -43,6 +43,24 @@ impl Limit {
         limit: 10,
         window_ms: 10 * MINUTE_MS,
     };
+    /// Registration codes texted to one number: one a minute…
+    pub const CODE_TEXT_NUMBER: Limit = Limit {
+        name: "code-text-number",
+        limit: 1,
+        window_ms: MINUTE_MS,
+    };
+    /// …and five a day, so nobody can use the form to flood someone's phone.
+    pub const CODE_TEXT_NUMBER_DAY: Limit = Limit {
+        name: "code-text-number-day",
+        limit: 5,
+        window_ms: 24 * 60 * MINUTE_MS,
+    };
+    /// Registration codes asked for from one client (to any numbers).
+    pub const CODE_TEXT_CLIENT: Limit = Limit {
+        name: "code-text-client",
+        limit: 20,
+        window_ms: 60 * MINUTE_MS,
+    };
     /// Incident reports by one person.
     pub const REPORTS_PERSON: Limit = Limit {
         name: "reports-person",

@@ -81,6 +81,16 @@ pub enum MessageKey {
     NotifySettingUnknown,
     /// What the browser sent as its push subscription cannot be used (endpoint, keys).
     PushSubscriptionInvalid,
+    /// The texted code was not entered.
+    PhoneCodeRequired,
+    /// The code is not the one texted (or not six digits).
+    PhoneCodeWrong,
+    /// The code is older than 5 minutes, or none was sent: ask for a new one.
+    PhoneCodeExpired,
+    /// Five wrong entries: the code is spent.
+    PhoneCodeTooManyTries,
+    /// The text could not be sent (the provider refused or is down).
+    SmsNotSent,
     /// The shift was cancelled by its leader.
     ShiftCancelled,
     /// The shift is over (or not yet open for check-in).

@@ -13,6 +13,7 @@ pub mod id_number;
 pub mod incident;
 pub mod notify;
 pub mod phone;
+pub mod phone_code;
 pub mod role;
 pub mod secrets;
 pub mod site;

@@ -244,6 +244,26 @@ pub trait Storage:
         phone: &crate::PhoneNumber,
     ) -> Result<Option<Volunteer>, StorageError>;
 
+    /// Keeps the code just texted to `phone` (as a MAC), replacing any earlier one.
+    async fn put_phone_code(
+        &self,
+        phone: &crate::PhoneNumber,
+        code_mac: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StorageError>;
+
+    /// Checks an entered code: a match spends it; a wrong one counts a try, and the last of
+    /// `max_tries` spends it too. One statement at a time under the write lock, so two entries
+    /// at once cannot both be counted as the last free try.
+    async fn check_phone_code(
+        &self,
+        phone: &crate::PhoneNumber,
+        code_mac: &str,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<crate::phone_code::CodeCheck, StorageError>;
+
     // --- sessions (in the database, so any number of app servers can serve them) -------------
 
     async fn insert_session(&self, s: &SessionRecord) -> Result<(), StorageError>;

@@ -66,6 +66,12 @@ impl Application {
             incidents: Arc::new(settings.incidents.clone()),
             assets: Arc::new(manifest),
             notify: Arc::new(notify),
+            codes: settings.notify.sms.as_ref().map(|s| {
+                Arc::new(crate::notify::code::TextedCode {
+                    sender: crate::notify::sms::sender(&s.provider),
+                    template: s.code_template.clone(),
+                }) as Arc<dyn app::state::CodeSender>
+            }),
         };
         let options = LeptosOptions::builder()
             .output_name(assets::OUTPUT_NAME)
@@ -303,6 +309,7 @@ fn notify_channels(
         push,
         rules: n.rules.clone(),
         categories: settings.incidents.categories.all().to_vec(),
+        secrets: Arc::new(crate::crypto::ServerSecrets::new(secret)),
     }
 }
 

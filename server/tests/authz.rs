@@ -489,6 +489,18 @@ const ROWS: &[Row] = &[
         expect: [422, 422, 422, 422, 422, 422],
     },
     Row {
+        name: "whether /apply texts a code",
+        endpoint: "volunteers/code-needed",
+        aim: Aim::Public,
+        expect: [200, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "text a registration code (no SMS provider here: nothing to send)",
+        endpoint: "volunteers/send-code",
+        aim: Aim::Public,
+        expect: [404, 404, 404, 404, 404, 404],
+    },
+    Row {
         name: "apply by plain form with bad input",
         endpoint: "volunteers/apply-form",
         aim: Aim::Public,
@@ -1318,6 +1330,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("volunteers/apply-form", _) => ("name=&phone=1&password=&skills%5Bfire%5D=on".to_owned(), false),
                 ("volunteers/apply", _) => (r#"{"input":{"name":"","phone":"1","password":"","community_id":null,"id_number":"","skills":[],"consent":false}}"#.to_owned(), true),
                 ("volunteers/list", _) => ("offset=0".to_owned(), false),
+                ("volunteers/send-code", _) => ("phone=13912345678".to_owned(), false),
                 ("teams/create", "out") => {
                     phones += 1;
                     (format!("community_id={}&name=%E9%98%9F{phones}", f.out_of_scope_community.0), false)
@@ -1513,7 +1526,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                 ("notifications/save-settings", _) => ("on%5Bpush-shift_cancelled%5D=on".to_owned(), false),
                 ("notifications/subscribe", variant) => {
                     phones += 1;
-                    let endpoint = if variant == "bad" { "http://evil.example/x".to_owned() } else { format!("https://push.example/authz-{phones}") };
+                    let endpoint = if variant == "bad" { "http://evil.example/x".to_owned() } else { format!("https://updates.push.services.mozilla.com/wpush/v2/authz-{phones}") };
                     (format!("endpoint={}&p256dh={}&auth={}&lang=zh-CN", endpoint.replace(':', "%3A").replace('/', "%2F"), "B".repeat(87), "a".repeat(22)), false)
                 }
                 ("notifications/unsubscribe", _) => ("endpoint=https%3A%2F%2Fpush.example%2Fnone".to_owned(), false),

@@ -100,6 +100,9 @@ fn texting(addr: SocketAddr, rules: NotifyRules) -> Channels {
         push: None,
         rules,
         categories: vec![],
+        secrets: Arc::new(server::crypto::ServerSecrets::new(&SecretString::from(
+            "a test secret of at least thirty-two characters",
+        ))),
     }
 }
 
@@ -134,18 +137,18 @@ async fn a_text_is_retried_through_a_providers_500s_and_sent_once(db: &common::T
     // 500, then the backoff's 30 s, 2 min and 10 min; each run before its time sends nothing.
     let mut at = t0;
     for wait in [30_000, 120_000, 600_000] {
-        let tally = deliver_now(store, &channels, at).await.expect("run");
+        let tally = deliver_now(store, &channels, &|| at).await.expect("run");
         assert_eq!((tally.sent, tally.retrying), (0, 1));
-        let early = deliver_now(store, &channels, at + wait - 1)
+        let early = deliver_now(store, &channels, &|| at + wait - 1)
             .await
             .expect("early");
         assert_eq!(early.retrying + early.sent, 0, "not before its time");
         at += wait;
     }
-    let tally = deliver_now(store, &channels, at).await.expect("last");
+    let tally = deliver_now(store, &channels, &|| at).await.expect("last");
     assert_eq!(tally.sent, 1);
     for later in 1..3 {
-        let again = deliver_now(store, &channels, at + later * 3_600_000)
+        let again = deliver_now(store, &channels, &|| at + later * 3_600_000)
             .await
             .expect("later");
         assert_eq!(again.sent + again.retrying, 0);
@@ -181,15 +184,15 @@ async fn a_notice_survives_a_restart_and_a_dead_servers_lease_and_is_sent_once(
     // A restarted (or second) server: the free one goes at once, the held one when the lease
     // ends.
     let restarted = db.another_store().await;
-    let now = deliver_now(restarted.as_ref(), &channels, t0 + 1)
+    let now = deliver_now(restarted.as_ref(), &channels, &|| t0 + 1)
         .await
         .expect("run");
     assert_eq!(now.sent, 1);
-    let after = deliver_now(restarted.as_ref(), &channels, t0 + LEASE_MS)
+    let after = deliver_now(restarted.as_ref(), &channels, &|| t0 + LEASE_MS)
         .await
         .expect("run");
     assert_eq!(after.sent, 1);
-    let more = deliver_now(restarted.as_ref(), &channels, t0 + 10 * LEASE_MS)
+    let more = deliver_now(restarted.as_ref(), &channels, &|| t0 + 10 * LEASE_MS)
         .await
         .expect("run");
     assert_eq!(more.sent, 0);
@@ -221,7 +224,7 @@ async fn quiet_hours_hold_a_text_and_the_daily_cap_skips_the_rest(db: &common::T
         )
         .await
         .expect("add");
-    let night = deliver_now(store, &channels, eleven_pm)
+    let night = deliver_now(store, &channels, &|| eleven_pm)
         .await
         .expect("night");
     assert_eq!(
@@ -229,11 +232,11 @@ async fn quiet_hours_hold_a_text_and_the_daily_cap_skips_the_rest(db: &common::T
         (2, 0),
         "nothing goes out at 23:00"
     );
-    let before = deliver_now(store, &channels, seven_am - 1)
+    let before = deliver_now(store, &channels, &|| seven_am - 1)
         .await
         .expect("06:59");
     assert_eq!(before.sent, 0);
-    let morning = deliver_now(store, &channels, seven_am)
+    let morning = deliver_now(store, &channels, &|| seven_am)
         .await
         .expect("07:00");
     assert_eq!(
@@ -282,13 +285,16 @@ async fn a_push_the_service_calls_gone_drops_the_subscription(db: &common::TestD
         ))),
         rules: NotifyRules::default(),
         categories: vec![],
+        secrets: Arc::new(server::crypto::ServerSecrets::new(&SecretString::from(
+            "a test secret of at least thirty-two characters",
+        ))),
     };
     let t0 = noon();
     store
         .add_notifications(&[cancelled(who, "p", t0)], t0)
         .await
         .expect("add");
-    let tally = deliver_now(store, &channels, t0).await.expect("run");
+    let tally = deliver_now(store, &channels, &|| t0).await.expect("run");
     assert_eq!((tally.sent, tally.failed), (1, 1));
     let left = store.push_subscriptions(who).await.expect("subs");
     assert_eq!(left.len(), 1);

@@ -23,6 +23,8 @@ conformance!(
     deliveries_are_planned_once_per_device_and_channel_and_mutes_hold,
     a_claimed_delivery_is_held_until_its_lease_ends_then_retried,
     reminders_come_from_live_sign_ups_on_shifts_still_on,
+    a_phone_code_matches_once_expires_and_runs_out_of_tries,
+    an_assignee_and_a_reporter_hear_of_an_incident_but_not_of_their_own_acts,
 );
 conformance_raw!(two_servers_never_claim_the_same_delivery);
 
@@ -212,7 +214,7 @@ async fn the_centre_lists_counts_and_marks_only_the_readers_own(store: &dyn Stor
     let page = store.notifications(v[0], 100, None, 2).await.expect("page");
     assert_eq!(page.iter().map(|l| l.at).collect::<Vec<_>>(), vec![50, 40]);
     let rest = store
-        .notifications(v[0], 100, Some(page[1].id), 10)
+        .notifications(v[0], 100, Some((page[1].at, page[1].id)), 10)
         .await
         .expect("rest");
     assert_eq!(rest.len(), 3);
@@ -380,21 +382,51 @@ async fn a_claimed_delivery_is_held_until_its_lease_ends_then_retried(store: &dy
         .expect("expired");
     assert_eq!((again.len(), again[0].attempts), (1, 2));
     let id = again[0].id;
-    store
-        .finish_delivery(id, &DeliveryOutcome::RetryAt(5_000, "busy".into()), 1_020)
+    // The first holder's lease is over: its late outcome is not recorded.
+    assert!(!store
+        .finish_delivery(
+            id,
+            first[0].lease_until,
+            &DeliveryOutcome::Sent("late".into()),
+            1_015
+        )
         .await
-        .expect("retry");
+        .expect("stale"));
+    assert!(store
+        .finish_delivery(
+            id,
+            again[0].lease_until,
+            &DeliveryOutcome::RetryAt(5_000, "busy".into()),
+            1_020
+        )
+        .await
+        .expect("retry"));
     assert!(store
         .claim_deliveries(4_999, 1_000, 10)
         .await
         .expect("early")
         .is_empty());
     let third = store.claim_deliveries(5_000, 1_000, 10).await.expect("due");
-    assert_eq!(third.len(), 1);
-    store
-        .finish_delivery(id, &DeliveryOutcome::Gone, 5_010)
+    assert_eq!((third.len(), third[0].attempts), (1, 3));
+    // Waiting out the quiet hours is no attempt.
+    assert!(store
+        .finish_delivery(
+            id,
+            third[0].lease_until,
+            &DeliveryOutcome::WaitUntil(6_000, "quiet".into()),
+            5_001
+        )
         .await
-        .expect("gone");
+        .expect("wait"));
+    let fourth = store
+        .claim_deliveries(6_000, 1_000, 10)
+        .await
+        .expect("after");
+    assert_eq!(fourth[0].attempts, 3);
+    assert!(store
+        .finish_delivery(id, fourth[0].lease_until, &DeliveryOutcome::Gone, 6_010)
+        .await
+        .expect("gone"));
     assert!(store
         .push_subscriptions(v[0])
         .await
@@ -477,4 +509,104 @@ async fn two_servers_never_claim_the_same_delivery(db: &common::TestDb) {
     let distinct: BTreeSet<_> = taken.iter().copied().collect();
     assert_eq!(taken.len(), 200, "50 notices × 4 devices");
     assert_eq!(distinct.len(), taken.len(), "no delivery claimed twice");
+}
+
+async fn a_phone_code_matches_once_expires_and_runs_out_of_tries(store: &dyn Storage) {
+    use domain::phone_code::CodeCheck;
+    let phone = domain::PhoneNumber::parse("13912345678").expect("phone");
+    let check = |mac: &'static str, now| store.check_phone_code(&phone, mac, now, 3);
+    assert_eq!(check("right", 10).await.expect("none"), CodeCheck::Missing);
+    store
+        .put_phone_code(&phone, "right", 0, 100)
+        .await
+        .expect("put");
+    assert_eq!(check("wrong", 10).await.expect("1"), CodeCheck::Wrong);
+    assert_eq!(check("right", 10).await.expect("2"), CodeCheck::Matches);
+    assert_eq!(check("right", 11).await.expect("spent"), CodeCheck::Missing);
+    // A new code replaces the old and starts its tries again; past its time it is gone.
+    store
+        .put_phone_code(&phone, "again", 20, 120)
+        .await
+        .expect("put");
+    assert_eq!(check("again", 120).await.expect("late"), CodeCheck::Expired);
+    assert_eq!(check("again", 121).await.expect("gone"), CodeCheck::Missing);
+    store
+        .put_phone_code(&phone, "third", 200, 900)
+        .await
+        .expect("put");
+    for _ in 0..3 {
+        assert_eq!(check("wrong", 300).await.expect("wrong"), CodeCheck::Wrong);
+    }
+    assert_eq!(
+        check("third", 300).await.expect("out"),
+        CodeCheck::Exhausted
+    );
+}
+
+async fn an_assignee_and_a_reporter_hear_of_an_incident_but_not_of_their_own_acts(
+    store: &dyn Storage,
+) {
+    use domain::incident::port::{ChangeKind, IncidentChange};
+    use domain::incident::{IncidentStatus, Severity};
+    let (home, _) = site(store).await;
+    let v = people(store, home, 3).await;
+    let (reporter, leader, helper) = (v[0], v[1], v[2]);
+    let urgent = domain::incident::port::NewIncident {
+        severity: Severity::Urgent,
+        ..common::app::incident_report("notify-incident".into(), reporter, home)
+    };
+    let id = store.insert_incident(&urgent).await.expect("report").id();
+    let change = |actor, at, step: &str, what| IncidentChange {
+        actor,
+        at,
+        step: step.into(),
+        what,
+        note: None,
+    };
+    store
+        .change_incident(
+            id,
+            &change(leader, 10, "assign", ChangeKind::Assign(Some(helper))),
+        )
+        .await
+        .expect("assign");
+    let told = store
+        .notifications(helper, 10, None, 5)
+        .await
+        .expect("helper");
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].notice.kind, NoticeKind::IncidentAssigned);
+    assert!(
+        told[0].notice.urgent,
+        "an urgent incident is an urgent notice"
+    );
+    assert_eq!(told[0].notice.subject, Subject::Incident(id));
+    let step = ChangeKind::Status {
+        from: IncidentStatus::Reported,
+        to: IncidentStatus::Acknowledged,
+        referred_to: None,
+    };
+    store
+        .change_incident(id, &change(leader, 20, "acknowledge", step))
+        .await
+        .expect("acknowledge");
+    let reporter_told = store
+        .notifications(reporter, 20, None, 5)
+        .await
+        .expect("reporter");
+    assert_eq!(reporter_told.len(), 1);
+    assert_eq!(
+        reporter_told[0].notice.kind,
+        NoticeKind::ReportStatusChanged
+    );
+    assert_eq!(reporter_told[0].notice.param("status"), "acknowledged");
+    // A leader who assigns to themselves is not told of it.
+    store
+        .change_incident(
+            id,
+            &change(leader, 30, "assign", ChangeKind::Assign(Some(leader))),
+        )
+        .await
+        .expect("self");
+    assert!(kinds_of(store, leader, 30).await.is_empty());
 }

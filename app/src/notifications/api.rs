@@ -29,8 +29,8 @@ pub struct DayGroup {
 pub struct CentreView {
     pub days: Vec<DayGroup>,
     pub unread: u32,
-    /// Pass as `before` for older notices; `None` at the end.
-    pub older: Option<i64>,
+    /// Pass as `before_at` and `before_id` for older notices; `None` at the end.
+    pub older: Option<(i64, i64)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -64,7 +64,9 @@ pub async fn unread_count() -> Result<u32, AppError> {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CentreInput {
-    pub before: Option<i64>,
+    /// The due time and id of the last notice of the page before.
+    pub before_at: Option<i64>,
+    pub before_id: Option<i64>,
 }
 
 #[server(endpoint = "notifications/list")]
@@ -76,17 +78,13 @@ pub async fn centre(#[server(default)] input: CentreInput) -> Result<CentreView,
         let who = crate::auth::require_login()?;
         let now = now_ms();
         let lang = request_lang();
+        let before = input.before_at.zip(input.before_id.map(NotificationId));
         let lines = store
-            .notifications(
-                who.volunteer_id,
-                now,
-                input.before.map(NotificationId),
-                PAGE + 1,
-            )
+            .notifications(who.volunteer_id, now, before, PAGE + 1)
             .await?;
         let unread = store.unread_count(who.volunteer_id, now).await?;
         let older = (lines.len() > PAGE as usize)
-            .then(|| lines.get(PAGE as usize - 1).map(|l| l.id.0))
+            .then(|| lines.get(PAGE as usize - 1).map(|l| (l.at, l.id.0)))
             .flatten();
         let lines = lines.into_iter().take(PAGE as usize);
         Ok(CentreView {
@@ -214,8 +212,14 @@ pub async fn save_settings(#[server(default)] input: SaveSettingsInput) -> Resul
                 .into());
             }
         }
+        let texted = |k: NoticeKind| state.notify.sms && state.notify.rules.sms_kinds.contains(&k);
         for kind in NoticeKind::ALL {
             for channel in [Channel::Push, Channel::Sms] {
+                // A kind not texted here had no SMS box on the form: its setting stays as it
+                // was, so texts turned on later reach people who never turned them off.
+                if channel == Channel::Sms && !texted(kind) {
+                    continue;
+                }
                 let on = input
                     .on
                     .contains_key(&format!("{}-{}", channel.as_str(), kind.as_str()));

@@ -63,15 +63,31 @@ fn group_by_day(
     days.into_iter().map(|(_, g)| g).collect()
 }
 
-/// A subscription the push sender can use: an https endpoint (plain http only on this
-/// machine, for tests), a P-256 public key (65 bytes) and a 16-byte auth secret, both
-/// base64url as browsers give them.
+/// The push services browsers subscribe with (Mozilla's autopush, Microsoft's WNS, Apple's, and
+/// Google's FCM for Chromium outside mainland China). The delivery job POSTs to whatever
+/// endpoint a person stores, so only these hosts are taken: an endpoint of one's own choosing
+/// would make the server send requests into its own network.
+#[cfg(feature = "ssr")]
+const PUSH_SERVICES: [&str; 4] = [
+    ".push.services.mozilla.com",
+    ".notify.windows.com",
+    ".push.apple.com",
+    "fcm.googleapis.com",
+];
+
+/// A subscription the push sender can use: an https endpoint at a known push service, a P-256
+/// public key (65 bytes) and a 16-byte auth secret, both base64url as browsers give them.
 #[cfg(feature = "ssr")]
 fn check_subscription(sub: &domain::notify::PushSubscriptionRecord) -> Result<(), crate::AppError> {
-    let url_ok = sub.endpoint.len() <= 1000
-        && (sub.endpoint.starts_with("https://")
-            || sub.endpoint.starts_with("http://127.0.0.1:")
-            || sub.endpoint.starts_with("http://localhost:"));
+    let host = sub
+        .endpoint
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("");
+    let known = PUSH_SERVICES
+        .iter()
+        .any(|s| host == s.trim_start_matches('.') || (s.starts_with('.') && host.ends_with(s)));
+    let url_ok = sub.endpoint.len() <= 1000 && known && !host.contains(['@', ':']);
     let b64 = |s: &str, bytes: usize| {
         let s = s.trim_end_matches('=');
         s.len() == (bytes * 4).div_ceil(3)
@@ -130,6 +146,18 @@ mod tests {
         for bad in [
             domain::notify::PushSubscriptionRecord {
                 endpoint: "http://evil.example/x".into(),
+                ..good.clone()
+            },
+            domain::notify::PushSubscriptionRecord {
+                endpoint: "https://127.0.0.1:9901/quitquitquit".into(),
+                ..good.clone()
+            },
+            domain::notify::PushSubscriptionRecord {
+                endpoint: "https://evil.example/.push.services.mozilla.com".into(),
+                ..good.clone()
+            },
+            domain::notify::PushSubscriptionRecord {
+                endpoint: "https://x.push.services.mozilla.com@evil.example/".into(),
                 ..good.clone()
             },
             domain::notify::PushSubscriptionRecord {

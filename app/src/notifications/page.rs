@@ -14,8 +14,14 @@ pub fn NotificationsPage() -> impl IntoView {
     let t = use_texts();
     let n = t.notify;
     let query = use_query_map();
-    let before = move || query.with(|q| q.get("before").and_then(|b| b.parse::<i64>().ok()));
-    let data = Resource::new(before, |before| centre(CentreInput { before }));
+    let number = move |name: &str| query.with(|q| q.get(name).and_then(|b| b.parse::<i64>().ok()));
+    let before = move || (number("before_at"), number("before_id"));
+    let data = Resource::new(before, |(before_at, before_id)| {
+        centre(CentreInput {
+            before_at,
+            before_id,
+        })
+    });
     view! {
         <Title text=n.title />
         <h1>{n.title}</h1>
@@ -40,7 +46,9 @@ fn Centre(view: CentreView) -> impl IntoView {
     let t = use_texts();
     let n = t.notify;
     let empty = view.days.is_empty();
-    let older = view.older.map(|id| format!("/notifications?before={id}"));
+    let older = view
+        .older
+        .map(|(at, id)| format!("/notifications?before_at={at}&before_id={id}"));
     view! {
         <section class="stack notice-centre" data-testid="notice-centre">
             {(view.unread > 0)

@@ -39,6 +39,8 @@ pub struct Delivery {
     pub phone: String,
     /// Push: the subscription to send to.
     pub push: Option<PushSubscriptionRecord>,
+    /// Until when this server holds it: the outcome is recorded only while it still does.
+    pub lease_until: i64,
 }
 
 /// A device's Web Push subscription.
@@ -59,6 +61,8 @@ pub enum DeliveryOutcome {
     Sent(String),
     /// Try again at this instant (the reason is kept).
     RetryAt(i64, String),
+    /// Not tried: it may not go before this instant (quiet hours). Costs no attempt.
+    WaitUntil(i64, String),
     /// Given up for good (the reason is kept).
     Failed(String),
     /// Not sent on purpose: turned off, over the daily cap, no longer relevant.
@@ -102,13 +106,13 @@ pub trait NotifyStorage: Send + Sync {
     /// Notices due by `now`, not yet read.
     async fn unread_count(&self, who: VolunteerId, now: i64) -> Result<u32, StorageError>;
 
-    /// A person's notices due by `now`, newest first, `limit` of them before `before` (an id,
-    /// for the next page).
+    /// A person's notices due by `now`, newest first (by due time, then id), `limit` of them
+    /// after the line `before` (its due time and id: the last line of the previous page).
     async fn notifications(
         &self,
         who: VolunteerId,
         now: i64,
-        before: Option<NotificationId>,
+        before: Option<(i64, NotificationId)>,
         limit: u32,
     ) -> Result<Vec<NotificationLine>, StorageError>;
 
@@ -181,13 +185,16 @@ pub trait NotifyStorage: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Delivery>, StorageError>;
 
-    /// Records how an attempt ended.
+    /// Records how an attempt ended, if the caller still holds the delivery (`lease_until` as
+    /// claimed); returns whether it did. A server that lost its lease records nothing: the
+    /// server that took the delivery over records its own outcome.
     async fn finish_delivery(
         &self,
         id: DeliveryId,
+        lease_until: i64,
         outcome: &DeliveryOutcome,
         now: i64,
-    ) -> Result<(), StorageError>;
+    ) -> Result<bool, StorageError>;
 
     /// Texts sent to the person at or after `since`: what the daily cap counts.
     async fn sms_sent_since(&self, who: VolunteerId, since: i64) -> Result<u32, StorageError>;

@@ -19,11 +19,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a claimed delivery is held before another server may take it: well over the
-/// providers' 10 s timeouts.
+/// How long a claimed delivery is held before another server may take it.
 pub const LEASE_MS: i64 = 60_000;
-/// Notices planned, and deliveries claimed, per run.
+/// Notices planned per step.
 const BATCH: u32 = 100;
+/// Deliveries claimed per step: as many as can be sent inside one lease even when every one
+/// waits out the providers' 10 s timeout, so no delivery's lease ends while it is still queued
+/// on the server that holds it.
+const CLAIM: u32 = 5;
 
 /// The ways out this installation has.
 pub struct Channels {
@@ -33,6 +36,9 @@ pub struct Channels {
     pub rules: NotifyRules,
     /// To write a push message's text (an incident's category by name).
     pub categories: Vec<Category>,
+    /// To name the reader a push is for (`app::pwa::viewer_tag`), so the phone's service worker
+    /// shows a notice only to the person logged in on it.
+    pub secrets: Arc<dyn domain::Secrets>,
 }
 
 /// What one run did, for its log line and for tests.
@@ -50,8 +56,8 @@ pub async fn every_few_seconds(store: Arc<dyn Storage>, channels: Arc<Channels>)
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let now = chrono::Utc::now().timestamp_millis();
-        match deliver_now(store.as_ref(), &channels, now).await {
+        let clock = || chrono::Utc::now().timestamp_millis();
+        match deliver_now(store.as_ref(), &channels, &clock).await {
             Ok(t) if t == Tally::default() => tracing::trace!("delivery: nothing due"),
             Ok(t) => tracing::info!(
                 planned = t.planned,
@@ -70,14 +76,16 @@ pub async fn every_few_seconds(store: Arc<dyn Storage>, channels: Arc<Channels>)
     }
 }
 
-/// One run: plan what is due, then send what is due (until nothing is left to claim).
+/// One run: plan what is due, then send what is due (until nothing is left to claim). `clock`
+/// is read afresh for each claim and each outcome: a run can take longer than a lease.
 #[tracing::instrument(skip_all)]
 pub async fn deliver_now(
     store: &dyn Storage,
     channels: &Channels,
-    now: i64,
+    clock: &(dyn Fn() -> i64 + Sync),
 ) -> Result<Tally, domain::StorageError> {
     let mut tally = Tally::default();
+    let now = clock();
     let texting = channels.sms.is_some();
     let sms_from = |kind: NoticeKind, urgent: bool, lead: Option<i64>| {
         (texting && channels.templates.contains_key(&kind))
@@ -93,19 +101,29 @@ pub async fn deliver_now(
         }
     }
     loop {
-        let claimed = store.claim_deliveries(now, LEASE_MS, BATCH).await?;
+        let claimed = store.claim_deliveries(clock(), LEASE_MS, CLAIM).await?;
         let n = claimed.len();
         for d in claimed {
-            let outcome = attempt(store, channels, &d, now).await;
+            let outcome = attempt(store, channels, &d, clock()).await;
+            if !store
+                .finish_delivery(d.id, d.lease_until, &outcome, clock())
+                .await?
+            {
+                tracing::warn!(
+                    "a delivery outlived its lease; the server that took it over records it"
+                );
+                continue;
+            }
             match &outcome {
                 DeliveryOutcome::Sent(_) => tally.sent += 1,
-                DeliveryOutcome::RetryAt(..) => tally.retrying += 1,
+                DeliveryOutcome::RetryAt(..) | DeliveryOutcome::WaitUntil(..) => {
+                    tally.retrying += 1
+                }
                 DeliveryOutcome::Failed(_) | DeliveryOutcome::Gone => tally.failed += 1,
                 DeliveryOutcome::Skipped(_) => tally.skipped += 1,
             }
-            store.finish_delivery(d.id, &outcome, now).await?;
         }
-        if n < BATCH as usize {
+        if n < CLAIM as usize {
             break;
         }
     }
@@ -137,7 +155,7 @@ async fn text(store: &dyn Storage, ch: &Channels, d: &Delivery, now: i64) -> Del
     };
     let not_before = ch.rules.sms_not_before(now, d.notice.urgent);
     if not_before > now {
-        return DeliveryOutcome::RetryAt(not_before, "quiet hours".into());
+        return DeliveryOutcome::WaitUntil(not_before, "quiet hours".into());
     }
     let Ok(phone) = PhoneNumber::parse(&d.phone) else {
         return DeliveryOutcome::Failed("the stored number is not a mobile number".into());
@@ -195,6 +213,7 @@ async fn push(ch: &Channels, d: &Delivery, now: i64) -> DeliveryOutcome {
         "body": body,
         "url": d.notice.subject.link(),
         "tag": format!("n{}", d.notification.0),
+        "viewer": app::pwa::viewer_tag(ch.secrets.as_ref(), d.recipient),
     });
     let to = Subscription {
         endpoint: sub.endpoint.clone(),

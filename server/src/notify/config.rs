@@ -24,6 +24,8 @@ pub struct NotifyConfig {
 #[derive(Debug, Clone)]
 pub struct SmsSetup {
     pub provider: SmsProvider,
+    /// The approved template of the verification code (one parameter, `code`).
+    pub code_template: String,
     /// The provider's approved template for each kind; a kind without one is not texted.
     pub templates: BTreeMap<NoticeKind, String>,
 }
@@ -34,6 +36,8 @@ pub struct SmsSetup {
 pub struct NotifyFile {
     pub sms: Option<SmsProvider>,
     pub sms_templates: Option<BTreeMap<String, String>>,
+    /// The verification code's template; required with a real provider.
+    pub sms_code_template: Option<String>,
     /// Comma-separated kinds, e.g. "shift_cancelled,incident_assigned".
     pub sms_kinds: Option<String>,
     pub sms_daily_cap: Option<u32>,
@@ -119,8 +123,16 @@ pub fn notify_config(
                 })?;
                 templates.insert(kind, code);
             }
+            let code_template = match (set("PINGAN_SMS_CODE_TEMPLATE").or(file.sms_code_template), &provider) {
+                (Some(t), _) => t.trim().to_owned(),
+                (None, SmsProvider::Log) => "verify_code".to_owned(),
+                (None, _) => bail!(
+                    "PINGAN_SMS_CODE_TEMPLATE must be set with an SMS provider: /apply texts a code from it"
+                ),
+            };
             Some(SmsSetup {
                 provider,
+                code_template,
                 templates,
             })
         }
@@ -205,6 +217,7 @@ mod tests {
                 ("PINGAN_SMS_KEY_SECRET", "secret"),
                 ("PINGAN_SMS_APP_ID", "1400000000"),
                 ("PINGAN_SMS_SIGN_NAME", "平安马甲"),
+                ("PINGAN_SMS_CODE_TEMPLATE", "100001"),
                 (
                     "PINGAN_SMS_TEMPLATES",
                     "shift_cancelled=123456, shift_reminder=654321",
@@ -222,6 +235,7 @@ mod tests {
                 .map(String::as_str),
             Some("123456")
         );
+        assert_eq!(sms.code_template, "100001");
         assert_eq!(c.rules.evening_reminder, None);
         assert_eq!(c.rules.reminder_lead_minutes, Some(90));
     }
@@ -236,6 +250,16 @@ mod tests {
             (
                 &[("PINGAN_SMS_PROVIDER", "aliyun")][..],
                 "PINGAN_SMS_KEY_ID",
+            ),
+            (
+                &[
+                    ("PINGAN_SMS_PROVIDER", "tencent"),
+                    ("PINGAN_SMS_KEY_ID", "AKID"),
+                    ("PINGAN_SMS_KEY_SECRET", "s"),
+                    ("PINGAN_SMS_APP_ID", "1400000000"),
+                    ("PINGAN_SMS_SIGN_NAME", "平安马甲"),
+                ][..],
+                "PINGAN_SMS_CODE_TEMPLATE",
             ),
             (
                 &[("PINGAN_SMS_KINDS", "shift_cancelled,nope")][..],

@@ -3,6 +3,7 @@
 //! delivery job (`jobs::delivery`) decides which notification goes where; these modules only
 //! speak each provider's protocol.
 
+pub mod code;
 pub mod config;
 pub mod push;
 pub mod sms;

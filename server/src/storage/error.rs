@@ -137,6 +137,7 @@ pub const SQLITE_UNIQUE_KEYS: &[(&str, &str)] = &[
     ("rate_limits.key_hash", "rate_limits_pkey"),
     ("idempotency_keys.client_key", "idempotency_keys_pkey"),
     ("notifications.dedupe_key", "notifications_dedupe_key"),
+    ("phone_codes.phone", "phone_codes_pkey"),
     (
         "push_subscriptions.endpoint",
         "push_subscriptions_endpoint_key",

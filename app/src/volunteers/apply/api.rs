@@ -20,6 +20,9 @@ pub struct ApplyInput {
     pub id_number: String,
     pub skills: Vec<String>,
     pub consent: bool,
+    /// The code texted to `phone`, when the installation texts one (see `code.rs`).
+    #[serde(default)]
+    pub code: String,
 }
 
 /// An application whose every field parsed.
@@ -138,6 +141,7 @@ pub struct ApplyByFormInput {
     /// Ticked boxes arrive as `input[skills][fire]=on`.
     pub skills: Option<std::collections::BTreeMap<String, String>>,
     pub consent: Option<String>,
+    pub code: Option<String>,
 }
 
 /// The same application sent as a plain form (JavaScript off, or the page's code not yet
@@ -152,6 +156,7 @@ pub async fn apply_by_form(input: ApplyByFormInput) -> Result<(), AppError> {
         id_number: input.id_number.unwrap_or_default(),
         skills: input.skills.unwrap_or_default().into_keys().collect(),
         consent: input.consent.is_some(),
+        code: input.code.unwrap_or_default(),
     };
     crate::error::answer(async move {
         store_application(input, AppError::fields).await?;
@@ -197,6 +202,17 @@ async fn store_application(
         now,
     )
     .await?;
+    // With SMS, the number must be proven the applicant's before anything is stored.
+    if state.codes.is_some() {
+        let code = domain::phone_code::parse_code(&input.code).map_err(AppError::Invalid)?;
+        let mac = super::code::code_mac(state.secrets.as_ref(), &valid.phone, &code);
+        let check = store
+            .check_phone_code(&valid.phone, &mac, now, domain::phone_code::CODE_TRIES)
+            .await?;
+        if let Some(refusal) = check.refusal() {
+            return Err(AppError::Invalid(refusal));
+        }
+    }
     let community = store
         .area(AreaId(valid.community_id))
         .await
@@ -257,6 +273,7 @@ mod tests {
             id_number: String::new(),
             skills: vec!["fire".into(), "bogus".into()],
             consent: true,
+            code: String::new(),
         }
     }
 
@@ -278,6 +295,7 @@ mod tests {
             id_number: "110105194912310021".into(),
             skills: vec![],
             consent: false,
+            code: String::new(),
         };
         let errors = validate(&bad).err().expect("invalid");
         let got: Vec<(&str, MessageKey)> = errors.iter().map(|e| (&*e.field, e.key)).collect();

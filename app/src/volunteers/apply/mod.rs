@@ -1,6 +1,8 @@
-//! `/apply`: the page (`page`) and its server functions with the checks both share (`api`).
+//! `/apply`: the page (`page`), its server functions with the checks both share (`api`), and
+//! the code texted to the applicant's number when the installation has SMS (`code`).
 
 pub mod api;
+pub mod code;
 mod page;
 
 pub use page::ApplyPage;

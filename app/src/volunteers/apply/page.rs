@@ -3,6 +3,7 @@
 //! before sending, and the server refuses exactly the same inputs.
 
 use super::api::{apply, community_choices, validate, ApplyByForm, ApplyInput};
+use super::code::{code_needed, send_code, SendCodeInput};
 use crate::i18n::use_texts;
 use crate::volunteers::skills::{skill_label, SKILLS};
 use crate::AppError;
@@ -22,6 +23,14 @@ pub fn ApplyPage() -> impl IntoView {
     let id_number = RwSignal::new(String::new());
     let skills = RwSignal::new(Vec::<String>::new());
     let consent = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let needed = Resource::new(|| (), |_| code_needed());
+    let send = Action::new(|phone: &String| {
+        send_code(SendCodeInput {
+            phone: phone.clone(),
+        })
+    });
+    let sending_code = send.pending();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit = Action::new(|input: &ApplyInput| apply(input.clone()));
     // Without JavaScript the form is posted as it is; the page comes back with its answer.
@@ -39,6 +48,7 @@ pub fn ApplyPage() -> impl IntoView {
         id_number: id_number.get(),
         skills: skills.get(),
         consent: consent.get(),
+        code: code.get(),
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -57,6 +67,18 @@ pub fn ApplyPage() -> impl IntoView {
             errors.set(vec![e]);
         }
     });
+    Effect::new(move |_| match send.value().get() {
+        Some(Err(AppError::Invalid(e))) => errors.set(vec![e]),
+        Some(Ok(_)) => errors.update(|es| es.retain(|e| e.field != "phone")),
+        _ => {}
+    });
+    let code_sent = move || {
+        send.value().with(|v| match v {
+            Some(Ok(masked)) => Some(t.code_sent.replace("{phone}", masked)),
+            Some(Err(e)) if e.field_errors().is_empty() => Some(e.user_message(t)),
+            _ => None,
+        })
+    };
     let error_for = move |field: &'static str| {
         move || {
             errors
@@ -142,6 +164,52 @@ pub fn ApplyPage() -> impl IntoView {
                             />
                             {field_error("phone")}
                         </label>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                (needed.await == Ok(true))
+                                    .then(|| {
+                                        view! {
+                                            <div class="field code-field" data-testid="code-field">
+                                                <label for="apply-code">{t.code_label}</label>
+                                                <div class="code-row">
+                                                    <input
+                                                        id="apply-code"
+                                                        name="input[code]"
+                                                        inputmode="numeric"
+                                                        autocomplete="one-time-code"
+                                                        maxlength="6"
+                                                        prop:value=code
+                                                        on:input=move |ev| code.set(event_target_value(&ev))
+                                                    />
+                                                    <button
+                                                        type="button"
+                                                        class="button secondary"
+                                                        data-testid="get-code"
+                                                        disabled=move || sending_code.get()
+                                                        on:click=move |_| {
+                                                            send.dispatch(phone.get_untracked());
+                                                        }
+                                                    >
+                                                        {t.get_code}
+                                                    </button>
+                                                </div>
+                                                <span class="hint">{t.code_hint}</span>
+                                                {move || {
+                                                    code_sent()
+                                                        .map(|m| {
+                                                            view! {
+                                                                <span class="hint ok" role="status" data-testid="code-sent">
+                                                                    {m}
+                                                                </span>
+                                                            }
+                                                        })
+                                                }}
+                                                {field_error("code")}
+                                            </div>
+                                        }
+                                    })
+                            })}
+                        </Suspense>
                         <label class="field">
                             <span>{t.password_label}</span>
                             <input

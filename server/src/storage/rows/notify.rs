@@ -113,6 +113,8 @@ impl TryFrom<DeliveryRow> for Delivery {
                 String::new()
             },
             push,
+            // Set by the claim that read it.
+            lease_until: 0,
         })
     }
 }

@@ -21,6 +21,7 @@ mod incidents;
 mod notices;
 mod notifications;
 mod notify_port;
+mod phone_codes;
 mod port;
 mod sessions;
 mod shifts;

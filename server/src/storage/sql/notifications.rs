@@ -39,17 +39,25 @@ pub async fn page(
     pool: &Pool,
     who: VolunteerId,
     now: i64,
-    before: Option<NotificationId>,
+    before: Option<(i64, NotificationId)>,
     limit: u32,
 ) -> Result<Vec<NotificationLine>> {
+    // Keyset paging on the order itself: a reminder written late (larger id, earlier time) is
+    // on the page its time puts it, never skipped between pages.
+    let (before_at, before_id) = match before {
+        Some((at, id)) => (Some(at), Some(id.0)),
+        None => (None, None),
+    };
     let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, kind, subject, params, urgent, due_at, read_at FROM notifications \
-         WHERE recipient_id = $1 AND due_at <= $2 AND ($3 IS NULL OR id < $3) \
-         ORDER BY due_at DESC, id DESC LIMIT $4",
+         WHERE recipient_id = $1 AND due_at <= $2 \
+         AND ($3 IS NULL OR due_at < $3 OR (due_at = $3 AND id < $4)) \
+         ORDER BY due_at DESC, id DESC LIMIT $5",
     )
     .bind(who.0)
     .bind(now)
-    .bind(before.map(|b| b.0))
+    .bind(before_at)
+    .bind(before_id)
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await?;
@@ -133,6 +141,14 @@ pub async fn put_subscription(
     sub: &PushSubscriptionRecord,
     now: i64,
 ) -> Result<()> {
+    let mut tx = begin(pool).await?;
+    // An endpoint someone else subscribed is a new row for the new person: the deliveries
+    // planned for the last one (they point at the row) must not follow the phone to them.
+    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1 AND volunteer_id <> $2")
+        .bind(&sub.endpoint)
+        .bind(who.0)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO push_subscriptions (volunteer_id, endpoint, p256dh, auth, lang, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (endpoint) DO UPDATE SET \
@@ -145,10 +161,25 @@ pub async fn put_subscription(
     .bind(&sub.auth)
     .bind(&sub.lang)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    // A person's newest few devices: enough for a phone, a tablet and a desk, and no way to
+    // fill the queue with endpoints of one's own choosing.
+    sqlx::query(
+        "DELETE FROM push_subscriptions WHERE volunteer_id = $1 AND id NOT IN \
+         (SELECT id FROM push_subscriptions WHERE volunteer_id = $1 \
+          ORDER BY created_at DESC, id DESC LIMIT $2)",
+    )
+    .bind(who.0)
+    .bind(MAX_DEVICES)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
+
+/// Push subscriptions kept per person; a sixth device replaces the oldest.
+const MAX_DEVICES: i64 = 5;
 
 pub async fn delete_subscription(pool: &Pool, who: VolunteerId, endpoint: &str) -> Result<u64> {
     let done =
@@ -267,12 +298,15 @@ pub async fn claim(pool: &Pool, now: i64, lease_ms: i64, limit: u32) -> Result<V
              p.auth, p.lang FROM notification_deliveries d \
              JOIN notifications n ON n.id = d.notification_id \
              JOIN volunteers v ON v.id = n.recipient_id \
-             LEFT JOIN push_subscriptions p ON p.id = d.subscription_id WHERE d.id = $1",
+             LEFT JOIN push_subscriptions p ON p.id = d.subscription_id \
+             AND p.volunteer_id = n.recipient_id WHERE d.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        claimed.push(Delivery::try_from(row)?);
+        let mut delivery = Delivery::try_from(row)?;
+        delivery.lease_until = now + lease_ms;
+        claimed.push(delivery);
     }
     tx.commit().await?;
     Ok(claimed)
@@ -281,28 +315,39 @@ pub async fn claim(pool: &Pool, now: i64, lease_ms: i64, limit: u32) -> Result<V
 pub async fn finish(
     pool: &Pool,
     id: DeliveryId,
+    lease_until: i64,
     outcome: &DeliveryOutcome,
     now: i64,
-) -> Result<()> {
-    let (status, next, said) = match outcome {
-        DeliveryOutcome::Sent(receipt) => ("sent", now, receipt.as_str()),
-        DeliveryOutcome::RetryAt(at, why) => ("pending", *at, why.as_str()),
-        DeliveryOutcome::Failed(why) => ("failed", now, why.as_str()),
-        DeliveryOutcome::Skipped(why) => ("skipped", now, why.as_str()),
-        DeliveryOutcome::Gone => ("failed", now, "subscription gone"),
+) -> Result<bool> {
+    let (status, next, said, given_back) = match outcome {
+        DeliveryOutcome::Sent(receipt) => ("sent", now, receipt.as_str(), 0),
+        DeliveryOutcome::RetryAt(at, why) => ("pending", *at, why.as_str(), 0),
+        // Waiting out the quiet hours was no attempt: the claim's count is given back.
+        DeliveryOutcome::WaitUntil(at, why) => ("pending", *at, why.as_str(), 1),
+        DeliveryOutcome::Failed(why) => ("failed", now, why.as_str(), 0),
+        DeliveryOutcome::Skipped(why) => ("skipped", now, why.as_str(), 0),
+        DeliveryOutcome::Gone => ("failed", now, "subscription gone", 0),
     };
     let mut tx = begin(pool).await?;
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE notification_deliveries SET status = $2, next_attempt_at = $3, lease_until = 0, \
-         outcome = $4, done_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5 END WHERE id = $1",
+         outcome = $4, done_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5 END, \
+         attempts = attempts - $7 WHERE id = $1 AND lease_until = $6",
     )
     .bind(id.0)
     .bind(status)
     .bind(next)
     .bind(said)
     .bind(now)
+    .bind(lease_until)
+    .bind(i64::from(given_back))
     .execute(&mut *tx)
     .await?;
+    if done.rows_affected() == 0 {
+        // Another server took the delivery over when this one's lease ran out; its outcome is
+        // the one recorded.
+        return Ok(false);
+    }
     if *outcome == DeliveryOutcome::Gone {
         sqlx::query(
             "DELETE FROM push_subscriptions WHERE id = \
@@ -313,7 +358,7 @@ pub async fn finish(
         .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 pub async fn sms_sent_since(pool: &Pool, who: VolunteerId, since: i64) -> Result<u32> {

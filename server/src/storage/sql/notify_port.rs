@@ -23,7 +23,7 @@ impl domain::notify::NotifyStorage for Store {
         &self,
         who: VolunteerId,
         now: i64,
-        before: Option<NotificationId>,
+        before: Option<(i64, NotificationId)>,
         limit: u32,
     ) -> Answer<Vec<NotificationLine>> {
         Ok(notifications::page(&self.pool, who, now, before, limit).await?)
@@ -93,10 +93,11 @@ impl domain::notify::NotifyStorage for Store {
     async fn finish_delivery(
         &self,
         id: DeliveryId,
+        lease_until: i64,
         outcome: &DeliveryOutcome,
         now: i64,
-    ) -> Answer<()> {
-        Ok(notifications::finish(&self.pool, id, outcome, now).await?)
+    ) -> Answer<bool> {
+        Ok(notifications::finish(&self.pool, id, lease_until, outcome, now).await?)
     }
 
     async fn sms_sent_since(&self, who: VolunteerId, since: i64) -> Answer<u32> {

@@ -2,8 +2,8 @@
 //! transaction they share, and hands the port its error.
 
 use super::{
-    areas, audit, begin, commit_with_audit, conn, notices, sessions, sites, teams, volunteers,
-    Store,
+    areas, audit, begin, commit_with_audit, conn, notices, phone_codes, sessions, sites, teams,
+    volunteers, Store,
 };
 use domain::{
     Area, AreaId, AreaPath, AuditEntry, AuditFilter, AuditRecord, LoginRecord, NewArea,
@@ -281,6 +281,26 @@ impl domain::Storage for Store {
 
     async fn team_members(&self, team: TeamId) -> Answer<Vec<(Volunteer, bool)>> {
         Ok(teams::members(&self.pool, team).await?)
+    }
+
+    async fn put_phone_code(
+        &self,
+        phone: &PhoneNumber,
+        code_mac: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Answer<()> {
+        Ok(phone_codes::put(&self.pool, phone, code_mac, now, expires_at).await?)
+    }
+
+    async fn check_phone_code(
+        &self,
+        phone: &PhoneNumber,
+        code_mac: &str,
+        now: i64,
+        max_tries: u32,
+    ) -> Answer<domain::phone_code::CodeCheck> {
+        Ok(phone_codes::check(&self.pool, phone, code_mac, now, max_tries).await?)
     }
 
     async fn volunteer_by_phone(&self, phone: &PhoneNumber) -> Answer<Option<Volunteer>> {
