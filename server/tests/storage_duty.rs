@@ -5,11 +5,9 @@ mod common;
 
 use chrono::NaiveDate;
 use domain::duty::{local_date, HOUR_MS, MINUTE_MS};
-use domain::geometry::Fence;
 use domain::{
     AreaId, AssignmentId, AuditEntry, CheckKind, Decision, NewCheck, NewShift, Proof, ServiceState,
-    ShiftId, ShiftWindow, SignUpOutcome, SiteDraft, SiteId, Storage, StorageError, Verdict,
-    VolunteerId,
+    ShiftId, ShiftWindow, SignUpOutcome, SiteId, Storage, StorageError, Verdict, VolunteerId,
 };
 
 conformance!(
@@ -44,22 +42,8 @@ struct Place {
 }
 
 async fn place(store: &dyn Storage) -> Place {
-    let [_, s, c] = common::area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
-    let site = SiteDraft {
-        area_id: c,
-        name: "山大路小学".into(),
-        fence: Fence::Circle {
-            lat: 36.675,
-            lon: 117.058,
-            radius_m: 60,
-        },
-    };
-    store
-        .import_geometry(&[], &[site], &audit("import"))
-        .await
-        .expect("site");
-    let site = store.sites_in(c).await.expect("sites")[0].id;
-    Place { area: s, site }
+    let ([_, street, _], site) = common::school_site(store).await;
+    Place { area: street, site }
 }
 
 async fn volunteers(store: &dyn Storage, home: AreaId, n: u32) -> Vec<VolunteerId> {

@@ -6,11 +6,10 @@
 mod common;
 
 use domain::duty::{HOUR_MS, MINUTE_MS};
-use domain::geometry::Fence;
 use domain::{
     AreaId, AssignmentId, AuditEntry, CheckKind, Decision, NewCheck, NewShift, Proof, RateLimit,
-    ServiceClaim, ServiceState, SessionRecord, ShiftWindow, SignUpOutcome, SiteDraft, Storage,
-    StorageError, TeamId, Verdict, VolunteerFilter, VolunteerId,
+    ServiceClaim, ServiceState, SessionRecord, ShiftWindow, SignUpOutcome, Storage, StorageError,
+    TeamId, Verdict, VolunteerFilter, VolunteerId,
 };
 
 conformance!(
@@ -70,21 +69,7 @@ struct Duty {
 /// A community with a site, three volunteers and the first one signed up for a 08:00–12:00
 /// shift.
 async fn duty(store: &dyn Storage) -> Duty {
-    let [_, _, community] = common::area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
-    let site = SiteDraft {
-        area_id: community,
-        name: "山大路小学".into(),
-        fence: Fence::Circle {
-            lat: 36.675,
-            lon: 117.058,
-            radius_m: 60,
-        },
-    };
-    store
-        .import_geometry(&[], &[site], &audit("import"))
-        .await
-        .expect("site");
-    let site = store.sites_in(community).await.expect("sites")[0].id;
+    let ([_, _, community], site) = common::school_site(store).await;
     let mut volunteers = Vec::new();
     for n in 0..3 {
         volunteers.push(common::volunteer(store, community, n).await);

@@ -4,15 +4,15 @@
 
 mod common;
 
+use common::audit;
 use domain::duty::HOUR_MS;
-use domain::geometry::Fence;
 use domain::notify::{
     Channel, DeliveryOutcome, NewNotification, Notice, NoticeKind, NotificationId,
     PushSubscriptionRecord, Subject,
 };
 use domain::{
-    AssignmentId, AuditEntry, Decision, NewShift, ShiftId, ShiftWindow, SignUpOutcome, SiteDraft,
-    SiteId, Storage, VolunteerId,
+    AssignmentId, Decision, NewShift, ShiftId, ShiftWindow, SignUpOutcome, SiteId, Storage,
+    VolunteerId,
 };
 use std::collections::BTreeSet;
 
@@ -30,35 +30,9 @@ conformance_raw!(two_servers_never_claim_the_same_delivery);
 
 const START: i64 = 1_795_536_000_000 + 8 * HOUR_MS;
 
-fn audit(action: &str) -> AuditEntry {
-    AuditEntry {
-        at_ms: 1,
-        actor_id: None,
-        action: action.into(),
-        entity: "shift".into(),
-        entity_id: None,
-        area_id: None,
-        before: None,
-        after: None,
-    }
-}
-
 async fn site(store: &dyn Storage) -> (domain::AreaId, SiteId) {
-    let [_, _, c] = common::area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
-    let draft = SiteDraft {
-        area_id: c,
-        name: "山大路小学".into(),
-        fence: Fence::Circle {
-            lat: 36.675,
-            lon: 117.058,
-            radius_m: 60,
-        },
-    };
-    store
-        .import_geometry(&[], &[draft], &audit("import"))
-        .await
-        .expect("site");
-    (c, store.sites_in(c).await.expect("sites")[0].id)
+    let ([_, _, community], site) = common::school_site(store).await;
+    (community, site)
 }
 
 async fn shift(store: &dyn Storage, site: SiteId, starts_at: i64, headcount: u32) -> ShiftId {

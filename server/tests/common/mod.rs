@@ -144,6 +144,41 @@ impl TestDb {
     }
 }
 
+/// An audit entry for a test's own setup writes.
+pub fn audit(action: &str) -> domain::AuditEntry {
+    domain::AuditEntry {
+        at_ms: 1,
+        actor_id: None,
+        action: action.into(),
+        entity: "test".into(),
+        entity_id: None,
+        area_id: None,
+        before: None,
+        after: None,
+    }
+}
+
+/// 历下区 › 解放路街道 › 山大路社区 with the patrol site 山大路小学 (a 60 m circle) in the
+/// community: the place the duty, hardening and notification tests work at.
+pub async fn school_site(store: &dyn Storage) -> ([domain::AreaId; 3], domain::SiteId) {
+    let areas = area_chain(store, ["历下区", "解放路街道", "山大路社区"]).await;
+    let site = domain::SiteDraft {
+        area_id: areas[2],
+        name: "山大路小学".into(),
+        fence: domain::geometry::Fence::Circle {
+            lat: 36.675,
+            lon: 117.058,
+            radius_m: 60,
+        },
+    };
+    store
+        .import_geometry(&[], &[site], &audit("import"))
+        .await
+        .expect("site");
+    let site = store.sites_in(areas[2]).await.expect("sites")[0].id;
+    (areas, site)
+}
+
 /// A district, a street under it and a community under that, with these names (5,900
 /// residents each, counted 2020-11-01): the smallest tree a storage test needs.
 pub async fn area_chain(store: &dyn Storage, names: [&str; 3]) -> [domain::AreaId; 3] {

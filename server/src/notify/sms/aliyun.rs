@@ -3,7 +3,7 @@
 
 use super::sign::{aliyun_canonical_query, aliyun_signature, percent_encode};
 use super::{
-    bad_base_url, http_client, log_outcome, mask_number, network_error, unexpected_answer,
+    bad_base_url, exchange, http_client, log_outcome, mask_number, unexpected_answer,
     until_next_beijing_midnight, AliyunConfig, SmsError, SmsMessage, SmsReceipt, SmsSender,
 };
 use chrono::{DateTime, Utc};
@@ -95,22 +95,15 @@ impl SmsSender for AliyunSms {
             return Err(bad_base_url(&self.config.base_url));
         };
         let body = self.signed_body(message, Utc::now(), Uuid::new_v4());
-        let response = self
+        let request = self
             .client
             .post(url)
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded; charset=utf-8",
             )
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| network_error(PROVIDER, &message.phone, &e))?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| network_error(PROVIDER, &message.phone, &e))?;
+            .body(body);
+        let (status, text) = exchange(PROVIDER, request, &message.phone).await?;
         let outcome = classify(status, &text, message, Utc::now());
         log_outcome(PROVIDER, message, &outcome);
         outcome

@@ -172,6 +172,25 @@ fn network_error(provider: &'static str, phone: &PhoneNumber, err: &reqwest::Err
     }
 }
 
+/// Sends a request built by an adapter and reads the whole answer; a transport failure on the
+/// way there or back is a `Retry`.
+async fn exchange(
+    provider: &'static str,
+    request: reqwest::RequestBuilder,
+    phone: &PhoneNumber,
+) -> Result<(reqwest::StatusCode, String), SmsError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| network_error(provider, phone, &e))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| network_error(provider, phone, &e))?;
+    Ok((status, text))
+}
+
 /// One line per provider answer, so an operator can follow a text without the full number.
 fn log_outcome(
     provider: &'static str,

@@ -2,7 +2,7 @@
 
 use super::sign::{tencent_authorization, TENCENT_CONTENT_TYPE};
 use super::{
-    bad_base_url, host_of, http_client, log_outcome, mask_number, network_error, unexpected_answer,
+    bad_base_url, exchange, host_of, http_client, log_outcome, mask_number, unexpected_answer,
     until_next_beijing_midnight, SmsError, SmsMessage, SmsReceipt, SmsSender, TencentConfig,
 };
 use chrono::{DateTime, Utc};
@@ -81,7 +81,7 @@ impl SmsSender for TencentSms {
             now,
             &body,
         );
-        let response = self
+        let request = self
             .client
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, TENCENT_CONTENT_TYPE)
@@ -91,15 +91,8 @@ impl SmsSender for TencentSms {
             .header("X-TC-Version", "2021-01-11")
             .header("X-TC-Timestamp", now.timestamp().to_string())
             .header("X-TC-Region", &self.config.region)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| network_error(PROVIDER, &message.phone, &e))?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| network_error(PROVIDER, &message.phone, &e))?;
+            .body(body);
+        let (status, text) = exchange(PROVIDER, request, &message.phone).await?;
         let outcome = classify(status, &text, message, Utc::now());
         log_outcome(PROVIDER, message, &outcome);
         outcome
