@@ -1,7 +1,9 @@
 //! The delivery job end to end on both databases: notices into texts and pushes through local
 //! fakes of the providers over real HTTP — retried on a provider's 500s and sent once, sent
 //! once across a restart and across a server that died holding a delivery, held through the
-//! quiet hours, capped per day, and a push subscription the service calls gone is dropped.
+//! quiet hours, capped per day, and a push subscription the service calls gone is dropped; and
+//! the reminder job: the evening before and an hour before, once each, none for a shift
+//! cancelled meanwhile or to someone who signed up after the reminder's time.
 
 mod common;
 
@@ -24,6 +26,7 @@ conformance_raw!(
     a_notice_survives_a_restart_and_a_dead_servers_lease_and_is_sent_once,
     quiet_hours_hold_a_text_and_the_daily_cap_skips_the_rest,
     a_push_the_service_calls_gone_drops_the_subscription,
+    a_shift_is_reminded_the_evening_before_and_an_hour_before_once_each,
 );
 
 /// 2026-12-08 12:00 in China.
@@ -301,4 +304,108 @@ async fn a_push_the_service_calls_gone_drops_the_subscription(db: &common::TestD
     assert!(left[0].endpoint.ends_with("/live"));
     let muted = store.muted(who).await.expect("muted");
     assert!(!muted.contains(&(NoticeKind::ShiftCancelled, Channel::Push)));
+}
+
+/// 2026-12-09 08:00 in China, a shift's start; its reminders fall at 20:00 the evening before
+/// and at 07:00.
+fn tomorrow_eight() -> i64 {
+    noon() + 20 * 3_600_000
+}
+
+async fn a_shift_is_reminded_the_evening_before_and_an_hour_before_once_each(db: &common::TestDb) {
+    use server::jobs::reminders::remind_now;
+    let store = db.store.as_ref();
+    let ([_, _, community], site) = common::school_site(store).await;
+    let who = common::volunteer(store, community, 7).await;
+    let start = tomorrow_eight();
+    let shift = |starts_at: i64| domain::NewShift {
+        site_id: site,
+        window: domain::ShiftWindow::new(starts_at, starts_at + 4 * 3_600_000).expect("window"),
+        headcount: 3,
+        leaders_needed: 0,
+        notes: String::new(),
+        created_by: None,
+        created_at: 1,
+    };
+    let ids = store
+        .insert_shifts(
+            &[shift(start), shift(start + 5 * 3_600_000)],
+            &common::audit("plan"),
+        )
+        .await
+        .expect("shifts");
+    store
+        .sign_up(ids[0], who, false, noon())
+        .await
+        .expect("sign up");
+    store
+        .sign_up(ids[1], who, false, noon())
+        .await
+        .expect("second");
+    let rules = NotifyRules::default();
+    let evening = noon() + 8 * 3_600_000;
+    assert_eq!(
+        remind_now(store, &rules, evening - 60_000)
+            .await
+            .expect("19:59"),
+        0
+    );
+    assert_eq!(
+        remind_now(store, &rules, evening).await.expect("20:00"),
+        2,
+        "both shifts"
+    );
+    assert_eq!(
+        remind_now(store, &rules, evening + 60_000)
+            .await
+            .expect("20:01"),
+        0,
+        "once"
+    );
+    // The second shift is cancelled overnight: its hour-before reminder never comes.
+    store
+        .cancel_shift(
+            ids[1],
+            "取消",
+            evening + 3_600_000,
+            &common::audit("cancel"),
+        )
+        .await
+        .expect("cancel");
+    let seven = start - 3_600_000;
+    assert_eq!(remind_now(store, &rules, seven).await.expect("07:00"), 1);
+    assert_eq!(
+        remind_now(store, &rules, seven + 5 * 3_600_000)
+            .await
+            .expect("12:00"),
+        0
+    );
+    let kinds: Vec<_> = store
+        .notifications(who, start, None, 10)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|l| (l.notice.kind, l.notice.param("lead").to_owned()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (NoticeKind::ShiftReminder, "soon".to_owned()),
+            (NoticeKind::ShiftCancelled, String::new()),
+            (NoticeKind::ShiftReminder, "evening".to_owned()),
+            (NoticeKind::ShiftReminder, "evening".to_owned()),
+        ]
+    );
+    // Someone who signs up after 20:00 gets no evening reminder for it.
+    let late = common::volunteer(store, community, 8).await;
+    store
+        .sign_up(ids[0], late, false, evening + 10)
+        .await
+        .expect("late");
+    assert_eq!(
+        remind_now(store, &rules, evening + 60_000)
+            .await
+            .expect("again"),
+        0
+    );
 }
