@@ -69,7 +69,13 @@ impl AppState {
 pub struct NotifySettings {
     /// The VAPID public key a browser subscribes with; `None` when push is off.
     pub push_key: Option<String>,
-    /// Whether an SMS provider is configured (texts and the phone-number check need one).
-    pub sms: bool,
-    pub rules: domain::notify::NotifyRules,
+    /// The kinds that go by SMS here (`server::jobs::delivery::Channels::texts`): none without
+    /// a provider.
+    pub texted: Vec<domain::notify::NoticeKind>,
+}
+
+impl NotifySettings {
+    pub fn texts(&self, kind: domain::notify::NoticeKind) -> bool {
+        self.texted.contains(&kind)
+    }
 }

@@ -45,11 +45,15 @@ impl Application {
         }
         let (manifest, hashed) = assets::load(&settings.site_root.join("pkg"), "/pkg");
         let duty = Arc::new(settings.duty.clone());
-        let channels = Arc::new(notify_channels(&settings, &secret));
+        let secrets: Arc<dyn domain::Secrets> =
+            Arc::new(crate::crypto::ServerSecrets::new(&secret));
+        let channels = Arc::new(notify_channels(&settings, &secret, secrets.clone()));
         let notify = app::state::NotifySettings {
             push_key: channels.push.as_ref().map(|p| p.public_key()),
-            sms: channels.sms.is_some(),
-            rules: settings.notify.rules.clone(),
+            texted: domain::notify::NoticeKind::ALL
+                .into_iter()
+                .filter(|k| channels.texts(*k))
+                .collect(),
         };
         let jobs = jobs::start(
             storage.clone(),
@@ -59,7 +63,7 @@ impl Application {
         );
         let state = AppState {
             storage,
-            secrets: Arc::new(crate::crypto::ServerSecrets::new(&secret)),
+            secrets,
             target_rate: settings.target_rate,
             duty,
             checks: jobs.checks,
@@ -286,6 +290,7 @@ pub async fn shutdown_on(
 fn notify_channels(
     settings: &Settings,
     secret: &secrecy::SecretString,
+    secrets: Arc<dyn domain::Secrets>,
 ) -> jobs::delivery::Channels {
     use secrecy::ExposeSecret;
     let n = &settings.notify;
@@ -309,7 +314,7 @@ fn notify_channels(
         push,
         rules: n.rules.clone(),
         categories: settings.incidents.categories.all().to_vec(),
-        secrets: Arc::new(crate::crypto::ServerSecrets::new(secret)),
+        secrets,
     }
 }
 

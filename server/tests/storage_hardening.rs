@@ -5,11 +5,12 @@
 
 mod common;
 
+use common::audit;
 use domain::duty::{HOUR_MS, MINUTE_MS};
 use domain::{
-    AreaId, AssignmentId, AuditEntry, CheckKind, Decision, NewCheck, NewShift, Proof, RateLimit,
-    ServiceClaim, ServiceState, SessionRecord, ShiftWindow, SignUpOutcome, Storage, StorageError,
-    TeamId, Verdict, VolunteerFilter, VolunteerId,
+    AreaId, AssignmentId, CheckKind, Decision, NewCheck, NewShift, Proof, RateLimit, ServiceClaim,
+    ServiceState, SessionRecord, ShiftWindow, SignUpOutcome, Storage, StorageError, TeamId,
+    Verdict, VolunteerFilter, VolunteerId,
 };
 
 conformance!(
@@ -38,19 +39,6 @@ conformance_raw!(
 
 /// 2026-11-25 08:00 China time.
 const EIGHT: i64 = 1_795_536_000_000 + 8 * HOUR_MS;
-
-fn audit(action: &str) -> AuditEntry {
-    AuditEntry {
-        at_ms: 1,
-        actor_id: None,
-        action: action.into(),
-        entity: "test".into(),
-        entity_id: None,
-        area_id: None,
-        before: None,
-        after: None,
-    }
-}
 
 fn limit(key: &str, limit: u32) -> RateLimit {
     RateLimit {

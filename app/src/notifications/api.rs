@@ -174,7 +174,7 @@ pub async fn settings() -> Result<SettingsView, AppError> {
                 name: super::text::kind_name(lang, k).to_owned(),
                 push: on(k, Channel::Push),
                 sms: on(k, Channel::Sms),
-                sms_offered: state.notify.sms && state.notify.rules.sms_kinds.contains(&k),
+                sms_offered: state.notify.texts(k),
             })
             .collect();
         Ok(SettingsView {
@@ -212,12 +212,11 @@ pub async fn save_settings(#[server(default)] input: SaveSettingsInput) -> Resul
                 .into());
             }
         }
-        let texted = |k: NoticeKind| state.notify.sms && state.notify.rules.sms_kinds.contains(&k);
         for kind in NoticeKind::ALL {
             for channel in [Channel::Push, Channel::Sms] {
                 // A kind not texted here had no SMS box on the form: its setting stays as it
                 // was, so texts turned on later reach people who never turned them off.
-                if channel == Channel::Sms && !texted(kind) {
+                if channel == Channel::Sms && !state.notify.texts(kind) {
                     continue;
                 }
                 let on = input

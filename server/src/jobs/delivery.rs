@@ -41,6 +41,16 @@ pub struct Channels {
     pub secrets: Arc<dyn domain::Secrets>,
 }
 
+impl Channels {
+    /// Whether a notice of `kind` goes by SMS here: a provider, an approved template for the
+    /// kind, and the kind marked worth a text.
+    pub fn texts(&self, kind: NoticeKind) -> bool {
+        self.sms.is_some()
+            && self.templates.contains_key(&kind)
+            && self.rules.sms_kinds.contains(&kind)
+    }
+}
+
 /// What one run did, for its log line and for tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -86,12 +96,9 @@ pub async fn deliver_now(
 ) -> Result<Tally, domain::StorageError> {
     let mut tally = Tally::default();
     let now = clock();
-    let texting = channels.sms.is_some();
     let sms_from = |kind: NoticeKind, urgent: bool, lead: Option<i64>| {
-        (texting && channels.templates.contains_key(&kind))
-            .then(|| channels.rules.wants_sms(kind, urgent, lead))
-            .filter(|wanted| *wanted)
-            .map(|_| channels.rules.sms_not_before(now, urgent))
+        (channels.texts(kind) && channels.rules.wants_sms(kind, urgent, lead))
+            .then(|| channels.rules.sms_not_before(now, urgent))
     };
     loop {
         let planned = store.plan_deliveries(now, BATCH, &sms_from).await?;
