@@ -132,6 +132,18 @@ async fn a_text_is_retried_through_a_providers_500s_and_sent_once(db: &common::T
     let who = person(store).await;
     let (addr, fake) = fake_sms(3).await;
     let channels = texting(addr, NotifyRules::default());
+    // Texted: a kind marked worth it with a template; not: the mark without a template, nor a
+    // template without the mark.
+    assert!(channels.texts(NoticeKind::ShiftCancelled));
+    let unmarked = texting(
+        addr,
+        NotifyRules {
+            sms_kinds: vec![NoticeKind::HoursConfirmed],
+            ..NotifyRules::default()
+        },
+    );
+    assert!(!unmarked.texts(NoticeKind::ShiftCancelled));
+    assert!(!unmarked.texts(NoticeKind::HoursConfirmed));
     let t0 = noon();
     store
         .add_notifications(&[cancelled(who, "c1", t0)], t0)
