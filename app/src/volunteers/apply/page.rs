@@ -72,10 +72,12 @@ pub fn ApplyPage() -> impl IntoView {
         Some(Ok(_)) => errors.update(|es| es.retain(|e| e.field != "phone")),
         _ => {}
     });
+    // The text went (said as news), or it was refused for a reason that is no field's (too
+    // many asks, the network): said as a problem, not in the colour of good news.
     let code_sent = move || {
         send.value().with(|v| match v {
-            Some(Ok(masked)) => Some(t.code_sent.replace("{phone}", masked)),
-            Some(Err(e)) if e.field_errors().is_empty() => Some(e.user_message(t)),
+            Some(Ok(masked)) => Some(Ok(t.code_sent.replace("{phone}", masked))),
+            Some(Err(e)) if e.field_errors().is_empty() => Some(Err(e.user_message(t))),
             _ => None,
         })
     };
@@ -196,11 +198,26 @@ pub fn ApplyPage() -> impl IntoView {
                                                 <span class="hint">{t.code_hint}</span>
                                                 {move || {
                                                     code_sent()
-                                                        .map(|m| {
-                                                            view! {
-                                                                <span class="hint ok" role="status" data-testid="code-sent">
-                                                                    {m}
-                                                                </span>
+                                                        .map(|said| match said {
+                                                            Ok(m) => {
+                                                                view! {
+                                                                    <span class="hint ok" role="status" data-testid="code-sent">
+                                                                        {m}
+                                                                    </span>
+                                                                }
+                                                                    .into_any()
+                                                            }
+                                                            Err(m) => {
+                                                                view! {
+                                                                    <span
+                                                                        class="field-error"
+                                                                        role="alert"
+                                                                        data-testid="code-refused"
+                                                                    >
+                                                                        {m}
+                                                                    </span>
+                                                                }
+                                                                    .into_any()
                                                             }
                                                         })
                                                 }}
