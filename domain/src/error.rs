@@ -131,6 +131,18 @@ pub enum MessageKey {
     PhotoInvalid,
     /// A photo too large in bytes or in pixels.
     PhotoTooLarge,
+    /// A response level other than 一级, 二级 or 三级 (1, 2, 3).
+    DutyLevelInvalid,
+    /// A duty period longer than 31 days.
+    PeriodTooLong,
+    /// More than 8 time slots in a day.
+    TooManySlots,
+    /// A period's time slots must all be of one length.
+    SlotLengthsDiffer,
+    /// Two time slots overlap (or the last runs into the next day's first).
+    SlotsOverlap,
+    /// A target headcount below the minimum.
+    TargetBelowMinimum,
 }
 
 /// A field that failed to parse, and why.

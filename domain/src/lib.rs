@@ -6,6 +6,7 @@
 
 pub mod area;
 pub mod duty;
+pub mod duty_period;
 pub mod error;
 pub mod geo_point;
 pub mod geometry;

@@ -268,6 +268,12 @@ pub struct MessageTexts {
     pub step_repeated: &'static str,
     pub photo_invalid: &'static str,
     pub photo_too_large: &'static str,
+    pub duty_level_invalid: &'static str,
+    pub period_too_long: &'static str,
+    pub too_many_slots: &'static str,
+    pub slot_lengths_differ: &'static str,
+    pub slots_overlap: &'static str,
+    pub target_below_minimum: &'static str,
 }
 
 impl Texts {
@@ -337,6 +343,12 @@ impl Texts {
             MessageKey::StepRepeated => m.step_repeated,
             MessageKey::PhotoInvalid => m.photo_invalid,
             MessageKey::PhotoTooLarge => m.photo_too_large,
+            MessageKey::DutyLevelInvalid => m.duty_level_invalid,
+            MessageKey::PeriodTooLong => m.period_too_long,
+            MessageKey::TooManySlots => m.too_many_slots,
+            MessageKey::SlotLengthsDiffer => m.slot_lengths_differ,
+            MessageKey::SlotsOverlap => m.slots_overlap,
+            MessageKey::TargetBelowMinimum => m.target_below_minimum,
         }
     }
 }
