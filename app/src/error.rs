@@ -193,6 +193,11 @@ mod ssr {
         ("areas_root_name_key", "name", domain::MessageKey::NameTaken),
         ("teams_area_name_key", "name", domain::MessageKey::NameTaken),
         (
+            "duty_periods_area_name_key",
+            "name",
+            domain::MessageKey::NameTaken,
+        ),
+        (
             "volunteers_phone_key",
             "phone",
             domain::MessageKey::PhoneTaken,

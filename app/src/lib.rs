@@ -10,6 +10,7 @@ pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod duty;
+pub mod duty_periods;
 pub mod error;
 pub mod field;
 pub mod geolocation;

@@ -1,6 +1,6 @@
 //! Times the roster generator at a street's scale: `cargo run --release -p domain --example
 //! roster_scale`. The figures in docs/BENCHMARKS.md come from `cargo xtask bench`, which runs it.
-use domain::duty_period::roster::{generate, fill, Answer, Candidate, CellDemand, RosterInput};
+use domain::duty_period::roster::{fill, generate, Answer, Candidate, CellDemand, RosterInput};
 use std::time::Instant;
 
 /// A deterministic pseudo-random stream (xorshift), so every run times the same instance.
@@ -63,7 +63,12 @@ fn main() {
         })
         .collect();
     let places: u32 = cells.iter().map(|c| c.min).sum();
-    let input = RosterInput { days, slots, cells, people };
+    let input = RosterInput {
+        days,
+        slots,
+        cells,
+        people,
+    };
     let started = Instant::now();
     let roster = generate(&input);
     let took = started.elapsed();

@@ -143,6 +143,12 @@ pub enum MessageKey {
     SlotsOverlap,
     /// A target headcount below the minimum.
     TargetBelowMinimum,
+    /// The person did not say they can come in that slot.
+    NotAvailableThen,
+    /// An availability answer that does not fit the period's days and slots.
+    AnswersInvalid,
+    /// The roster is out: availability can no longer change.
+    AnswersClosed,
 }
 
 /// A field that failed to parse, and why.

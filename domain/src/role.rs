@@ -108,10 +108,12 @@ pub enum Action {
     /// See every incident of the area with its reporter; acknowledge, refer, resolve, close,
     /// reject, assign and publish them.
     TriageIncidents,
+    /// Create and run sensitive-period duty plans (专项勤务): demand, roster, publishing.
+    PlanDutyPeriods,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewAreaFigures,
         Action::ListVolunteers,
         Action::SeeContact,
@@ -124,6 +126,7 @@ impl Action {
         Action::ManageShifts,
         Action::ConfirmHours,
         Action::TriageIncidents,
+        Action::PlanDutyPeriods,
     ];
 
     /// The least role that may do this over an area it holds.
@@ -135,7 +138,9 @@ impl Action {
             | Action::ManageShifts
             | Action::ConfirmHours
             | Action::TriageIncidents => Role::TeamLeader,
-            Action::ManageRegistrations | Action::ViewAudit => Role::Coordinator,
+            Action::ManageRegistrations | Action::ViewAudit | Action::PlanDutyPeriods => {
+                Role::Coordinator
+            }
             Action::SeeIdNumber
             | Action::ManageAreas
             | Action::ManageRoles

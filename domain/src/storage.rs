@@ -32,6 +32,7 @@ pub enum StorageError {
 #[async_trait]
 pub trait Storage:
     crate::DutyStorage
+    + crate::duty_period::port::DutyPeriodStorage
     + crate::incident::port::IncidentStorage
     + crate::notify::NotifyStorage
     + Send

@@ -453,6 +453,144 @@ enum Aim {
 
 const ROWS: &[Row] = &[
     Row {
+        name: "the periods list (mine, and the planner's)",
+        endpoint: "duty-periods/list",
+        aim: Aim::Scoped,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "create a duty period at a site of my street",
+        endpoint: "duty-periods/create#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "create a duty period at a site of another street",
+        endpoint: "duty-periods/create#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 422, 200, 200],
+    },
+    Row {
+        name: "create a duty period without a name",
+        endpoint: "duty-periods/create#bad",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 422, 422, 422],
+    },
+    Row {
+        name: "a period's planning grid in my street",
+        endpoint: "duty-periods/plan#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "a period's planning grid in another street",
+        endpoint: "duty-periods/plan#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "a period's planning grid in another district",
+        endpoint: "duty-periods/plan#foreign",
+        aim: Aim::OutOfScope,
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "fill a period's cells in my street",
+        endpoint: "duty-periods/cells#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "fill a period's cells in another street",
+        endpoint: "duty-periods/cells#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "fill cells with a negative minimum",
+        endpoint: "duty-periods/cells#bad",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 422, 422, 422],
+    },
+    Row {
+        name: "publish a period in my street",
+        endpoint: "duty-periods/status#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "publish a period in another street",
+        endpoint: "duty-periods/status#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "generate the roster in my street",
+        endpoint: "duty-periods/generate#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "generate the roster in another street",
+        endpoint: "duty-periods/generate#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "lock a roster cell in my street",
+        endpoint: "duty-periods/roster-edit#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "lock a roster cell in another street",
+        endpoint: "duty-periods/roster-edit#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "publish the roster in my street",
+        endpoint: "duty-periods/publish-roster#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "publish the roster in another street",
+        endpoint: "duty-periods/publish-roster#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
+        name: "my availability for a period of my district",
+        endpoint: "duty-periods/my-answer#in",
+        aim: Aim::InScope,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "my availability for a period of another district",
+        endpoint: "duty-periods/my-answer#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "answer a period of my district",
+        endpoint: "duty-periods/answer#in",
+        aim: Aim::InScope,
+        expect: [401, 200, 200, 200, 200, 200],
+    },
+    Row {
+        name: "answer a period of another district",
+        endpoint: "duty-periods/answer#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 404, 404, 404, 404, 404],
+    },
+    Row {
+        name: "answer with the wrong number of slots",
+        endpoint: "duty-periods/answer#bad",
+        aim: Aim::InScope,
+        expect: [401, 422, 422, 422, 422, 422],
+    },
+    Row {
         name: "whoami",
         endpoint: "me",
         aim: Aim::Public,
@@ -1291,6 +1429,96 @@ async fn incident_with_photo(
 }
 
 /// A new urgent report by `reporter` in `community`, so each state-changing call has its own.
+/// A fresh three-day period with one slot and one cell (one place, two wanted) at the first
+/// site of: 山大路社区 under 解放路街道 (`in`, `bad`), 建新社区 under its street (`out`), the
+/// foreign district (`foreign`), or 山大路社区 for the whole district (`district`). Published
+/// when asked. Returns its id and site.
+async fn test_period(
+    t: &TestApp,
+    f: &Fixture,
+    variant: &str,
+    published: bool,
+    n: &mut u64,
+) -> (i64, i64) {
+    use domain::duty_period::grid::{CellAt, CellNeed, SlotSet};
+    use domain::duty_period::period::{PeriodDraft, PeriodStatus};
+    use domain::duty_period::port::NewPeriod;
+    *n += 1;
+    let (area, site) = match variant {
+        "out" => {
+            let street = t
+                .store
+                .area_path(f.out_of_scope_community)
+                .await
+                .expect("path")
+                .0[1];
+            (street, first_site(t, f.out_of_scope_community).await)
+        }
+        "foreign" => (
+            f.foreign_district,
+            t.store.sites_in(f.foreign_district).await.expect("sites")[0].id,
+        ),
+        "district" => (f.district, first_site(t, f.in_scope_community).await),
+        _ => (f.in_scope_street, first_site(t, f.in_scope_community).await),
+    };
+    let id = t
+        .store
+        .create_period(
+            &NewPeriod {
+                area_id: area,
+                draft: PeriodDraft::parse(
+                    &format!("测试勤务{n}"),
+                    "2",
+                    "2027-10-01",
+                    "2027-10-03",
+                    ["", "", ""],
+                )
+                .expect("draft"),
+                slots: SlotSet::parse("07:00-11:00").expect("slots"),
+                sites: vec![site],
+                copied_from: None,
+                created_by: domain::VolunteerId(f.seeded_in_scope),
+                created_at: 1,
+            },
+            &note("create_duty_period", area),
+        )
+        .await
+        .expect("period");
+    let need = CellNeed {
+        min: 1,
+        target: 2,
+        leaders: 0,
+        skill: None,
+    };
+    t.store
+        .set_cells(
+            id,
+            &[(
+                CellAt {
+                    site,
+                    day: 0,
+                    slot: 0,
+                },
+                need,
+            )],
+        )
+        .await
+        .expect("cells");
+    if published {
+        t.store
+            .set_period_status(
+                id,
+                PeriodStatus::Draft,
+                PeriodStatus::Published,
+                1,
+                &note("publish", area),
+            )
+            .await
+            .expect("published");
+    }
+    (id.0, site.0)
+}
+
 async fn incident(t: &TestApp, community: AreaId, reporter: i64, n: &mut u64) -> i64 {
     *n += 1;
     t.store
@@ -1521,6 +1749,31 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                         .expect("list")[0]
                         .id;
                     (format!("id={}", id.0), false)
+                }
+                ("duty-periods/create", variant) => {
+                    phones += 1;
+                    let community = if variant == "out" { f.out_of_scope_community } else { f.in_scope_community };
+                    let site = first_site(&t, community).await.0;
+                    let name = if variant == "bad" { String::new() } else { format!("专项{phones}") };
+                    (format!(r#"{{"input":{{"name":"{name}","level":"2","starts_on":"2027-10-01","ends_on":"2027-10-03","assembly":"","dress":"","notes":"","slots":"07:00-11:00","sites":["{site}"],"copy_from":""}}}}"#), true)
+                }
+                ("duty-periods/plan", v) => (format!("period={}", test_period(&t, &f, v, false, &mut phones).await.0), false),
+                ("duty-periods/cells", v) => {
+                    let (id, _) = test_period(&t, &f, v, false, &mut phones).await;
+                    let min = if v == "bad" { "-1" } else { "2" };
+                    (format!(r#"{{"input":{{"period":{id},"sites":[],"days":[],"slots":[],"min":"{min}","target":"","leaders":"","skill":""}}}}"#), true)
+                }
+                ("duty-periods/status", v) => (format!("period={}&to=publish", test_period(&t, &f, v, false, &mut phones).await.0), false),
+                ("duty-periods/generate", v) | ("duty-periods/publish-roster", v) => (format!("period={}", test_period(&t, &f, v, true, &mut phones).await.0), false),
+                ("duty-periods/roster-edit", v) => {
+                    let (id, site) = test_period(&t, &f, v, true, &mut phones).await;
+                    (format!(r#"{{"input":{{"period":{id},"site":{site},"day":0,"slot":0,"what":"lock","volunteer":0,"replacing":0}}}}"#), true)
+                }
+                ("duty-periods/my-answer", v) => (format!("period={}", test_period(&t, &f, if v == "out" { "foreign" } else { "district" }, true, &mut phones).await.0), false),
+                ("duty-periods/answer", v) => {
+                    let id = test_period(&t, &f, if v == "out" { "foreign" } else { "district" }, true, &mut phones).await.0;
+                    let answers = if v == "bad" { "yy" } else { "yym" };
+                    (format!("period={id}&answers={answers}&most_slots="), false)
                 }
                 ("notifications/save-settings", "bad") => ("on%5Bnope-x%5D=on".to_owned(), false),
                 ("notifications/save-settings", _) => ("on%5Bpush-shift_cancelled%5D=on".to_owned(), false),

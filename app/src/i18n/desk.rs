@@ -5,6 +5,7 @@ side_by_side! {
     nav_label: "工作台", "Desk";
     tools_title: "我的工作", "My tools";
     roster: "排班管理", "Rosters";
+    duty_periods: "专项勤务", "Duty periods";
     volunteers: "志愿者管理", "Volunteers";
     teams: "队伍", "Teams";
     incidents: "隐患", "Incidents";

@@ -108,6 +108,7 @@ pub mod duty;
 mod en;
 pub mod incident;
 pub mod notify;
+pub mod plan;
 mod texts;
 mod zh;
 

@@ -48,4 +48,8 @@ side_by_side! {
     body_hours_corrected: "{site}，{time}：按 {hours} 记录。说明：{reason}", "{site}, {time}: recorded as {hours}. Note: {reason}";
     kind_hours_disputed: "服务时长有异议", "Hours disputed";
     body_hours_disputed: "{site}，{time}。队长说明：{reason}", "{site}, {time}. The leader says: {reason}";
+    kind_availability_asked: "专项勤务征集", "Duty period: when can you come?";
+    body_availability_asked: "{period}：请告诉我们您哪些时段能来。", "{period}: tell us which slots you can do.";
+    kind_roster_placed: "勤务排班已发布", "You are on the duty roster";
+    body_roster_placed: "{period}：您被排了 {count} 个班，第一个在 {time}。", "{period}: you have {count} slots, the first at {time}.";
 }

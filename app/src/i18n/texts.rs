@@ -202,6 +202,8 @@ pub struct Texts {
     /// Reports, triage, the map and statistics.
     pub incident: &'static super::incident::IncidentTexts,
     pub notify: &'static super::notify::NotifyTexts,
+    /// Sensitive-period duty plans.
+    pub plan: &'static super::plan::PlanTexts,
 }
 
 /// Texts for the domain's validation messages.
@@ -274,6 +276,9 @@ pub struct MessageTexts {
     pub slot_lengths_differ: &'static str,
     pub slots_overlap: &'static str,
     pub target_below_minimum: &'static str,
+    pub not_available_then: &'static str,
+    pub answers_invalid: &'static str,
+    pub answers_closed: &'static str,
 }
 
 impl Texts {
@@ -349,6 +354,9 @@ impl Texts {
             MessageKey::SlotLengthsDiffer => m.slot_lengths_differ,
             MessageKey::SlotsOverlap => m.slots_overlap,
             MessageKey::TargetBelowMinimum => m.target_below_minimum,
+            MessageKey::NotAvailableThen => m.not_available_then,
+            MessageKey::AnswersInvalid => m.answers_invalid,
+            MessageKey::AnswersClosed => m.answers_closed,
         }
     }
 }

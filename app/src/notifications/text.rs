@@ -80,6 +80,8 @@ fn templates(t: &NotifyTexts, kind: NoticeKind) -> (&'static str, &'static str) 
         NoticeKind::HoursConfirmed => (t.kind_hours_confirmed, t.body_hours_confirmed),
         NoticeKind::HoursCorrected => (t.kind_hours_corrected, t.body_hours_corrected),
         NoticeKind::HoursDisputed => (t.kind_hours_disputed, t.body_hours_disputed),
+        NoticeKind::AvailabilityAsked => (t.kind_availability_asked, t.body_availability_asked),
+        NoticeKind::RosterPlaced => (t.kind_roster_placed, t.body_roster_placed),
     }
 }
 
@@ -106,6 +108,8 @@ mod tests {
                 .with("category", "fire")
                 .with("severity", 3)
                 .with("status", "resolved")
+                .with("period", "国庆 2026")
+                .with("count", 3)
         };
         for lang in [Lang::Zh, Lang::En] {
             for kind in NoticeKind::ALL {

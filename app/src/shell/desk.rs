@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tool {
     Roster,
+    DutyPeriods,
     Volunteers,
     Teams,
     Incidents,
@@ -26,8 +27,9 @@ pub enum Tool {
 }
 
 impl Tool {
-    pub const ALL: [Tool; 8] = [
+    pub const ALL: [Tool; 9] = [
         Tool::Roster,
+        Tool::DutyPeriods,
         Tool::Volunteers,
         Tool::Teams,
         Tool::Incidents,
@@ -40,6 +42,7 @@ impl Tool {
     pub fn href(self) -> &'static str {
         match self {
             Tool::Roster => "/shifts/manage",
+            Tool::DutyPeriods => "/duty-periods",
             Tool::Volunteers => "/volunteers",
             Tool::Teams => "/teams",
             Tool::Incidents => "/incidents",
@@ -54,6 +57,7 @@ impl Tool {
     pub fn action(self) -> Action {
         match self {
             Tool::Roster => Action::ManageShifts,
+            Tool::DutyPeriods => Action::PlanDutyPeriods,
             Tool::Volunteers => Action::ListVolunteers,
             Tool::Teams => Action::ManageRegistrations,
             Tool::Incidents | Tool::Map | Tool::Stats => Action::TriageIncidents,
@@ -65,6 +69,7 @@ impl Tool {
     pub fn label(self, d: &DeskTexts) -> &'static str {
         match self {
             Tool::Roster => d.roster,
+            Tool::DutyPeriods => d.duty_periods,
             Tool::Volunteers => d.volunteers,
             Tool::Teams => d.teams,
             Tool::Incidents => d.incidents,
@@ -324,7 +329,7 @@ mod tests {
         );
         assert_eq!(
             tools_of(&person(&[Role::Coordinator], registered)),
-            vec![Roster, Volunteers, Teams, Incidents, Map, Stats, Audit]
+            vec![Roster, DutyPeriods, Volunteers, Teams, Incidents, Map, Stats, Audit]
         );
         assert_eq!(
             tools_of(&person(

@@ -19,6 +19,7 @@ use crate::areas::{AreaPage, ImportPage};
 use crate::audit::AuditPage;
 use crate::auth::{LoginPage, PasswordPage};
 use crate::duty::{HoursPage, RosterPage, ShiftsPage};
+use crate::duty_periods::{AnswerPage, PeriodPlanPage, PeriodsPage};
 use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
 use crate::notifications::NotificationsPage;
 use crate::pages::{HomePage, MePage, PageNotLoaded};
@@ -145,6 +146,13 @@ lazy_page!(
 );
 lazy_page!(
     field_pages,
+    AnswerRoute,
+    answer_view,
+    preload_answer,
+    AnswerPage
+);
+lazy_page!(
+    field_pages,
     ApplyRoute,
     apply_view,
     preload_apply,
@@ -157,6 +165,20 @@ lazy_page!(
     roster_view,
     preload_roster,
     RosterPage
+);
+lazy_page!(
+    office_pages,
+    PeriodsRoute,
+    periods_view,
+    preload_periods,
+    PeriodsPage
+);
+lazy_page!(
+    office_pages,
+    PeriodPlanRoute,
+    period_plan_view,
+    preload_period_plan,
+    PeriodPlanPage
 );
 lazy_page!(office_pages, MapRoute, map_view, preload_map, MapPage);
 lazy_page!(

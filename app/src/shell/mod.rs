@@ -168,6 +168,21 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<TeamsRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/duty-periods")
+                        view={Lazy::<PeriodsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/duty-periods/:id")
+                        view={Lazy::<PeriodPlanRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/duty-periods/:id/answer")
+                        view={Lazy::<AnswerRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <TabBar />

@@ -7,6 +7,7 @@ pub mod credit;
 pub mod flow;
 pub mod grid;
 pub mod period;
+pub mod port;
 pub mod roster;
 
 #[cfg(test)]

@@ -32,10 +32,16 @@ pub enum NoticeKind {
     HoursCorrected,
     /// A leader disputed the claim (params: `site`, `starts_at`, `reason`).
     HoursDisputed,
+    /// A duty period asks the person when they can come (params: `period`, `starts_on`,
+    /// `ends_on`).
+    AvailabilityAsked,
+    /// The period's roster is out and the person is on it (params: `period`, `count`: their
+    /// slots, `starts_at`: the first one's start).
+    RosterPlaced,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 10] = [
+    pub const ALL: [NoticeKind; 12] = [
         NoticeKind::RegistrationApproved,
         NoticeKind::RegistrationRejected,
         NoticeKind::ShiftReminder,
@@ -46,6 +52,8 @@ impl NoticeKind {
         NoticeKind::HoursConfirmed,
         NoticeKind::HoursCorrected,
         NoticeKind::HoursDisputed,
+        NoticeKind::AvailabilityAsked,
+        NoticeKind::RosterPlaced,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +68,8 @@ impl NoticeKind {
             Self::HoursConfirmed => "hours_confirmed",
             Self::HoursCorrected => "hours_corrected",
             Self::HoursDisputed => "hours_disputed",
+            Self::AvailabilityAsked => "availability_asked",
+            Self::RosterPlaced => "roster_placed",
         }
     }
 
@@ -79,6 +89,8 @@ impl NoticeKind {
             Self::ReportStatusChanged => &["category", "status"],
             Self::HoursConfirmed | Self::HoursCorrected => &["site", "time", "hours"],
             Self::HoursDisputed => &["site", "time"],
+            Self::AvailabilityAsked => &["period"],
+            Self::RosterPlaced => &["period", "count", "time"],
         }
     }
 }
@@ -117,6 +129,8 @@ pub enum Subject {
     Incident(IncidentId),
     /// The person's hours (`/me/hours`).
     Hours,
+    /// A duty period: the volunteer's availability page for it.
+    DutyPeriod(crate::duty_period::port::DutyPeriodId),
 }
 
 impl Subject {
@@ -127,6 +141,7 @@ impl Subject {
             Self::Shift(id) => format!("shift:{}", id.0),
             Self::Incident(id) => format!("incident:{}", id.0),
             Self::Hours => "hours".to_owned(),
+            Self::DutyPeriod(id) => format!("period:{}", id.0),
         }
     }
 
@@ -137,6 +152,9 @@ impl Subject {
             None if s == "hours" => Some(Self::Hours),
             Some(("shift", rest)) => id(rest).map(|n| Self::Shift(ShiftId(n))),
             Some(("incident", rest)) => id(rest).map(|n| Self::Incident(IncidentId(n))),
+            Some(("period", rest)) => {
+                id(rest).map(|n| Self::DutyPeriod(crate::duty_period::port::DutyPeriodId(n)))
+            }
             _ => None,
         }
     }
@@ -149,6 +167,7 @@ impl Subject {
             Self::Shift(_) => "/shifts".to_owned(),
             Self::Incident(id) => format!("/incidents/{}", id.0),
             Self::Hours => "/me/hours".to_owned(),
+            Self::DutyPeriod(id) => format!("/duty-periods/{}/answer", id.0),
         }
     }
 }

@@ -88,6 +88,10 @@ pub const SQLITE_UNIQUE_KEYS: &[(&str, &str)] = &[
     // Root areas (no parent): SQLite's UNIQUE lets NULL parents repeat, this index does not.
     ("areas.name", "areas_root_name_key"),
     ("sites.area_id, sites.name", "sites_area_name_key"),
+    (
+        "duty_periods.area_id, duty_periods.name",
+        "duty_periods_area_name_key",
+    ),
     ("volunteers.phone", "volunteers_phone_key"),
     ("volunteers.vest_no", "volunteers_vest_no_key"),
     (
@@ -102,6 +106,26 @@ pub const SQLITE_UNIQUE_KEYS: &[(&str, &str)] = &[
     (
         "assignments.shift_id, assignments.volunteer_id",
         "assignments_shift_volunteer_key",
+    ),
+    (
+        "duty_period_slots.duty_period_id, duty_period_slots.ordinal",
+        "duty_period_slots_pkey",
+    ),
+    (
+        "duty_period_sites.duty_period_id, duty_period_sites.site_id",
+        "duty_period_sites_pkey",
+    ),
+    (
+        "duty_cells.duty_period_id, duty_cells.site_id, duty_cells.day, duty_cells.slot",
+        "duty_cells_pkey",
+    ),
+    (
+        "duty_answers.duty_period_id, duty_answers.volunteer_id",
+        "duty_answers_pkey",
+    ),
+    (
+        "duty_roster.duty_period_id, duty_roster.volunteer_id, duty_roster.day, duty_roster.slot",
+        "duty_roster_pkey",
     ),
     ("check_events.client_key", "check_events_client_key_key"),
     (

@@ -14,6 +14,8 @@ use crate::storage::error::{Error, Result};
 mod areas;
 mod audit;
 mod checks;
+mod duty_period_port;
+mod duty_periods;
 mod duty_port;
 mod hours;
 mod incident_port;

@@ -1,0 +1,55 @@
+//! Who may see and change which duty period.
+
+use crate::AppError;
+use domain::duty_period::port::{DutyPeriod, DutyPeriodId};
+use domain::{Action, AreaId, Principal, Role, Storage};
+
+/// The widest area the reader plans periods for, or `Forbidden`.
+pub async fn planning_scope(store: &dyn Storage, who: &Principal) -> Result<AreaId, AppError> {
+    let (area, _) =
+        crate::auth::widest_scope(store, who, Role::Coordinator, Action::PlanDutyPeriods).await?;
+    Ok(area)
+}
+
+async fn load(store: &dyn Storage, id: DutyPeriodId) -> Result<DutyPeriod, AppError> {
+    store
+        .period(id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)
+}
+
+/// The period, if the reader plans over its area. Volunteers of the district see that it
+/// exists (403); anyone else does not (404).
+pub async fn period_to_plan(
+    store: &dyn Storage,
+    id: DutyPeriodId,
+) -> Result<(Principal, DutyPeriod), AppError> {
+    crate::auth::require_login()?;
+    let period = load(store, id).await?;
+    let path = store
+        .area_path(period.area_id)
+        .await
+        .map_err(AppError::from)?;
+    let who = crate::auth::require_seen(Action::ViewAreaFigures, Action::PlanDutyPeriods, &path)?;
+    Ok((who, period))
+}
+
+/// The period, if it asks the reader: published or running, and its area holds their home.
+/// Anything else is "not found", so a period's name does not leak outside its area.
+pub async fn period_to_answer(
+    store: &dyn Storage,
+    id: DutyPeriodId,
+) -> Result<(Principal, DutyPeriod), AppError> {
+    let who = crate::auth::require_login()?;
+    let period = load(store, id).await?;
+    let asks = matches!(
+        period.status,
+        domain::duty_period::period::PeriodStatus::Published
+            | domain::duty_period::period::PeriodStatus::Running
+    );
+    if !asks || !who.home.contains(period.area_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok((who, period))
+}

@@ -1,0 +1,19 @@
+//! Sensitive-period duty plans (专项勤务): the periods list and new-period form
+//! (`list_page`), one period's planning grid and roster review (`plan_page`), a volunteer's
+//! availability answer (`answer_page`), their server functions (`api`), who may do what
+//! (`access`) and the roster generation behind the button (`service`).
+
+mod answer_page;
+pub mod api;
+mod list_page;
+mod plan_page;
+mod view;
+
+#[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use answer_page::AnswerPage;
+pub use list_page::PeriodsPage;
+pub use plan_page::PeriodPlanPage;
