@@ -471,6 +471,12 @@ const ROWS: &[Row] = &[
         expect: [401, 403, 403, 422, 200, 200],
     },
     Row {
+        name: "create a duty period covering an area outside my scope",
+        endpoint: "duty-periods/create#area",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 422, 422, 422],
+    },
+    Row {
         name: "create a duty period without a name",
         endpoint: "duty-periods/create#bad",
         aim: Aim::InScope,
@@ -1755,7 +1761,8 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     let community = if variant == "out" { f.out_of_scope_community } else { f.in_scope_community };
                     let site = first_site(&t, community).await.0;
                     let name = if variant == "bad" { String::new() } else { format!("专项{phones}") };
-                    (format!(r#"{{"input":{{"name":"{name}","level":"2","starts_on":"2027-10-01","ends_on":"2027-10-03","assembly":"","dress":"","notes":"","slots":"07:00-11:00","sites":["{site}"],"copy_from":""}}}}"#), true)
+                    let area = if variant == "area" { f.foreign_district.0.to_string() } else { String::new() };
+                    (format!(r#"{{"input":{{"area":"{area}","name":"{name}","level":"2","starts_on":"2027-10-01","ends_on":"2027-10-03","assembly":"","dress":"","notes":"","slots":"07:00-11:00","sites":["{site}"],"copy_from":""}}}}"#), true)
                 }
                 ("duty-periods/plan", v) => (format!("period={}", test_period(&t, &f, v, false, &mut phones).await.0), false),
                 ("duty-periods/cells", v) => {

@@ -53,3 +53,45 @@ pub async fn period_to_answer(
     }
     Ok((who, period))
 }
+
+/// The areas a period may cover: `scope` and everything below it, each named with its path
+/// below the scope ("千佛山街道 · 建新社区"), the scope first.
+pub async fn plannable_areas(
+    store: &dyn Storage,
+    scope: AreaId,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let path = store.area_path(scope).await.map_err(AppError::from)?;
+    let own = match path.0.len() {
+        0 => return Ok(Vec::new()),
+        n => {
+            let parent = (n > 1).then(|| path.0[n - 2]);
+            store
+                .child_areas(parent)
+                .await
+                .map_err(AppError::from)?
+                .into_iter()
+                .find(|a| a.id == scope)
+                .map(|a| a.name)
+                .unwrap_or_default()
+        }
+    };
+    let mut out = vec![(scope.0, own.clone())];
+    let mut level = vec![(scope, own)];
+    // District → streets → communities: at most two levels below.
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for (id, name) in &level {
+            for child in store.child_areas(Some(*id)).await.map_err(AppError::from)? {
+                let label = if *id == scope {
+                    child.name.clone()
+                } else {
+                    format!("{name} · {}", child.name)
+                };
+                out.push((child.id.0, label.clone()));
+                next.push((child.id, label));
+            }
+        }
+        level = next;
+    }
+    Ok(out)
+}

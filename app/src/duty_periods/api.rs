@@ -45,8 +45,12 @@ pub struct PeriodsData {
     pub periods: Vec<PeriodLine>,
     /// Periods asking the reader for availability, or running with them.
     pub mine: Vec<PeriodLine>,
-    /// The sites of the planner's area, for a new period.
-    pub sites: Vec<(i64, String)>,
+    /// The sites of the planner's area, for a new period: id, name, and the areas above it
+    /// (so the form offers only the sites of the chosen area).
+    pub sites: Vec<(i64, String, Vec<i64>)>,
+    /// The areas a new period may cover: the planner's own and those below it, down to
+    /// communities, as "解放路街道" / "解放路街道 · 山大路社区".
+    pub areas: Vec<(i64, String)>,
 }
 
 #[server(endpoint = "duty-periods/list")]
@@ -62,31 +66,34 @@ pub async fn periods() -> Result<PeriodsData, AppError> {
             .into_iter()
             .map(PeriodLine::from)
             .collect();
-        let (may_plan, periods, sites) = match super::access::planning_scope(store, &who).await {
-            Ok(area) => (
-                true,
-                store
-                    .periods_in(area)
-                    .await
-                    .map_err(AppError::from)?
-                    .into_iter()
-                    .map(PeriodLine::from)
-                    .collect(),
-                store
-                    .sites_in(area)
-                    .await
-                    .map_err(AppError::from)?
-                    .into_iter()
-                    .map(|s| (s.id.0, s.name))
-                    .collect(),
-            ),
-            Err(_) => (false, Vec::new(), Vec::new()),
+        let Ok(area) = super::access::planning_scope(store, &who).await else {
+            return Ok(PeriodsData {
+                may_plan: false,
+                periods: Vec::new(),
+                mine,
+                sites: Vec::new(),
+                areas: Vec::new(),
+            });
         };
+        let periods = store
+            .periods_in(area)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(PeriodLine::from)
+            .collect();
+        let mut sites = Vec::new();
+        for s in store.sites_in(area).await.map_err(AppError::from)? {
+            let path = store.area_path(s.area_id).await.map_err(AppError::from)?;
+            sites.push((s.id.0, s.name, path.0.iter().map(|a| a.0).collect()));
+        }
+        let areas = super::access::plannable_areas(store, area).await?;
         Ok(PeriodsData {
-            may_plan,
+            may_plan: true,
             periods,
             mine,
             sites,
+            areas,
         })
     })
     .await
@@ -95,6 +102,7 @@ pub async fn periods() -> Result<PeriodsData, AppError> {
 /// The new-period form; with `copy_from`, an earlier period's sites, slots and needs come
 /// along (the sites and slots fields are then ignored).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewPeriodInput {
     pub name: String,
     pub level: String,
@@ -106,6 +114,8 @@ pub struct NewPeriodInput {
     pub slots: String,
     pub sites: Vec<String>,
     pub copy_from: String,
+    /// The area the period covers (its volunteers are asked); the planner's own when empty.
+    pub area: String,
 }
 
 #[server(endpoint = "duty-periods/create", input = server_fn::codec::Json)]
@@ -118,7 +128,21 @@ pub async fn create_period(input: NewPeriodInput) -> Result<i64, AppError> {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let who = crate::auth::require_login()?;
-        let area = super::access::planning_scope(store, &who).await?;
+        let scope = super::access::planning_scope(store, &who).await?;
+        let area = match input.area.trim() {
+            "" => scope,
+            chosen => {
+                let offered = super::access::plannable_areas(store, scope).await?;
+                chosen
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| offered.iter().any(|(a, _)| a == id))
+                    .map(domain::AreaId)
+                    .ok_or_else(|| {
+                        AppError::Invalid(FieldError::new("area", MessageKey::CommunityUnknown))
+                    })?
+            }
+        };
         let mut errors = Vec::new();
         let draft = PeriodDraft::parse(
             &input.name,
@@ -394,6 +418,7 @@ pub async fn plan(input: PeriodInput) -> Result<PlanData, AppError> {
 /// Sets the need of cells: one cell (`sites`, `days` and `slots` each one value), or a fill
 /// rule (an empty list means all of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CellsInput {
     pub period: i64,
     pub sites: Vec<i64>,
@@ -565,6 +590,7 @@ pub async fn generate(input: PeriodInput) -> Result<GenerateReport, AppError> {
 /// A change by hand to the draft roster: place `volunteer` (replacing `replacing` when not
 /// 0), remove them, or lock or unlock the cell.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RosterEditInput {
     pub period: i64,
     pub site: i64,

@@ -59,7 +59,7 @@ pub fn PeriodsPage() -> impl IntoView {
                                                     .collect_view()}
                                             </ul>
                                         </section>
-                                        <NewPeriodForm sites=d.sites earlier />
+                                        <NewPeriodForm sites=d.sites areas=d.areas earlier />
                                     }
                                 })}
                         }
@@ -106,7 +106,11 @@ fn PeriodCard(line: PeriodLine, href: String) -> impl IntoView {
 }
 
 #[component]
-fn NewPeriodForm(sites: Vec<(i64, String)>, earlier: Vec<PeriodLine>) -> impl IntoView {
+fn NewPeriodForm(
+    sites: Vec<(i64, String, Vec<i64>)>,
+    areas: Vec<(i64, String)>,
+    earlier: Vec<PeriodLine>,
+) -> impl IntoView {
     let t = use_texts();
     let p = t.plan;
     let form = RwSignal::new(NewPeriodInput {
@@ -134,6 +138,10 @@ fn NewPeriodForm(sites: Vec<(i64, String)>, earlier: Vec<PeriodLine>) -> impl In
         })
     };
     let copying = move || form.with(|f| !f.copy_from.is_empty());
+    // Only the sites of the chosen area are offered (the first area, the planner's own, when
+    // none is chosen yet).
+    let first_area = areas.first().map(|a| a.0).unwrap_or_default();
+    let chosen_area = move || form.with(|f| f.area.parse::<i64>().unwrap_or(first_area));
     macro_rules! text_input {
         ($id:literal, $name:literal, $label:expr, $field:ident, $kind:literal) => {
             view! {
@@ -184,6 +192,25 @@ fn NewPeriodForm(sites: Vec<(i64, String)>, earlier: Vec<PeriodLine>) -> impl In
                 </select>
             </Field>
             {text_input!("period-name", "name", p.name, name, "text")}
+            <Field id="period-area" label=p.area name="area" problem=problem("area")>
+                <select
+                    id="period-area"
+                    name="area"
+                    aria-invalid=invalid("area")
+                    aria-describedby=described_by("period-area")
+                    on:change=move |ev| {
+                        form.update(|f| {
+                            f.area = event_target_value(&ev);
+                            f.sites.clear();
+                        })
+                    }
+                >
+                    {areas
+                        .into_iter()
+                        .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+                        .collect_view()}
+                </select>
+            </Field>
             <Field id="period-level" label=p.level name="level" problem=problem("level")>
                 <select
                     id="period-level"
@@ -225,15 +252,18 @@ fn NewPeriodForm(sites: Vec<(i64, String)>, earlier: Vec<PeriodLine>) -> impl In
                     <legend>{p.sites}</legend>
                     {sites
                         .into_iter()
-                        .map(|(id, name)| {
+                        .map(|(id, name, above)| {
                             let value = id.to_string();
                             let v = value.clone();
+                            let v2 = value.clone();
+                            let shown = move || above.contains(&chosen_area());
                             view! {
-                                <label class="check">
+                                <label class="check" hidden=move || !shown()>
                                     <input
                                         type="checkbox"
                                         name="sites"
                                         value=value
+                                        prop:checked=move || form.with(|f| f.sites.contains(&v2))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             form.update(|f| {

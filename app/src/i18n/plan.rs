@@ -12,6 +12,7 @@ side_by_side! {
     name: "名称", "Name";
     name_hint: "如：国庆 2026", "e.g. National Day 2026";
     level: "响应等级", "Response level";
+    area: "覆盖区域（这里的志愿者会被征集）", "Area covered (its volunteers are asked)";
     level_1: "一级响应", "Level 1";
     level_2: "二级响应", "Level 2";
     level_3: "三级响应", "Level 3";

@@ -329,7 +329,16 @@ mod tests {
         );
         assert_eq!(
             tools_of(&person(&[Role::Coordinator], registered)),
-            vec![Roster, DutyPeriods, Volunteers, Teams, Incidents, Map, Stats, Audit]
+            vec![
+                Roster,
+                DutyPeriods,
+                Volunteers,
+                Teams,
+                Incidents,
+                Map,
+                Stats,
+                Audit
+            ]
         );
         assert_eq!(
             tools_of(&person(

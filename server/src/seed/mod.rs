@@ -2,9 +2,11 @@
 //! their communities. Populations are plausible round figures in the range the 2020 census
 //! reports for these streets, not official counts. One file per thing seeded: the area tree and
 //! its places (`areas`), the people and the demo logins (`people`), a week of shifts
-//! (`shifts`), four months of incidents (`incidents`).
+//! (`shifts`), four months of incidents (`incidents`), a 国庆 duty period under way
+//! (`duty_period`).
 
 mod areas;
+mod duty_period;
 mod incidents;
 mod people;
 mod shifts;
@@ -20,6 +22,7 @@ pub async fn demo_district(store: &dyn Storage) -> Result<bool, StorageError> {
     people::demo_people(store).await?;
     shifts::demo_shifts(store).await?;
     incidents::demo_incidents(store).await?;
+    duty_period::demo_duty_period(store).await?;
     Ok(true)
 }
 
@@ -107,6 +110,26 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         name: "蒋无网",
         role: Role::Volunteer,
         area: "山大路社区",
+    },
+    // Three in another street, for trying a duty period (专项勤务) end to end: answering on
+    // three phones without touching the 山大路 people's shifts and notices.
+    DemoLogin {
+        phone: "13800000013",
+        name: "冯巡逻",
+        role: Role::Volunteer,
+        area: "建新社区",
+    },
+    DemoLogin {
+        phone: "13800000014",
+        name: "褚值守",
+        role: Role::Volunteer,
+        area: "建新社区",
+    },
+    DemoLogin {
+        phone: "13800000015",
+        name: "卫守望",
+        role: Role::Volunteer,
+        area: "建新社区",
     },
 ];
 
