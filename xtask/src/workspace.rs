@@ -38,6 +38,14 @@ impl Workspace {
         cmd
     }
 
+    /// Builds a release example of `package` and returns its path.
+    pub fn release_example(&self, package: &str, example: &str) -> Result<PathBuf> {
+        run(self
+            .cargo()
+            .args(["build", "--release", "-p", package, "--example", example]))?;
+        Ok(self.target.join("release").join("examples").join(example))
+    }
+
     pub fn site_root(&self) -> PathBuf {
         self.target.join("site")
     }
