@@ -143,6 +143,8 @@ pub enum MessageKey {
     SlotsOverlap,
     /// A target headcount below the minimum.
     TargetBelowMinimum,
+    /// A cell's places must be 0 (not staffed) to 500.
+    PlacesOutOfRange,
     /// The person did not say they can come in that slot.
     NotAvailableThen,
     /// An availability answer that does not fit the period's days and slots.

@@ -51,7 +51,7 @@ test.describe("duty periods", () => {
     const panel = page.getByTestId("cell-panel");
     await panel.getByLabel("最少").fill("-1");
     await panel.getByRole("button", { name: "保存这一格" }).click();
-    await expect(panel.getByTestId("error-min")).toBeVisible();
+    await expect(panel.getByTestId("error-min")).toHaveText("人数应为 0 至 500（0 表示这一格不排人）。");
     await expect(page.getByTestId("period-totals")).toContainText("最少 4 人次");
     await page.screenshot({ path: "test-results/duty-period-grid-desk.png", fullPage: true });
 
@@ -105,6 +105,18 @@ test.describe("duty periods", () => {
     await page.getByTestId("publish-roster").click();
     await expect(page.getByTestId("roster-published")).toContainText("已生成 4 个班次、5 个排班");
     await expect(page.getByTestId("period-status")).toHaveText("执行中");
+
+    // On paper: the first day's sheet has the people, a blank line for no one, and the CSV.
+    await page.getByTestId("print-link").click();
+    await page.waitForURL(/\/print$/);
+    await ready(page);
+    const sheet = page.getByTestId("print-sheet");
+    await expect(sheet).toContainText(SITE);
+    await expect(sheet).toContainText(outsider!.name);
+    await expect(sheet.locator("tbody tr")).toHaveCount(4);
+    await expect(page.getByTestId("roster-csv")).toHaveAttribute("href", /^data:text\/csv/);
+    await page.emulateMedia({ media: "print" });
+    await page.screenshot({ path: "test-results/duty-period-print.png", fullPage: true });
     await desk.close();
 
     // The one who came in by hand finds the shift in 我的班次, and the notice that says so.

@@ -60,6 +60,8 @@ pub struct FileSettings {
     pub track_retention_days: Option<u32>,
     /// Five ascending thresholds in hours, e.g. "100,300,600,1000,1500".
     pub star_hours: Option<String>,
+    /// Duty credit multipliers of 一级, 二级, 三级 periods, e.g. "2.0,1.5,1.2".
+    pub duty_credit: Option<String>,
     pub max_duty_hours_per_day: Option<u32>,
     /// The longest single shift a leader may plan, in hours (default 12).
     pub max_shift_hours: Option<u32>,
@@ -243,6 +245,15 @@ fn duty_rules(
         1..=20,
     )? {
         rules.fatigue.max_consecutive = n;
+    }
+    if let Some(text) = env("PINGAN_DUTY_CREDIT").or_else(|| file.duty_credit.clone()) {
+        rules.credit =
+            domain::duty_period::credit::CreditRules::parse(&text).with_context(|| {
+                format!(
+                    "PINGAN_DUTY_CREDIT {text:?} must be three multipliers from 1.0 to 5.0, \
+                 like 2.0,1.5,1.2"
+                )
+            })?;
     }
     if let Some(text) = env("PINGAN_STAR_HOURS").or_else(|| file.star_hours.clone()) {
         let parsed: Option<Vec<u32>> = text.split(',').map(|p| p.trim().parse().ok()).collect();

@@ -1483,6 +1483,7 @@ async fn test_period(
                 slots: SlotSet::parse("07:00-11:00").expect("slots"),
                 sites: vec![site],
                 copied_from: None,
+                credit_bp: 15_000,
                 created_by: domain::VolunteerId(f.seeded_in_scope),
                 created_at: 1,
             },

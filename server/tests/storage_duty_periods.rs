@@ -37,6 +37,7 @@ async fn period(
                 slots: SlotSet::parse("07:00-11:00, 11:00-15:00").expect("slots"),
                 sites: vec![site],
                 copied_from: None,
+                credit_bp: 15_000,
                 created_by: planner,
                 created_at: 1,
             },
@@ -94,6 +95,7 @@ async fn a_period_keeps_its_form_slots_sites_and_cells_and_a_copy_moves_them(sto
                 slots: p.slots.clone(),
                 sites: vec![site],
                 copied_from: None,
+                credit_bp: 15_000,
                 created_by: planner,
                 created_at: 2,
             },
@@ -118,6 +120,7 @@ async fn a_period_keeps_its_form_slots_sites_and_cells_and_a_copy_moves_them(sto
                 slots: p.slots.clone(),
                 sites: vec![site],
                 copied_from: Some(id),
+                credit_bp: 15_000,
                 created_by: planner,
                 created_at: 3,
             },
@@ -360,6 +363,38 @@ async fn the_roster_is_replaced_around_locked_places_and_published_as_shifts(sto
         .map(|l| l.notice.kind)
         .collect();
     assert!(kinds.contains(&NoticeKind::RosterPlaced), "{kinds:?}");
+    // Served: the hours go to the ledger and the duty credit beside them, at the multiplier the
+    // period was made with (二级, ×1.5) — the hours themselves stay the time given.
+    let mine = store.my_shifts(people[2], 0).await.expect("mine");
+    let a = mine[0].assignment.id;
+    store.open_service(a, 240, None, 40).await.expect("claim");
+    store
+        .decide_service(
+            a,
+            &domain::Decision::Confirm {
+                minutes: 240,
+                reason: None,
+            },
+            Some(planner),
+            41,
+            &audit("decide_hours"),
+        )
+        .await
+        .expect("confirm");
+    let year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    let summary = store.hours_summary(people[2], year).await.expect("summary");
+    assert_eq!(summary.credited_minutes, 240);
+    assert_eq!(summary.duty_credit_minutes, 360);
+    // Someone's hours outside any period earn no credit.
+    assert_eq!(
+        store
+            .hours_summary(planner, year)
+            .await
+            .expect("summary")
+            .duty_credit_minutes,
+        0
+    );
+
     // Published once: a second press changes nothing.
     assert!(matches!(
         store

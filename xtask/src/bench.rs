@@ -142,7 +142,10 @@ fn roster_generation(ws: &Workspace) -> Result<String> {
     for _ in 0..ROSTER_RUNS {
         let out = Command::new(&example).output().context("roster_scale")?;
         if !out.status.success() {
-            bail!("roster_scale failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "roster_scale failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         line = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         let seconds: f64 = line
@@ -159,7 +162,10 @@ fn roster_generation(ws: &Workspace) -> Result<String> {
         let head = &line[..line.find(marker)?];
         head.rsplit(' ').next()?.parse().ok()
     };
-    let fill = match (number_before(" minimum places"), number_before(" minimum +")) {
+    let fill = match (
+        number_before(" minimum places"),
+        number_before(" minimum +"),
+    ) {
         (Some(places), Some(filled)) if places == filled => {
             "Every minimum place of this instance is filled — the upper bound, so here the fill \
              is the optimum. On small instances the property tests \

@@ -13,6 +13,8 @@ pub struct HoursData {
     pub credited_minutes: i64,
     pub pending_minutes: i64,
     pub this_year_minutes: i64,
+    /// 勤务积分 from sensitive-period duty, in minutes: beside the hours, never in them.
+    pub duty_credit_minutes: i64,
     pub stars: u8,
     /// Hours of the next star, none at the top.
     pub next_star_hours: Option<u32>,
@@ -62,6 +64,7 @@ pub async fn my_hours() -> Result<HoursData, AppError> {
             credited_minutes: summary.credited_minutes,
             pending_minutes: summary.pending_minutes,
             this_year_minutes: summary.this_year_minutes,
+            duty_credit_minutes: summary.duty_credit_minutes,
             stars: progress.stars,
             next_star_hours: progress.next_at_hours,
             fraction: progress.fraction,
@@ -123,6 +126,18 @@ fn HoursCard(hours: HoursData) -> impl IntoView {
                     <dd>{duration(lang, hours.this_year_minutes)}</dd>
                 </div>
             </dl>
+            {(hours.duty_credit_minutes > 0)
+                .then(|| {
+                    view! {
+                        <p class="muted" data-testid="duty-credit">
+                            <strong>{d.duty_credit}</strong>
+                            " "
+                            {format!("{:.1}", hours.duty_credit_minutes as f64 / 60.0)}
+                            " · "
+                            {d.duty_credit_note}
+                        </p>
+                    }
+                })}
             <div class="stars">
                 <p>
                     <span class="star-row" aria-hidden="true">

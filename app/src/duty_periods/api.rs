@@ -205,10 +205,11 @@ pub async fn create_period(input: NewPeriodInput) -> Result<i64, AppError> {
         let now = chrono::Utc::now().timestamp_millis();
         let period = NewPeriod {
             area_id: area,
-            draft,
+            draft: draft.clone(),
             slots,
             sites,
             copied_from: copy_from.as_ref().map(|p| p.id),
+            credit_bp: state.duty.credit.multiplier_bp(draft.level),
             created_by: who.volunteer_id,
             created_at: now,
         };

@@ -1,12 +1,13 @@
 //! Sensitive-period duty plans (专项勤务): the periods list and new-period form
 //! (`list_page`), one period's planning grid and roster review (`plan_page`), a volunteer's
-//! availability answer (`answer_page`), their server functions (`api`), who may do what
+//! availability answer (`answer_page`), its roster on paper and as CSV (`print_page`), their server functions (`api`), who may do what
 //! (`access`) and the roster generation behind the button (`service`).
 
 mod answer_page;
 pub mod api;
 mod list_page;
 mod plan_page;
+mod print_page;
 mod view;
 
 #[cfg(feature = "ssr")]
@@ -17,3 +18,4 @@ pub mod service;
 pub use answer_page::AnswerPage;
 pub use list_page::PeriodsPage;
 pub use plan_page::PeriodPlanPage;
+pub use print_page::PrintPage;

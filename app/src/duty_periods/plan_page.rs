@@ -133,6 +133,17 @@ fn Plan(
                         </details>
                     }
                 })}
+            {(status != "draft")
+                .then(|| {
+                    view! {
+                        <a
+                            href=format!("/duty-periods/{}/print", period.id)
+                            data-testid="print-link"
+                        >
+                            {p.print_link}
+                        </a>
+                    }
+                })}
             <p class="totals" data-testid="period-totals">
                 <strong>{p.totals}</strong>
                 " "

@@ -110,6 +110,8 @@ side_by_side! {
     show_code: "显示签到码", "Show the check-in code";
     credited: "已记入", "Credited";
     pending: "待确认", "Pending";
+    duty_credit: "勤务积分", "Duty credit";
+    duty_credit_note: "专项勤务按响应等级加计，单独记录，不计入服务时长", "earned in duty periods by their level, kept apart from the service hours";
     this_year: "今年", "This year";
     stars: "星级", "Stars";
     to_next_star: "距下一星还差", "To the next star";

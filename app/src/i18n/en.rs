@@ -261,6 +261,7 @@ pub static EN: Texts = Texts {
         slot_lengths_differ: "All time slots must be the same length (e.g. 4 hours each).",
         slots_overlap: "Two time slots overlap; check the times.",
         target_below_minimum: "The target cannot be below the minimum.",
+        places_out_of_range: "Places must be 0 to 500 (0: nobody in this cell).",
         not_available_then: "This volunteer did not say they can come in this slot.",
         answers_invalid: "The answer is incomplete; reload the page and choose again.",
         answers_closed: "The roster is out; answers can no longer change. Call your leader.",

@@ -94,4 +94,15 @@ side_by_side! {
     answered_at: "上次提交：{time}", "Last sent: {time}";
     closed_answers: "排班已发布，答复不能再改。", "The roster is out; answers are closed.";
     count_yes: "已选 {n} 个能来的时段", "{n} slots you can come";
+    print_title: "纸质排班表", "Roster on paper";
+    print_link: "打印排班表 / 导出 CSV", "Print the roster / export CSV";
+    back_to_plan: "‹ 返回勤务计划", "‹ Back to the plan";
+    print: "打印", "Print";
+    csv: "下载 CSV", "Download CSV";
+    open_place: "空位", "open place";
+    slot_column: "时段", "Slot";
+    name_column: "姓名", "Name";
+    in_column: "签到", "In";
+    out_column: "签退", "Out";
+    sign_column: "签名", "Signature";
 }

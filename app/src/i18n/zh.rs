@@ -261,6 +261,7 @@ pub static ZH: Texts = Texts {
         slot_lengths_differ: "各时段须一样长（如每段 4 小时）。",
         slots_overlap: "时段之间有重叠，请检查时间。",
         target_below_minimum: "目标人数不能少于最少人数。",
+        places_out_of_range: "人数应为 0 至 500（0 表示这一格不排人）。",
         not_available_then: "这位志愿者没有报这个时段能来。",
         answers_invalid: "答复不完整，请刷新页面后重新选择。",
         answers_closed: "排班已发布，不能再改答复；有变动请联系队长。",

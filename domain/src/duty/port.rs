@@ -186,6 +186,8 @@ pub struct HoursSummary {
     pub pending_minutes: i64,
     /// The ledger's sum since January 1st (local) of this year.
     pub this_year_minutes: i64,
+    /// Special-duty credit (勤务积分) in minutes: kept beside the hours, never added to them.
+    pub duty_credit_minutes: i64,
 }
 
 /// One line of a volunteer's hours history.

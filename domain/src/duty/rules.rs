@@ -28,6 +28,8 @@ pub struct DutyRules {
     pub max_shift_minutes: u32,
     pub stars: StarLevels,
     pub fatigue: FatigueRules,
+    /// What duty in a sensitive period earns beside its hours, by the period's level.
+    pub credit: crate::duty_period::credit::CreditRules,
 }
 
 impl Default for DutyRules {
@@ -41,6 +43,7 @@ impl Default for DutyRules {
             max_shift_minutes: 12 * 60,
             stars: StarLevels::default(),
             fatigue: FatigueRules::default(),
+            credit: Default::default(),
         }
     }
 }

@@ -37,8 +37,33 @@ impl CreditRules {
     /// Credit minutes for `served` minutes at `level`, rounded down to the minute: a credit
     /// never exceeds what the multiplier gives.
     pub fn credit_minutes(&self, level: DutyLevel, served: u32) -> u64 {
-        u64::from(served) * u64::from(self.multiplier_bp(level)) / 10_000
+        credit_minutes(self.multiplier_bp(level), served)
     }
+
+    /// Reads `2.0,1.5,1.2` (一级, 二级, 三级), each from ×1.0 to ×5.0 in steps of 0.01.
+    pub fn parse(text: &str) -> Option<Self> {
+        let bp: Vec<u32> = text
+            .split(',')
+            .map(|p| {
+                let x: f64 = p.trim().parse().ok()?;
+                let bp = (x * 10_000.0).round();
+                (10_000.0..=50_000.0).contains(&bp).then_some(bp as u32)
+            })
+            .collect::<Option<_>>()?;
+        match bp.as_slice() {
+            &[first_bp, second_bp, third_bp] => Some(Self {
+                first_bp,
+                second_bp,
+                third_bp,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Credit minutes for `served` minutes at a multiplier of `bp` basis points, rounded down.
+pub fn credit_minutes(bp: u32, served: u32) -> u64 {
+    u64::from(served) * u64::from(bp) / 10_000
 }
 
 #[cfg(test)]
@@ -53,6 +78,17 @@ mod tests {
         assert_eq!(rules.credit_minutes(DutyLevel::Second, 240), 360);
         assert_eq!(rules.credit_minutes(DutyLevel::Third, 240), 288);
         assert_eq!(rules.credit_minutes(DutyLevel::Third, 7), 8);
+    }
+
+    #[test]
+    fn multipliers_are_read_as_people_write_them() {
+        assert_eq!(
+            CreditRules::parse("2, 1.5, 1.2"),
+            Some(CreditRules::default())
+        );
+        assert_eq!(CreditRules::parse("2,1.5"), None);
+        assert_eq!(CreditRules::parse("0.5,1.5,1.2"), None);
+        assert_eq!(CreditRules::parse("six,1.5,1.2"), None);
     }
 
     proptest! {

@@ -142,7 +142,7 @@ impl CellNeed {
         let mut errors = Vec::new();
         let range = |field: &'static str, v: Option<i64>| match v {
             Some(n) if !(0..=MAX_PLACES).contains(&n) => {
-                Err(FieldError::new(field, MessageKey::HeadcountOutOfRange))
+                Err(FieldError::new(field, MessageKey::PlacesOutOfRange))
             }
             v => Ok(v),
         };
@@ -343,7 +343,7 @@ mod tests {
         );
         assert_eq!(
             keys(CellNeed::parse("-1", "", "", "")),
-            vec![MessageKey::HeadcountOutOfRange]
+            vec![MessageKey::PlacesOutOfRange]
         );
         assert_eq!(
             keys(CellNeed::parse("4", "2", "5", "")),

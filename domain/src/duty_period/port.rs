@@ -67,6 +67,8 @@ pub struct NewPeriod {
     pub slots: SlotSet,
     pub sites: Vec<SiteId>,
     pub copied_from: Option<DutyPeriodId>,
+    /// The credit multiplier of the period's level, fixed when it is created (basis points).
+    pub credit_bp: u32,
     pub created_by: VolunteerId,
     pub created_at: i64,
 }

@@ -72,3 +72,26 @@ CREATE TABLE duty_roster (
         REFERENCES duty_cells (duty_period_id, site_id, day, slot) ON DELETE CASCADE
 );
 CREATE INDEX duty_roster_cell_idx ON duty_roster (duty_period_id, site_id, day, slot);
+
+-- Special-duty credit (勤务积分): the multiplier a period's level carried when it was created
+-- (later changes to the configuration do not rewrite finished periods), and the credit itself,
+-- append-only beside the hours ledger and never inside it — hours stay the time actually given.
+ALTER TABLE duty_periods ADD COLUMN credit_bp BIGINT NOT NULL DEFAULT 10000
+    CONSTRAINT duty_periods_credit_check CHECK (credit_bp BETWEEN 10000 AND 50000);
+CREATE TABLE duty_credits (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    volunteer_id BIGINT NOT NULL CONSTRAINT duty_credits_volunteer_fkey REFERENCES volunteers (id) ON DELETE RESTRICT,
+    assignment_id BIGINT NOT NULL CONSTRAINT duty_credits_assignment_fkey REFERENCES assignments (id) ON DELETE RESTRICT,
+    duty_period_id BIGINT NOT NULL CONSTRAINT duty_credits_period_fkey REFERENCES duty_periods (id) ON DELETE RESTRICT,
+    served_minutes BIGINT NOT NULL CONSTRAINT duty_credits_served_check CHECK (served_minutes >= 0),
+    multiplier_bp BIGINT NOT NULL,
+    credit_minutes BIGINT NOT NULL CONSTRAINT duty_credits_credit_check CHECK (credit_minutes >= 0),
+    recorded_at BIGINT NOT NULL,
+    served_on DATE NOT NULL,
+    CONSTRAINT duty_credits_assignment_key UNIQUE (assignment_id)
+);
+CREATE INDEX duty_credits_volunteer_idx ON duty_credits (volunteer_id, served_on);
+CREATE FUNCTION duty_credits_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'duty_credits_append_only' USING ERRCODE = 'integrity_constraint_violation'; END $$;
+CREATE TRIGGER duty_credits_no_change BEFORE UPDATE OR DELETE ON duty_credits
+    FOR EACH ROW EXECUTE FUNCTION duty_credits_append_only();

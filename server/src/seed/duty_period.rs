@@ -85,6 +85,8 @@ pub(super) async fn demo_duty_period(store: &dyn Storage) -> Result<(), StorageE
                 slots: slots.clone(),
                 sites: sites.iter().map(|s| s.id).collect(),
                 copied_from: None,
+                credit_bp: domain::duty_period::credit::CreditRules::default()
+                    .multiplier_bp(domain::duty_period::period::DutyLevel::Second),
                 created_by: planner,
                 created_at: now,
             },

@@ -133,6 +133,7 @@ pub const SQLITE_UNIQUE_KEYS: &[(&str, &str)] = &[
         "check_events_in_force_key",
     ),
     ("service_records.assignment_id", "service_records_pkey"),
+    ("duty_credits.assignment_id", "duty_credits_assignment_key"),
     ("track_summaries.assignment_id", "track_summaries_pkey"),
     (
         "track_points.assignment_id, track_points.at",

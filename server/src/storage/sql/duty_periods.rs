@@ -19,8 +19,8 @@ pub async fn create(pool: &Pool, p: &NewPeriod, audit: &AuditEntry) -> Result<Du
     let d = &p.draft;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO duty_periods (area_id, name, level, starts_on, ends_on, created_by, \
-         created_at, status, assembly, dress, notes, copied_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11) RETURNING id",
+         created_at, status, assembly, dress, notes, copied_from, credit_bp) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(p.area_id.0)
     .bind(&d.name)
@@ -33,6 +33,7 @@ pub async fn create(pool: &Pool, p: &NewPeriod, audit: &AuditEntry) -> Result<Du
     .bind(&d.briefing.dress)
     .bind(&d.briefing.notes)
     .bind(p.copied_from.map(|c| c.0))
+    .bind(i64::from(p.credit_bp))
     .fetch_one(&mut *tx)
     .await?;
     for (ordinal, slot) in p.slots.slots().iter().enumerate() {

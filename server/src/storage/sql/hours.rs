@@ -152,6 +152,22 @@ pub async fn decide(
         .execute(&mut *conn)
         .await?;
     }
+    // Duty in a sensitive period also earns its credit, beside the hours and in the same
+    // transaction; the multiplier is the one the period was created with.
+    sqlx::query(
+        "INSERT INTO duty_credits (volunteer_id, assignment_id, duty_period_id, served_minutes, \
+         multiplier_bp, credit_minutes, recorded_at, served_on) \
+         SELECT $1, $2, p.id, $3, p.credit_bp, $3 * p.credit_bp / 10000, $4, $5 \
+         FROM assignments a JOIN shifts sh ON sh.id = a.shift_id \
+         JOIN duty_periods p ON p.id = sh.duty_period_id WHERE a.id = $2",
+    )
+    .bind(volunteer)
+    .bind(id.0)
+    .bind(i64::from(*minutes))
+    .bind(now)
+    .bind(served_on)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -160,7 +176,7 @@ pub async fn summary(
     volunteer: VolunteerId,
     year_start: chrono::NaiveDate,
 ) -> Result<HoursSummary> {
-    let (credited, this_year, pending): (i64, i64, i64) = sqlx::query_as(
+    let (credited, this_year, pending, duty_credit): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT \
          CAST(COALESCE((SELECT SUM(minutes) FROM hours_ledger WHERE volunteer_id = $1), 0) \
          AS BIGINT), \
@@ -168,7 +184,9 @@ pub async fn summary(
          AND served_on >= $2), 0) AS BIGINT), \
          CAST(COALESCE((SELECT SUM(r.minutes) FROM service_records r \
          JOIN assignments a ON a.id = r.assignment_id \
-         WHERE a.volunteer_id = $1 AND r.state = 'pending'), 0) AS BIGINT)",
+         WHERE a.volunteer_id = $1 AND r.state = 'pending'), 0) AS BIGINT), \
+         CAST(COALESCE((SELECT SUM(credit_minutes) FROM duty_credits WHERE volunteer_id = $1), 0) \
+         AS BIGINT)",
     )
     .bind(volunteer.0)
     .bind(year_start)
@@ -178,6 +196,7 @@ pub async fn summary(
         credited_minutes: credited,
         pending_minutes: pending,
         this_year_minutes: this_year,
+        duty_credit_minutes: duty_credit,
     })
 }
 
