@@ -10,6 +10,8 @@ const ANSWERING = [
 ];
 const SITE = "建新小区东门";
 const NEAR_SITE = { latitude: 36.651, longitude: 117.03, accuracy: 10 };
+/// Inside 建新小区东门's fence (50 m around 36.652, 117.0291).
+const AT_JIANXIN = { latitude: 36.652, longitude: 117.0291, accuracy: 10 };
 
 /// The date in China `days` from now, as `<input type="date">` takes it.
 function chinaDate(days: number): string {
@@ -128,5 +130,80 @@ test.describe("duty periods", () => {
     await ready(p);
     await expect(p.getByTestId("notice").filter({ hasText: "勤务排班已发布" }).first()).toContainText(name);
     await context.close();
+  });
+
+  test("live coverage: one checks in and the site turns green within 15 s without a reload, one who did not come is late", async ({ browser, baseURL }) => {
+    // A period today whose one slot began 20 minutes ago (China time), past the 15-minute grace.
+    const start = new Date(Date.now() - 20 * MINUTE + 8 * 60 * MINUTE);
+    const end = new Date(start.getTime() + 4 * 60 * MINUTE);
+    const clock = (d: Date) => `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+    const date = start.toISOString().slice(0, 10);
+    const name = `在岗测试 ${Date.now()}`;
+    const desk = await browser.newContext({ baseURL, locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+    const page = await desk.newPage();
+    await logIn(page, PLANNER, "/duty-periods");
+    const form = page.getByTestId("new-period");
+    await form.getByLabel("名称", { exact: true }).fill(name);
+    await form.getByLabel("覆盖区域（这里的志愿者会被征集）").selectOption({ label: "千佛山街道" });
+    await form.getByLabel("开始日期").fill(date);
+    await form.getByLabel("结束日期").fill(date);
+    await form.getByLabel("每天的时段").fill(`${clock(start)}-${clock(end)}`);
+    await form.getByLabel(SITE).check();
+    await form.getByRole("button", { name: "新建" }).click();
+    await page.waitForURL(/\/duty-periods\/\d+$/);
+    await ready(page);
+    const id = new URL(page.url()).pathname.split("/").pop();
+    const fill = page.getByTestId("fill-rule");
+    await fill.getByLabel("最少").fill("1");
+    await fill.getByLabel("目标").fill("2");
+    await fill.getByRole("button", { name: "填写" }).click();
+    await expect(fill).toContainText("已填写 1 格");
+    await page.getByTestId("publish-period").click();
+    await expect(page.getByTestId("period-status")).toHaveText("征集中");
+
+    const [comes, stays] = ANSWERING;
+    for (const who of [comes, stays]) {
+      const context = await phone(browser, baseURL, NEAR_SITE);
+      const p = await context.newPage();
+      await logIn(p, who.phone, `/duty-periods/${id}/answer`);
+      await p.getByRole("button", { name: "全天能来" }).first().click();
+      await p.getByTestId("send-answer").click();
+      await expect(p.getByTestId("answer-saved")).toBeVisible();
+      await context.close();
+    }
+    await page.reload();
+    await ready(page);
+    await page.getByTestId("generate").click();
+    await expect(page.getByTestId("generate-report")).toContainText("已排 2 人次");
+    await page.getByTestId("publish-roster").click();
+    await expect(page.getByTestId("roster-published")).toBeVisible();
+
+    await page.goto(`/duty-periods/${id}/live`);
+    await ready(page);
+    const card = page.getByTestId("live-site").filter({ hasText: SITE });
+    await expect(card).toHaveAttribute("data-cover", "gap");
+    await expect(card.getByTestId("late")).toContainText(comes.name);
+
+    // One of them checks in at the site; the open live page turns it green by itself.
+    const context = await phone(browser, baseURL, AT_JIANXIN);
+    const p = await context.newPage();
+    await logIn(p, comes.phone, "/shifts");
+    const mine = p.getByTestId("my-shift").filter({ hasText: name });
+    await mine.getByTestId("check-in").click();
+    await expect(mine.getByTestId("checked-in")).toHaveAttribute("data-proof", "inside");
+    await context.close();
+    await expect(card).toHaveAttribute("data-cover", "met", { timeout: 15_000 });
+    await expect(card.getByTestId("late")).toContainText(stays.name);
+    await expect(card.getByTestId("late")).not.toContainText(comes.name);
+    await page.screenshot({ path: "test-results/duty-period-live-desk.png", fullPage: true });
+    await page.goto(`/duty-periods/${id}/live?wall=1`);
+    await ready(page);
+    await page.screenshot({ path: "test-results/duty-period-live-wall.png" });
+    // The turnout so far: one came, late; the one minimum place is covered.
+    await page.goto(`/duty-periods/${id}`);
+    await ready(page);
+    const turnout = page.getByTestId("turnout");
+    await expect(turnout.locator("tr.total")).toContainText("100.0%");
+    await desk.close();
   });
 });

@@ -567,6 +567,18 @@ const ROWS: &[Row] = &[
         expect: [401, 403, 403, 403, 200, 200],
     },
     Row {
+        name: "live coverage of a period in my street",
+        endpoint: "duty-periods/live#in",
+        aim: Aim::InScope,
+        expect: [401, 403, 403, 200, 200, 200],
+    },
+    Row {
+        name: "live coverage of a period in another street",
+        endpoint: "duty-periods/live#out",
+        aim: Aim::OutOfScope,
+        expect: [401, 403, 403, 403, 200, 200],
+    },
+    Row {
         name: "my availability for a period of my district",
         endpoint: "duty-periods/my-answer#in",
         aim: Aim::InScope,
@@ -1772,7 +1784,7 @@ async fn every_role_gets_exactly_what_its_scope_allows() {
                     (format!(r#"{{"input":{{"period":{id},"sites":[],"days":[],"slots":[],"min":"{min}","target":"","leaders":"","skill":""}}}}"#), true)
                 }
                 ("duty-periods/status", v) => (format!("period={}&to=publish", test_period(&t, &f, v, false, &mut phones).await.0), false),
-                ("duty-periods/generate", v) | ("duty-periods/publish-roster", v) => (format!("period={}", test_period(&t, &f, v, true, &mut phones).await.0), false),
+                ("duty-periods/generate", v) | ("duty-periods/publish-roster", v) | ("duty-periods/live", v) => (format!("period={}", test_period(&t, &f, v, true, &mut phones).await.0), false),
                 ("duty-periods/roster-edit", v) => {
                     let (id, site) = test_period(&t, &f, v, true, &mut phones).await;
                     (format!(r#"{{"input":{{"period":{id},"site":{site},"day":0,"slot":0,"what":"lock","volunteer":0,"replacing":0}}}}"#), true)

@@ -363,6 +363,48 @@ async fn the_roster_is_replaced_around_locked_places_and_published_as_shifts(sto
         .map(|l| l.notice.kind)
         .collect();
     assert!(kinds.contains(&NoticeKind::RosterPlaced), "{kinds:?}");
+    // Live, 20 minutes into the first slot: two placed at the first site, nobody in yet; one
+    // checks in and is on site, the other is still missing, by name.
+    let first = shifts[0].window.starts_at;
+    let live = store
+        .live_shifts(id, first + 20 * 60_000, 15 * 60_000)
+        .await
+        .expect("live");
+    assert_eq!(live.len(), 1, "only the slot under way: {live:?}");
+    assert_eq!((live[0].needed, live[0].placed, live[0].on_site), (2, 2, 0));
+    assert_eq!(live[0].not_in.len(), 2);
+    let theirs = store.my_shifts(people[1], 0).await.expect("mine");
+    store
+        .record_check(&domain::NewCheck {
+            client_key: "live-check-in-0000000000".into(),
+            assignment_id: theirs[0].assignment.id,
+            kind: domain::CheckKind::In,
+            made_at: first + 19 * 60_000,
+            received_at: first + 19 * 60_000,
+            position: None,
+            proof: domain::Proof::Position(domain::Verdict::Inside),
+            outside_reason: None,
+            supersedes: None,
+            service: None,
+        })
+        .await
+        .expect("check in");
+    let live = store
+        .live_shifts(id, first + 20 * 60_000, 15 * 60_000)
+        .await
+        .expect("live");
+    assert_eq!(live[0].on_site, 1);
+    assert_eq!(
+        live[0].not_in.iter().map(|p| p.0).collect::<Vec<_>>(),
+        [people[2]]
+    );
+    // Before the period's first slot, the live view shows that slot, the next to begin.
+    let ahead = store
+        .live_shifts(id, first - 3_600_000, 0)
+        .await
+        .expect("live");
+    assert_eq!(ahead.len(), 1);
+
     // Served: the hours go to the ledger and the duty credit beside them, at the multiplier the
     // period was made with (二级, ×1.5) — the hours themselves stay the time given.
     let mine = store.my_shifts(people[2], 0).await.expect("mine");
@@ -394,6 +436,22 @@ async fn the_roster_is_replaced_around_locked_places_and_published_as_shifts(sto
             .duty_credit_minutes,
         0
     );
+
+    // Turnout: one came (at minute 19, past the 15-minute grace: late) to the first cell, whose
+    // shift now has 240 credited minutes; the second cell's shift had no one.
+    let cells = store.turnout(id, 15 * 60_000).await.expect("turnout");
+    assert_eq!(cells.len(), 2);
+    assert_eq!(
+        (
+            cells[0].placed,
+            cells[0].came,
+            cells[0].late,
+            cells[0].minutes
+        ),
+        (2, 1, 1, 240)
+    );
+    let report = domain::duty_period::turnout::report(&cells);
+    assert_eq!((report.total.min_places, report.total.min_met), (3, 1));
 
     // Published once: a second press changes nothing.
     assert!(matches!(

@@ -296,6 +296,16 @@ pub struct PlanData {
     pub rates: Vec<RateView>,
     /// Who answered (能来 or 看情况 at least once), for placing by hand: id and name.
     pub answered: Vec<(i64, String)>,
+    /// Once the roster is out: what the period came to, per day, per site and in total.
+    pub turnout: Option<TurnoutView>,
+}
+
+/// 勤务统计: rows named by day (a date) or site, then the total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnoutView {
+    pub days: Vec<(String, domain::duty_period::turnout::Turnout)>,
+    pub sites: Vec<(String, domain::duty_period::turnout::Turnout)>,
+    pub total: domain::duty_period::turnout::Turnout,
 }
 
 /// Which period a call is about.
@@ -363,6 +373,45 @@ pub async fn plan(input: PeriodInput) -> Result<PlanData, AppError> {
             })
             .filter_map(|a| Some((a.volunteer.0, names.get(&a.volunteer)?.clone())))
             .collect();
+        let turnout = if matches!(
+            period.status,
+            domain::duty_period::period::PeriodStatus::Running
+                | domain::duty_period::period::PeriodStatus::Closed
+        ) {
+            let grace = i64::from(state.duty.grace_minutes) * domain::duty::MINUTE_MS;
+            let cells = store
+                .turnout(period.id, grace)
+                .await
+                .map_err(AppError::from)?;
+            let report = domain::duty_period::turnout::report(&cells);
+            let date = |day: u16| {
+                period
+                    .draft
+                    .starts_on
+                    .checked_add_days(chrono::Days::new(u64::from(day)))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            };
+            let site_name = |site: domain::SiteId| {
+                period
+                    .sites
+                    .iter()
+                    .find(|s| s.id == site)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default()
+            };
+            Some(TurnoutView {
+                days: report.per_day.iter().map(|(d, t)| (date(*d), *t)).collect(),
+                sites: report
+                    .per_site
+                    .iter()
+                    .map(|(s, t)| (site_name(*s), *t))
+                    .collect(),
+                total: report.total,
+            })
+        } else {
+            None
+        };
         let line = PeriodLine {
             id: period.id.0,
             name: period.draft.name.clone(),
@@ -411,6 +460,7 @@ pub async fn plan(input: PeriodInput) -> Result<PlanData, AppError> {
             total: hours(total),
             rates,
             answered,
+            turnout,
         })
     })
     .await
@@ -860,6 +910,111 @@ pub async fn answer(input: AnswerInput) -> Result<(), AppError> {
                 }
                 other => other.into(),
             })
+    })
+    .await
+}
+
+/// A site of the live page now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveSite {
+    pub site: i64,
+    pub name: String,
+    pub needed: u32,
+    pub on_site: u32,
+    pub expected: u32,
+    pub late: u32,
+    pub left_early: u32,
+    /// `met`, `coming` or `gap`.
+    pub cover: String,
+    /// Who is late (past the grace, not in), for the leader to call.
+    pub late_names: Vec<String>,
+    /// Where the map draws it (`None` without a map).
+    pub at: Option<(i32, i32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveData {
+    pub period: PeriodLine,
+    /// The slot shown (epoch ms): the one under way, or the next; `None` when none is left.
+    pub slot: Option<(i64, i64)>,
+    pub sites: Vec<LiveSite>,
+    /// The period's area and sites drawn, when the area has boundaries.
+    pub map: Option<crate::areas::MapData>,
+    /// The server's clock when this was read.
+    pub now: i64,
+}
+
+/// Live coverage: the period's shifts under way (or next), counted now. Polled by the page.
+#[server(endpoint = "duty-periods/live")]
+pub async fn live(input: PeriodInput) -> Result<LiveData, AppError> {
+    let period = input.period;
+    crate::error::answer(async move {
+        use domain::duty::MINUTE_MS;
+        use domain::duty_period::live::{coverage, Cover};
+        use domain::duty_period::port::DutyPeriodId;
+        let state = crate::AppState::current()?;
+        let store = state.storage.as_ref();
+        let (_, p) = super::access::period_to_plan(store, DutyPeriodId(period)).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let grace = state.duty.grace_minutes;
+        let shifts = store
+            .live_shifts(p.id, now, i64::from(grace) * MINUTE_MS)
+            .await
+            .map_err(AppError::from)?;
+        let (shapes, all_sites) = crate::areas::area_shapes(store, p.area_id).await?;
+        let ours: Vec<domain::Site> = all_sites
+            .into_iter()
+            .filter(|s| shifts.iter().any(|l| l.site == s.id))
+            .collect();
+        let map = crate::areas::build_map(&shapes, &ours, &[], crate::areas::Datum::Wgs84);
+        let at = |site: domain::SiteId| {
+            let i = ours.iter().position(|s| s.id == site)?;
+            map.as_ref().and_then(|m| m.sites.get(i)).map(|s| s.at)
+        };
+        let sites = shifts
+            .iter()
+            .map(|l| {
+                let c = coverage(l, now, grace);
+                LiveSite {
+                    site: l.site.0,
+                    name: l.site_name.clone(),
+                    needed: c.needed,
+                    on_site: c.on_site,
+                    expected: c.expected,
+                    late: c.late,
+                    left_early: c.left_early,
+                    cover: match c.cover {
+                        Cover::Met => "met",
+                        Cover::Coming => "coming",
+                        Cover::Gap => "gap",
+                    }
+                    .to_owned(),
+                    late_names: if c.late > 0 {
+                        l.not_in.iter().map(|(_, n)| n.clone()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    at: at(l.site),
+                }
+            })
+            .collect();
+        Ok(LiveData {
+            period: PeriodLine {
+                id: p.id.0,
+                name: p.draft.name.clone(),
+                level: p.draft.level.number(),
+                area: p.area_name.clone(),
+                starts_on: p.draft.starts_on.to_string(),
+                ends_on: p.draft.ends_on.to_string(),
+                status: p.status.as_str().to_owned(),
+                sites: p.sites.len() as u32,
+                min_places: 0,
+            },
+            slot: shifts.first().map(|l| (l.starts_at, l.ends_at)),
+            sites,
+            map,
+            now,
+        })
     })
     .await
 }

@@ -11,6 +11,7 @@ use super::view::{fill_class, level_label, status_label};
 use crate::field::{described_by, Field};
 use crate::i18n::{use_lang, use_texts};
 use crate::AppError;
+use domain::duty_period::port::PublishedRoster;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -35,19 +36,64 @@ pub fn PeriodPlanPage() -> impl IntoView {
     );
     let day = RwSignal::new(0u16);
     let picked = RwSignal::new(None::<(i64, u16, u16)>);
-    // Outcomes outlive the refresh they cause.
+    // The actions and their outcomes live here, above the refresh they cause: a page drawn
+    // again after "填写" or "发布排班" still says what was done.
     let report = RwSignal::new(None::<GenerateReport>);
+    let acts = PlanActions::new(refresh, report);
     view! {
         <Transition fallback=move || {
             view! { <p class="loading">{t.loading}</p> }
         }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <Plan d refresh day picked report /> }.into_any(),
+                    Ok(d) => view! { <Plan d refresh day picked report acts /> }.into_any(),
                     Err(e) => view! { <crate::pages::PageError e /> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The page's actions, made once per page so their outcomes survive the data's refresh.
+#[derive(Clone, Copy)]
+struct PlanActions {
+    publish: Action<StatusInput, Result<u32, AppError>>,
+    close: Action<StatusInput, Result<u32, AppError>>,
+    generate: Action<PeriodInput, Result<GenerateReport, AppError>>,
+    publish_roster: Action<PeriodInput, Result<PublishedRoster, AppError>>,
+    fill: Action<CellsInput, Result<u32, AppError>>,
+    fill_form: RwSignal<CellsInput>,
+}
+
+impl PlanActions {
+    fn new(refresh: RwSignal<u32>, report: RwSignal<Option<GenerateReport>>) -> Self {
+        use crate::actions::refresh_on_success;
+        let publish = Action::new(|i: &StatusInput| change_status(i.clone()));
+        refresh_on_success(publish, refresh);
+        let close = Action::new(|i: &StatusInput| change_status(i.clone()));
+        refresh_on_success(close, refresh);
+        let run = Action::new(|i: &PeriodInput| generate(*i));
+        Effect::new(move |_| {
+            if let Some(Ok(r)) = run.value().get() {
+                report.set(Some(r));
+                refresh.update(|n| *n += 1);
+            }
+        });
+        let out = Action::new(|i: &PeriodInput| publish_roster(*i));
+        refresh_on_success(out, refresh);
+        let fill = Action::new(|i: &CellsInput| set_cells(i.clone()));
+        refresh_on_success(fill, refresh);
+        Self {
+            publish,
+            close,
+            generate: run,
+            publish_roster: out,
+            fill,
+            fill_form: RwSignal::new(CellsInput {
+                min: "3".into(),
+                ..Default::default()
+            }),
+        }
     }
 }
 
@@ -58,6 +104,7 @@ fn Plan(
     day: RwSignal<u16>,
     picked: RwSignal<Picked>,
     report: RwSignal<Option<GenerateReport>>,
+    acts: PlanActions,
 ) -> impl IntoView {
     let t = use_texts();
     let p = t.plan;
@@ -150,7 +197,7 @@ fn Plan(
                 {totals_line}
             </p>
         </header>
-        <Steps status=status.clone() period=period.id refresh report d />
+        <Steps status=status.clone() period=period.id report d acts />
         <section class="stack">
             <div class="day-tabs" role="tablist">
                 {d
@@ -200,7 +247,70 @@ fn Plan(
                     })
             }}
         </section>
-        {draft.then(|| view! { <FillForm d=d.get_value() refresh /> })}
+        {draft.then(|| view! { <FillForm d=d.get_value() acts /> })}
+        {d.with_value(|d| d.turnout.clone()).map(|t| view! { <TurnoutTable t /> })}
+    }
+}
+
+/// 勤务统计: 人次, hours, coverage of the minimum, no-shows and late arrivals, per day, per
+/// site and in total.
+#[component]
+fn TurnoutTable(t: super::api::TurnoutView) -> impl IntoView {
+    let texts = use_texts();
+    let p = texts.plan;
+    let lang = use_lang();
+    let row = |name: String, x: domain::duty_period::turnout::Turnout, strong: bool| {
+        let coverage = format!("{:.1}%", f64::from(x.coverage_permille()) / 10.0);
+        let hours = format!("{:.1}", x.minutes as f64 / 60.0);
+        view! {
+            <tr class=strong.then_some("total")>
+                <th scope="row">{name}</th>
+                <td>{x.came}</td>
+                <td>{hours}</td>
+                <td>{coverage}</td>
+                <td>{x.no_shows}</td>
+                <td>{x.late}</td>
+            </tr>
+        }
+    };
+    let head = move |first: &'static str| {
+        view! {
+            <thead>
+                <tr>
+                    <th scope="col">{first}</th>
+                    <th scope="col">{p.col_came}</th>
+                    <th scope="col">{p.col_hours}</th>
+                    <th scope="col">{p.col_coverage}</th>
+                    <th scope="col">{p.col_no_shows}</th>
+                    <th scope="col">{p.col_late}</th>
+                </tr>
+            </thead>
+        }
+    };
+    view! {
+        <section class="card stack" data-testid="turnout">
+            <h2>{p.turnout_title}</h2>
+            <div class="grid-wrap">
+                <table class="turnout-table">
+                    {head(p.col_day)}
+                    <tbody>
+                        {t
+                            .days
+                            .into_iter()
+                            .map(|(d, x)| row(crate::duty::view::date_label(lang, &d), x, false))
+                            .collect_view()} {row(p.totals.to_owned(), t.total, true)}
+                    </tbody>
+                </table>
+            </div>
+            <div class="grid-wrap">
+                <table class="turnout-table">
+                    {head(p.col_site)}
+                    <tbody>
+                        {t.sites.into_iter().map(|(s, x)| row(s, x, false)).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 
@@ -209,36 +319,24 @@ fn Plan(
 fn Steps(
     status: String,
     period: i64,
-    refresh: RwSignal<u32>,
     report: RwSignal<Option<GenerateReport>>,
     d: StoredValue<PlanData>,
+    acts: PlanActions,
 ) -> impl IntoView {
     let t = use_texts();
     let p = t.plan;
     let lang = use_lang();
-    let publish = Action::new(move |_: &()| {
-        change_status(StatusInput {
-            period,
-            to: "publish".into(),
-        })
-    });
-    crate::actions::refresh_on_success(publish, refresh);
-    let close = Action::new(move |_: &()| {
-        change_status(StatusInput {
-            period,
-            to: "close".into(),
-        })
-    });
-    crate::actions::refresh_on_success(close, refresh);
-    let run = Action::new(move |_: &()| generate(PeriodInput { period }));
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = run.value().get() {
-            report.set(Some(r));
-            refresh.update(|n| *n += 1);
-        }
-    });
-    let out = Action::new(move |_: &()| publish_roster(PeriodInput { period }));
-    crate::actions::refresh_on_success(out, refresh);
+    let PlanActions {
+        publish,
+        close,
+        generate: run,
+        publish_roster: out,
+        ..
+    } = acts;
+    let to = move |to: &str| StatusInput {
+        period,
+        to: to.to_owned(),
+    };
     let failed = move || {
         [
             crate::actions::failure(publish, t)(),
@@ -282,7 +380,7 @@ fn Steps(
                             data-testid="publish-period"
                             disabled=move || publish.pending().get()
                             on:click=move |_| {
-                                publish.dispatch(());
+                                publish.dispatch(to("publish"));
                             }
                         >
                             {p.publish}
@@ -318,7 +416,7 @@ fn Steps(
                                 data-testid="generate"
                                 disabled=move || run.pending().get()
                                 on:click=move |_| {
-                                    run.dispatch(());
+                                    run.dispatch(PeriodInput { period });
                                 }
                             >
                                 {move || {
@@ -331,7 +429,7 @@ fn Steps(
                                 data-testid="publish-roster"
                                 disabled=move || out.pending().get()
                                 on:click=move |_| {
-                                    out.dispatch(());
+                                    out.dispatch(PeriodInput { period });
                                 }
                             >
                                 {p.publish_roster}
@@ -348,7 +446,7 @@ fn Steps(
                             class="button"
                             data-testid="close-period"
                             on:click=move |_| {
-                                close.dispatch(());
+                                close.dispatch(to("close"));
                             }
                         >
                             {p.close_period}
@@ -920,16 +1018,12 @@ fn People(
 
 /// "Every day, these slots, these sites: this need."
 #[component]
-fn FillForm(d: PlanData, refresh: RwSignal<u32>) -> impl IntoView {
+fn FillForm(d: PlanData, acts: PlanActions) -> impl IntoView {
     let t = use_texts();
     let p = t.plan;
-    let form = RwSignal::new(CellsInput {
-        period: d.period.id,
-        min: "3".into(),
-        ..Default::default()
-    });
-    let fill = Action::new(move |input: &CellsInput| set_cells(input.clone()));
-    crate::actions::refresh_on_success(fill, refresh);
+    let form = acts.fill_form;
+    let fill = acts.fill;
+    let period = d.period.id;
     view! {
         <section class="card stack" data-testid="fill-rule">
             <h2>{p.fill_title}</h2>
@@ -945,6 +1039,7 @@ fn FillForm(d: PlanData, refresh: RwSignal<u32>) -> impl IntoView {
                             <label class="check">
                                 <input
                                     type="checkbox"
+                                    prop:checked=move || form.with(|f| f.sites.contains(&id))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         form.update(|f| {
@@ -973,6 +1068,7 @@ fn FillForm(d: PlanData, refresh: RwSignal<u32>) -> impl IntoView {
                             <label class="check">
                                 <input
                                     type="checkbox"
+                                    prop:checked=move || form.with(|f| f.slots.contains(&i))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         form.update(|f| {
@@ -995,7 +1091,7 @@ fn FillForm(d: PlanData, refresh: RwSignal<u32>) -> impl IntoView {
                 class="button primary"
                 data-testid="fill"
                 on:click=move |_| {
-                    fill.dispatch(form.get());
+                    fill.dispatch(CellsInput { period, ..form.get() });
                 }
             >
                 {p.fill}

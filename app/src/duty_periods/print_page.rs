@@ -275,6 +275,7 @@ mod tests {
             total: TotalsView::default(),
             rates: vec![],
             answered: vec![],
+            turnout: None,
         };
         let csv = roster_csv(&d, "队长", "空位");
         let lines: Vec<&str> = csv.split("\r\n").collect();

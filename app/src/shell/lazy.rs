@@ -19,7 +19,7 @@ use crate::areas::{AreaPage, ImportPage};
 use crate::audit::AuditPage;
 use crate::auth::{LoginPage, PasswordPage};
 use crate::duty::{HoursPage, RosterPage, ShiftsPage};
-use crate::duty_periods::{AnswerPage, PeriodPlanPage, PeriodsPage, PrintPage};
+use crate::duty_periods::{AnswerPage, LivePage, PeriodPlanPage, PeriodsPage, PrintPage};
 use crate::incidents::{IncidentPage, IncidentsPage, MapPage, ReportPage, StatsPage};
 use crate::notifications::NotificationsPage;
 use crate::pages::{HomePage, MePage, PageNotLoaded};
@@ -186,6 +186,13 @@ lazy_page!(
     period_print_view,
     preload_period_print,
     PrintPage
+);
+lazy_page!(
+    office_pages,
+    PeriodLiveRoute,
+    period_live_view,
+    preload_period_live,
+    LivePage
 );
 lazy_page!(office_pages, MapRoute, map_view, preload_map, MapPage);
 lazy_page!(

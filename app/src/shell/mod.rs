@@ -179,6 +179,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/duty-periods/:id/live")
+                        view={Lazy::<PeriodLiveRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/duty-periods/:id/print")
                         view={Lazy::<PeriodPrintRoute>::new()}
                         ssr=SsrMode::Async

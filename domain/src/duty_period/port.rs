@@ -263,6 +263,23 @@ pub trait DutyPeriodStorage {
         locked: bool,
     ) -> Result<(), StorageError>;
 
+    /// The period's shifts under way at `now` — or, when none is, the next ones to begin —
+    /// with who is on site, who is not in yet, and who left before the end less `grace_ms`.
+    async fn live_shifts(
+        &self,
+        id: DutyPeriodId,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<Vec<super::live::LiveShift>, StorageError>;
+
+    /// What each published cell's shift recorded: who came (late: after the start plus
+    /// `grace_ms`), no-shows, hours credited.
+    async fn turnout(
+        &self,
+        id: DutyPeriodId,
+        grace_ms: i64,
+    ) -> Result<Vec<super::turnout::CellTurnout>, StorageError>;
+
     /// Publishes the roster: one shift per cell with places (headcount = its target), an
     /// assignment per place, a notice per person, the period running — in one transaction.
     async fn publish_roster(

@@ -112,6 +112,23 @@ impl DutyPeriodStorage for Store {
         Ok(duty_periods::lock_cell(&self.pool, id, at, locked).await?)
     }
 
+    async fn live_shifts(
+        &self,
+        id: DutyPeriodId,
+        now: i64,
+        grace_ms: i64,
+    ) -> Answer<Vec<domain::duty_period::live::LiveShift>> {
+        Ok(duty_periods::live_shifts(&self.pool, id, now, grace_ms).await?)
+    }
+
+    async fn turnout(
+        &self,
+        id: DutyPeriodId,
+        grace_ms: i64,
+    ) -> Answer<Vec<domain::duty_period::turnout::CellTurnout>> {
+        Ok(duty_periods::turnout(&self.pool, id, grace_ms).await?)
+    }
+
     async fn publish_roster(
         &self,
         id: DutyPeriodId,
