@@ -35,6 +35,39 @@ pub async fn period_to_plan(
     Ok((who, period))
 }
 
+/// The period and the sites of it the reader may watch live: all of them for a planner of
+/// its area (`None`), or those where the reader runs shifts (a team leader on site). Anyone
+/// else of the district sees that it exists (403); anyone outside it does not (404).
+pub async fn period_to_watch(
+    store: &dyn Storage,
+    id: DutyPeriodId,
+) -> Result<(Principal, DutyPeriod, Option<Vec<domain::SiteId>>), AppError> {
+    let who = crate::auth::require_login()?;
+    let period = load(store, id).await?;
+    let path = store
+        .area_path(period.area_id)
+        .await
+        .map_err(AppError::from)?;
+    if who.may(Action::PlanDutyPeriods, &path) {
+        return Ok((who, period, None));
+    }
+    let mut theirs = Vec::new();
+    for site in &period.sites {
+        let at = store
+            .area_path(site.area_id)
+            .await
+            .map_err(AppError::from)?;
+        if who.may(Action::ManageShifts, &at) {
+            theirs.push(site.id);
+        }
+    }
+    if !theirs.is_empty() {
+        return Ok((who, period, Some(theirs)));
+    }
+    crate::auth::require_seen(Action::ViewAreaFigures, Action::PlanDutyPeriods, &path)?;
+    Err(AppError::Forbidden)
+}
+
 /// The period, if it asks the reader: published or running, and its area holds their home.
 /// Anything else is "not found", so a period's name does not leak outside its area.
 pub async fn period_to_answer(

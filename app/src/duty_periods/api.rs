@@ -45,6 +45,9 @@ pub struct PeriodsData {
     pub periods: Vec<PeriodLine>,
     /// Periods asking the reader for availability, or running with them.
     pub mine: Vec<PeriodLine>,
+    /// Of `mine`, the running ones whose live page the reader may open (a team leader on duty
+    /// at one of its sites).
+    pub watchable: Vec<i64>,
     /// The sites of the planner's area, for a new period: id, name, and the areas above it
     /// (so the form offers only the sites of the chosen area).
     pub sites: Vec<(i64, String, Vec<i64>)>,
@@ -59,18 +62,28 @@ pub async fn periods() -> Result<PeriodsData, AppError> {
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
         let who = crate::auth::require_login()?;
-        let mine = store
+        let mine: Vec<PeriodLine> = store
             .periods_for(who.volunteer_id)
             .await
             .map_err(AppError::from)?
             .into_iter()
             .map(PeriodLine::from)
             .collect();
+        let mut watchable = Vec::new();
+        if who.highest_role() >= domain::Role::TeamLeader {
+            for line in mine.iter().filter(|l| l.status == "running") {
+                let id = domain::duty_period::port::DutyPeriodId(line.id);
+                if super::access::period_to_watch(store, id).await.is_ok() {
+                    watchable.push(line.id);
+                }
+            }
+        }
         let Ok(area) = super::access::planning_scope(store, &who).await else {
             return Ok(PeriodsData {
                 may_plan: false,
                 periods: Vec::new(),
                 mine,
+                watchable,
                 sites: Vec::new(),
                 areas: Vec::new(),
             });
@@ -92,6 +105,7 @@ pub async fn periods() -> Result<PeriodsData, AppError> {
             may_plan: true,
             periods,
             mine,
+            watchable,
             sites,
             areas,
         })
@@ -944,7 +958,8 @@ pub struct LiveData {
     pub now: i64,
 }
 
-/// Live coverage: the period's shifts under way (or next), counted now. Polled by the page.
+/// Live coverage: the period's shifts under way (or next), counted now — all sites for its
+/// planners, their own sites for team leaders on duty there. Polled by the page.
 #[server(endpoint = "duty-periods/live")]
 pub async fn live(input: PeriodInput) -> Result<LiveData, AppError> {
     let period = input.period;
@@ -954,13 +969,16 @@ pub async fn live(input: PeriodInput) -> Result<LiveData, AppError> {
         use domain::duty_period::port::DutyPeriodId;
         let state = crate::AppState::current()?;
         let store = state.storage.as_ref();
-        let (_, p) = super::access::period_to_plan(store, DutyPeriodId(period)).await?;
+        let (_, p, only) = super::access::period_to_watch(store, DutyPeriodId(period)).await?;
         let now = chrono::Utc::now().timestamp_millis();
         let grace = state.duty.grace_minutes;
-        let shifts = store
+        let shifts: Vec<_> = store
             .live_shifts(p.id, now, i64::from(grace) * MINUTE_MS)
             .await
-            .map_err(AppError::from)?;
+            .map_err(AppError::from)?
+            .into_iter()
+            .filter(|l| only.as_ref().is_none_or(|sites| sites.contains(&l.site)))
+            .collect();
         let (shapes, all_sites) = crate::areas::area_shapes(store, p.area_id).await?;
         let ours: Vec<domain::Site> = all_sites
             .into_iter()

@@ -34,7 +34,8 @@ pub fn PeriodsPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|l| {
                                             let href = format!("/duty-periods/{}/answer", l.id);
-                                            view! { <PeriodCard line=l href /> }
+                                            let live = d.watchable.contains(&l.id);
+                                            view! { <PeriodCard line=l href live /> }
                                         })
                                         .collect_view()}
                                 </ul>
@@ -54,7 +55,8 @@ pub fn PeriodsPage() -> impl IntoView {
                                                     .into_iter()
                                                     .map(|l| {
                                                         let href = format!("/duty-periods/{}", l.id);
-                                                        view! { <PeriodCard line=l href /> }
+                                                        let live = l.status == "running";
+                                                        view! { <PeriodCard line=l href live /> }
                                                     })
                                                     .collect_view()}
                                             </ul>
@@ -73,7 +75,12 @@ pub fn PeriodsPage() -> impl IntoView {
 }
 
 #[component]
-fn PeriodCard(line: PeriodLine, href: String) -> impl IntoView {
+fn PeriodCard(
+    line: PeriodLine,
+    href: String,
+    /// Offer the live page (a running period the reader may watch).
+    live: bool,
+) -> impl IntoView {
     let t = use_texts();
     let p = t.plan;
     let lang = use_lang();
@@ -101,6 +108,14 @@ fn PeriodCard(line: PeriodLine, href: String) -> impl IntoView {
             </a>
             <p class="muted">{dates} " · " {line.area.clone()}</p>
             <p class="muted">{places}</p>
+            {live
+                .then(|| {
+                    view! {
+                        <a href=format!("/duty-periods/{}/live", line.id) data-testid="period-live">
+                            {p.live_link}
+                        </a>
+                    }
+                })}
         </li>
     }
 }
