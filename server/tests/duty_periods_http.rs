@@ -119,3 +119,36 @@ async fn a_team_leader_watches_their_own_sites_and_the_coordinator_all_of_them()
         "{body}"
     );
 }
+
+/// The demo's 国庆 period is alive at first start: yesterday's shifts were worked (turnout
+/// counts them), and the key site is short today.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_period_has_turnout_from_yesterday() {
+    let t = spawn_app().await;
+    let district = t.store.child_areas(None).await.expect("roots")[0].id;
+    let period = t
+        .store
+        .periods_in(district)
+        .await
+        .expect("periods")
+        .into_iter()
+        .find(|p| p.name.starts_with("国庆专项勤务"))
+        .expect("the demo period");
+    assert_eq!(period.status, PeriodStatus::Running);
+    let cookie = log_in(&t, "13800000002").await;
+    let res = send(
+        &t,
+        server_fn(
+            "duty-periods/plan",
+            format!("period={}", period.id.0),
+            false,
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let plan: serde_json::Value = serde_json::from_str(&body_text(res).await).expect("json");
+    let total = &plan["turnout"]["total"];
+    assert!(total["came"].as_u64().unwrap_or(0) > 0, "{total}");
+    assert!(total["min_met"].as_u64().unwrap_or(0) > 0, "{total}");
+}

@@ -1,7 +1,8 @@
 //! A 国庆 duty period under way: 千佛山街道's sites in four slots a day from yesterday to five
 //! days ahead, its volunteers' answers, and the roster generated and published the way a
 //! coordinator would — with one evening cell at 千佛山医院东门 asking for more than answered,
-//! so the plan shows a gap and why.
+//! so the plan shows a gap and why — and the check-ins made so far, one person missing at the
+//! key site, so the live page is alive at first start.
 
 use domain::duty_period::grid::{CellAt, CellNeed, SlotSet};
 use domain::duty_period::period::{PeriodDraft, PeriodStatus};
@@ -173,5 +174,64 @@ pub(super) async fn demo_duty_period(store: &dyn Storage) -> Result<(), StorageE
     store
         .publish_roster(id, planner, now, &note("seed_publish_roster", now))
         .await?;
+    check_ins(store, street.id, now).await
+}
+
+/// What phones would have sent by now: on the period's shifts already over, everyone came and
+/// left (their hours pending for the leader); on those under way, everyone is in but at the
+/// key site, where one of them is missing — so the live page shows a gap at first start.
+async fn check_ins(
+    store: &dyn Storage,
+    street: domain::AreaId,
+    now: i64,
+) -> Result<(), StorageError> {
+    use domain::{CheckKind, NewCheck, Proof, ServiceClaim, Verdict};
+    let start = now - 2 * domain::duty::DAY_MS;
+    for shift in store.shifts_in(street, start, now).await? {
+        if shift.notes.is_empty() || !shift.notes.starts_with("国庆专项勤务") {
+            continue;
+        }
+        let over = shift.window.ends_at <= now;
+        let key_site = shift.site_name == KEY_SITE;
+        let people = store.shift_people(shift.id).await?;
+        for (n, person) in people.iter().enumerate() {
+            if !over && key_site && n == 0 {
+                continue;
+            }
+            let a = person.assignment.id;
+            let mut events = vec![(
+                CheckKind::In,
+                shift.window.starts_at + 3 * domain::duty::MINUTE_MS,
+                None,
+            )];
+            if over {
+                let minutes = shift.window.minutes().saturating_sub(5);
+                events.push((
+                    CheckKind::Out,
+                    shift.window.ends_at - 2 * domain::duty::MINUTE_MS,
+                    Some(ServiceClaim {
+                        minutes,
+                        flagged: None,
+                    }),
+                ));
+            }
+            for (kind, at, service) in events {
+                store
+                    .record_check(&NewCheck {
+                        client_key: format!("seed-{}-{}", a.0, kind.as_str()),
+                        assignment_id: a,
+                        kind,
+                        made_at: at,
+                        received_at: at,
+                        position: None,
+                        proof: Proof::Position(Verdict::Inside),
+                        outside_reason: None,
+                        supersedes: None,
+                        service,
+                    })
+                    .await?;
+            }
+        }
+    }
     Ok(())
 }
