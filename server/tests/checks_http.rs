@@ -283,7 +283,9 @@ async fn the_sweeper_closes_a_forgotten_check_out_and_confirms_stale_hours() {
     let swept = server::jobs::sweeper::sweep(store, &rules, after_end)
         .await
         .expect("sweep");
-    assert_eq!(swept.closed, 1);
+    // This check-in's, and any of the demo 国庆 period's check-ins whose slot ended by then
+    // (its seed has people in on the slot under way); this one's is asserted below.
+    assert!(swept.closed >= 1, "{swept:?}");
     let again = server::jobs::sweeper::sweep(store, &rules, after_end)
         .await
         .expect("sweep");
