@@ -5,6 +5,7 @@
 //! the wasm target (rustup) and, for tests, Debian's Chromium (apt).
 
 mod bench;
+mod bench_roster;
 mod burst;
 mod process;
 mod tools;

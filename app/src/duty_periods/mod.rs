@@ -4,12 +4,17 @@
 //! (`live_page`), their server functions (`api`), who may do what
 //! (`access`) and the roster generation behind the button (`service`).
 
+mod answer_api;
 mod answer_page;
 pub mod api;
 mod list_page;
+mod live_api;
 mod live_page;
+mod plan_cells;
 mod plan_page;
+mod plan_steps;
 mod print_page;
+mod roster_api;
 mod view;
 
 #[cfg(feature = "ssr")]

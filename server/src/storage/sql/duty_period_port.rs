@@ -1,6 +1,6 @@
 //! `domain::duty_period::port::DutyPeriodStorage` for this backend.
 
-use super::{duty_periods, Store};
+use super::{duty_live, duty_periods, duty_roster, Store};
 use domain::duty_period::grid::{CellAt, CellNeed};
 use domain::duty_period::period::PeriodStatus;
 use domain::duty_period::port::{
@@ -50,11 +50,11 @@ impl DutyPeriodStorage for Store {
     }
 
     async fn put_availability(&self, id: DutyPeriodId, answer: &Availability) -> Answer<()> {
-        Ok(duty_periods::put_availability(&self.pool, id, answer).await?)
+        Ok(duty_roster::put_availability(&self.pool, id, answer).await?)
     }
 
     async fn availability(&self, id: DutyPeriodId) -> Answer<Vec<Availability>> {
-        Ok(duty_periods::all_availability(&self.pool, id).await?)
+        Ok(duty_roster::all_availability(&self.pool, id).await?)
     }
 
     async fn availability_of(
@@ -62,15 +62,15 @@ impl DutyPeriodStorage for Store {
         id: DutyPeriodId,
         who: VolunteerId,
     ) -> Answer<Option<Availability>> {
-        Ok(duty_periods::availability_of(&self.pool, id, who).await?)
+        Ok(duty_roster::availability_of(&self.pool, id, who).await?)
     }
 
     async fn answer_rates(&self, id: DutyPeriodId) -> Answer<Vec<AnswerRate>> {
-        Ok(duty_periods::answer_rates(&self.pool, id).await?)
+        Ok(duty_roster::answer_rates(&self.pool, id).await?)
     }
 
     async fn period_people(&self, id: DutyPeriodId) -> Answer<Vec<PeriodPerson>> {
-        Ok(duty_periods::people(&self.pool, id).await?)
+        Ok(duty_roster::people(&self.pool, id).await?)
     }
 
     async fn busy_windows(
@@ -79,15 +79,15 @@ impl DutyPeriodStorage for Store {
         from: i64,
         to: i64,
     ) -> Answer<Vec<(VolunteerId, ShiftWindow)>> {
-        Ok(duty_periods::busy_windows(&self.pool, id, from, to).await?)
+        Ok(duty_roster::busy_windows(&self.pool, id, from, to).await?)
     }
 
     async fn roster(&self, id: DutyPeriodId) -> Answer<Vec<RosterLine>> {
-        Ok(duty_periods::roster(&self.pool, id).await?)
+        Ok(duty_roster::roster(&self.pool, id).await?)
     }
 
     async fn replace_roster(&self, id: DutyPeriodId, entries: &[RosterEntry]) -> Answer<()> {
-        Ok(duty_periods::replace_roster(&self.pool, id, entries).await?)
+        Ok(duty_roster::replace_roster(&self.pool, id, entries).await?)
     }
 
     async fn place_on_roster(
@@ -96,7 +96,7 @@ impl DutyPeriodStorage for Store {
         entry: &RosterEntry,
         replacing: Option<VolunteerId>,
     ) -> Answer<()> {
-        Ok(duty_periods::place(&self.pool, id, entry, replacing).await?)
+        Ok(duty_roster::place(&self.pool, id, entry, replacing).await?)
     }
 
     async fn remove_from_roster(
@@ -105,11 +105,11 @@ impl DutyPeriodStorage for Store {
         at: CellAt,
         who: VolunteerId,
     ) -> Answer<()> {
-        Ok(duty_periods::remove(&self.pool, id, at, who).await?)
+        Ok(duty_roster::remove(&self.pool, id, at, who).await?)
     }
 
     async fn lock_cell(&self, id: DutyPeriodId, at: CellAt, locked: bool) -> Answer<()> {
-        Ok(duty_periods::lock_cell(&self.pool, id, at, locked).await?)
+        Ok(duty_roster::lock_cell(&self.pool, id, at, locked).await?)
     }
 
     async fn live_shifts(
@@ -118,7 +118,7 @@ impl DutyPeriodStorage for Store {
         now: i64,
         grace_ms: i64,
     ) -> Answer<Vec<domain::duty_period::live::LiveShift>> {
-        Ok(duty_periods::live_shifts(&self.pool, id, now, grace_ms).await?)
+        Ok(duty_live::live_shifts(&self.pool, id, now, grace_ms).await?)
     }
 
     async fn turnout(
@@ -126,7 +126,7 @@ impl DutyPeriodStorage for Store {
         id: DutyPeriodId,
         grace_ms: i64,
     ) -> Answer<Vec<domain::duty_period::turnout::CellTurnout>> {
-        Ok(duty_periods::turnout(&self.pool, id, grace_ms).await?)
+        Ok(duty_live::turnout(&self.pool, id, grace_ms).await?)
     }
 
     async fn publish_roster(
@@ -136,6 +136,6 @@ impl DutyPeriodStorage for Store {
         now: i64,
         audit: &AuditEntry,
     ) -> Answer<PublishedRoster> {
-        Ok(duty_periods::publish_roster(&self.pool, id, by, now, audit).await?)
+        Ok(duty_roster::publish_roster(&self.pool, id, by, now, audit).await?)
     }
 }
